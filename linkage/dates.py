@@ -1,0 +1,89 @@
+"""Parsing of the date notations found in GCOS and police extracts (vectorised).
+
+Accepted: ``dd-mm-yyyy``, ``d-m-yyyy`` (also with ``/`` or ``.``), ISO ``yyyy-mm-dd`` (with an
+optional time part), and real date values from Parquet or XLSX. ``00`` for the day or month
+means *unknown* and gives a partial date, which is not an error: birthdates may be partial
+(linkage can still use the known parts), event dates may not (they cannot be placed in a
+window), and the validator says so with its own reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["ParsedDates", "parse_dates", "date_key_to_timestamp"]
+
+_DMY = r"^\s*(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})\s*$"
+_ISO = r"^\s*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$"
+
+OK, PARTIAL, MISSING, INVALID = "ok", "partial", "missing", "invalid"
+
+
+@dataclass(frozen=True)
+class ParsedDates:
+    """The parse of one date column, aligned with its index.
+
+    ``key`` is ``YYYYMMDD`` with ``00`` for unknown parts ("" when missing or invalid);
+    ``date`` is the full date (NaT unless status is ``ok``); ``status`` is one of
+    ``ok``, ``partial``, ``missing``, ``invalid``.
+    """
+
+    key: pd.Series
+    date: pd.Series
+    status: pd.Series
+
+
+def _from_datetimes(values: pd.Series) -> ParsedDates:
+    date = pd.to_datetime(values, errors="coerce").astype("datetime64[ns]")
+    key = date.dt.strftime("%Y%m%d").fillna("")
+    status = pd.Series(np.where(date.isna(), MISSING, OK), index=values.index, dtype=object)
+    return ParsedDates(key=key.astype(object), date=date, status=status)
+
+
+def parse_dates(values: pd.Series) -> ParsedDates:
+    """Parse a column of date text (or date values) into keys, dates and a status."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return _from_datetimes(values)
+    text = values.astype("string").fillna("").str.strip()
+    if values.dtype == object:
+        is_date = values.map(lambda v: hasattr(v, "year") and hasattr(v, "month"))
+        if is_date.any():
+            dated = _from_datetimes(values.where(is_date))
+            text = text.where(~is_date, dated.key.str.slice(0, 4) + "-"
+                              + dated.key.str.slice(4, 6) + "-" + dated.key.str.slice(6, 8))
+    parts = text.str.extract(_DMY)
+    iso = text.str.extract(_ISO)
+    parts = parts.fillna(iso)
+    y = pd.to_numeric(parts["y"], errors="coerce")
+    m = pd.to_numeric(parts["m"], errors="coerce")
+    d = pd.to_numeric(parts["d"], errors="coerce")
+    matched = y.notna() & m.notna() & d.notna()
+    sane = matched & (m <= 12) & (d <= 31) & (y >= 1000)
+    full = sane & (m > 0) & (d > 0)
+    partial = sane & ~full & ~((m == 0) & (d > 0))  # a known day in an unknown month is junk
+    key = (
+        y.fillna(0).astype(int).astype(str).str.zfill(4)
+        + m.fillna(0).astype(int).astype(str).str.zfill(2)
+        + d.fillna(0).astype(int).astype(str).str.zfill(2)
+    )
+    date = pd.to_datetime(key.where(full), format="%Y%m%d", errors="coerce").astype(
+        "datetime64[ns]"
+    )
+    real = full & date.notna()  # 31-02 and friends fail here
+    status = np.select(
+        [text == "", real, partial], [MISSING, OK, PARTIAL], default=INVALID
+    )
+    status_s = pd.Series(status, index=values.index, dtype=object)
+    key = key.where(status_s.isin([OK, PARTIAL]), "").astype(object)
+    return ParsedDates(key=key, date=date.where(status_s == OK), status=status_s)
+
+
+def date_key_to_timestamp(key: pd.Series) -> pd.Series:
+    """Full ``YYYYMMDD`` keys to dates; partial or empty keys give NaT."""
+    full = key.str.len().eq(8) & ~key.str.slice(4, 6).eq("00") & ~key.str.slice(6, 8).eq("00")
+    return pd.to_datetime(key.where(full), format="%Y%m%d", errors="coerce").astype(
+        "datetime64[ns]"
+    )

@@ -1,0 +1,172 @@
+"""pandera models of the *prepared* input frames (text parsed, dates keyed).
+
+The validator parses each extract into these columns and validates lazily, so every
+problem in a file is found in one pass. Each check's name is the Dutch reason a data
+officer reads in the quarantine file; none of them ever shows a value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+__all__ = [
+    "BvhIncidenten",
+    "GcosBesprekingen",
+    "GcosSubjecten",
+    "HksAntecedenten",
+    "INPUT_MODELS",
+]
+
+_DATE_OK = ("ok",)
+_BIRTH_OK = ("ok", "partial")
+
+
+def _has_letter(s: pd.Series) -> pd.Series:
+    return s.astype(str).str.contains(r"[^\W\d_]", regex=True)
+
+
+def _plausible_birth(s: pd.Series) -> pd.Series:
+    """Birthdate keys (YYYYMMDD, 00 = unknown) from 1900 up to today."""
+    year = pd.to_numeric(s.str.slice(0, 4), errors="coerce")
+    today = dt.date.today().strftime("%Y%m%d")
+    return (s == "") | ((year >= 1900) & (s.str.replace("0000$", "0101", regex=True) <= today))
+
+
+class _Identity(pa.DataFrameModel):
+    bronrij: Series[int]
+    achternaam: Series[str]
+    tussenvoegsel: Series[str]
+    voorletters: Series[str]
+    geboortedatum: Series[str]
+    geboortedatum_status: Series[str]
+
+    @pa.check("achternaam", name="achternaam ontbreekt of bevat geen letters")
+    def _surname(cls, s: Series[str]) -> Series[bool]:
+        return _has_letter(s)
+
+    @pa.check("geboortedatum_status", name="geboortedatum ontbreekt of is onleesbaar")
+    def _birth_read(cls, s: Series[str]) -> Series[bool]:
+        return s.isin(_BIRTH_OK)
+
+    @pa.check("geboortedatum", name="geboortedatum ligt voor 1900 of in de toekomst")
+    def _birth_range(cls, s: Series[str]) -> Series[bool]:
+        return _plausible_birth(s)
+
+
+class GcosSubjecten(_Identity):
+    gcos_id: Series[str] = pa.Field(unique=True)
+    voornamen: Series[str]
+    geslacht: Series[int]
+    kader: Series[str]
+    leefgebieden: Series[int]
+    doelen: Series[int]
+    besluiten: Series[int]
+    acties: Series[int]
+
+    @pa.check("gcos_id", name="gcos_id ontbreekt")
+    def _id(cls, s: Series[str]) -> Series[bool]:
+        return s.str.strip() != ""
+
+    @pa.check("geslacht", name="geslacht onbekende code (gebruik M/V/O of man/vrouw/onbekend)")
+    def _sex(cls, s: Series[int]) -> Series[bool]:
+        return s.isin((0, 1, 9))
+
+    @pa.check("kader", name="kader ontbreekt")
+    def _kader(cls, s: Series[str]) -> Series[bool]:
+        return s.str.strip() != ""
+
+    @pa.check("leefgebieden", name="leefgebieden bevat een onbekende naam")
+    def _domains(cls, s: Series[int]) -> Series[bool]:
+        return s.between(0, 11)
+
+    @pa.check("doelen", "besluiten", "acties", name="geen geheel getal van 0 of meer")
+    def _counts(cls, s: Series[int]) -> Series[bool]:
+        return s >= 0
+
+    class Config:
+        strict = False
+
+
+class GcosBesprekingen(pa.DataFrameModel):
+    bronrij: Series[int]
+    gcos_id: Series[str]
+    bespreekdatum_status: Series[str]
+
+    @pa.check("gcos_id", name="gcos_id ontbreekt")
+    def _id(cls, s: Series[str]) -> Series[bool]:
+        return s.str.strip() != ""
+
+    @pa.check("bespreekdatum_status", name="bespreekdatum ontbreekt, is onvolledig of onleesbaar")
+    def _date(cls, s: Series[str]) -> Series[bool]:
+        return s.isin(_DATE_OK)
+
+    class Config:
+        strict = False
+
+
+class _Police(_Identity):
+    geslacht: Series[int]
+
+    @pa.check("geslacht", name="geslacht onbekende code")
+    def _sex(cls, s: Series[int]) -> Series[bool]:
+        return s.isin((0, 1, 9))
+
+
+class BvhIncidenten(_Police):
+    bvh_id: Series[str] = pa.Field(unique=True)
+    registratienummer: Series[str]
+    incidentdatum_status: Series[str]
+    mk_code: Series[str]
+    rol: Series[str]
+
+    @pa.check("bvh_id", name="bvh_id ontbreekt")
+    def _id(cls, s: Series[str]) -> Series[bool]:
+        return s.str.strip() != ""
+
+    @pa.check("registratienummer", name="registratienummer ontbreekt")
+    def _reg(cls, s: Series[str]) -> Series[bool]:
+        return s.str.strip() != ""
+
+    @pa.check("incidentdatum_status", name="incidentdatum ontbreekt, is onvolledig of onleesbaar")
+    def _date(cls, s: Series[str]) -> Series[bool]:
+        return s.isin(_DATE_OK)
+
+    @pa.check("mk_code", name="mk_code ontbreekt")
+    def _code(cls, s: Series[str]) -> Series[bool]:
+        return s.str.strip() != ""
+
+    @pa.check("rol", name="rol ontbreekt")
+    def _rol(cls, s: Series[str]) -> Series[bool]:
+        return s.str.strip() != ""
+
+    class Config:
+        strict = False
+
+
+class HksAntecedenten(_Police):
+    hks_id: Series[str] = pa.Field(unique=True)
+    datum_status: Series[str]
+
+    @pa.check("hks_id", name="hks_id ontbreekt")
+    def _id(cls, s: Series[str]) -> Series[bool]:
+        return s.str.strip() != ""
+
+    @pa.check("datum_status", name="pleegdatum (of de gekozen datumkolom) ontbreekt, "
+              "is onvolledig of onleesbaar")
+    def _date(cls, s: Series[str]) -> Series[bool]:
+        return s.isin(_DATE_OK)
+
+    class Config:
+        strict = False
+
+
+INPUT_MODELS = {
+    "gcos_subjecten": GcosSubjecten,
+    "gcos_besprekingen": GcosBesprekingen,
+    "bvh_incidenten": BvhIncidenten,
+    "hks_antecedenten": HksAntecedenten,
+}
