@@ -40,7 +40,14 @@ _SEX = {"m": 0, "man": 0, "mannelijk": 0, "v": 1, "vrouw": 1, "vrouwelijk": 1, "
         "o": 9, "onbekend": 9, "x": 9, "": 9}
 _ID_COLUMN = {"gcos_subjecten": "gcos_id", "gcos_besprekingen": "gcos_id",
               "bvh_incidenten": "bvh_id", "hks_antecedenten": "hks_id"}
-_BUILTIN_REASONS = {"field_uniqueness": "komt meer dan eens voor (alle exemplaren apart gezet)"}
+_BUILTIN_REASONS = {
+    "field_uniqueness": "komt meer dan eens voor (alle exemplaren apart gezet)",
+    # pandera names inherited checks by their method; these are the shared identity checks
+    "_surname": "achternaam ontbreekt of bevat geen letters",
+    "_birth_read": "geboortedatum ontbreekt of is onleesbaar",
+    "_birth_range": "geboortedatum ligt voor 1900 of in de toekomst",
+    "_sex": "geslacht onbekende code (gebruik M/V/O of man/vrouw/onbekend)",
+}
 QUARANTINE_COLUMNS = ("bron", "bronrij", "record_id", "kolom", "reden")
 
 
@@ -109,20 +116,20 @@ def prepare(source: str, raw: pd.DataFrame, *, hks_date_column: str = "pleegdatu
     return _with_date(frame, hks_date_column, "datum")
 
 
-def _reason(column: str, check: str) -> tuple[str, str]:
+def _reason(column: str, check: str, date_column: str) -> tuple[str, str]:
     column = column.removesuffix("_status")
-    return column, _BUILTIN_REASONS.get(check, check)
+    return (date_column if column == "datum" else column), _BUILTIN_REASONS.get(check, check)
 
 
-def _failures(source: str, frame: pd.DataFrame) -> pd.DataFrame:
+def _failures(source: str, frame: pd.DataFrame, date_column: str) -> pd.DataFrame:
     """One row per (row index, column, reason) that fails the source's schema."""
     try:
         INPUT_MODELS[source].validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:
         cases = err.failure_cases
         cases = cases[cases["index"].notna()]
-        pairs = [_reason(str(c), str(k)) for c, k in zip(cases["column"], cases["check"],
-                                                         strict=True)]
+        pairs = [_reason(str(c), str(k), date_column)
+                 for c, k in zip(cases["column"], cases["check"], strict=True)]
         return pd.DataFrame(
             {"index": cases["index"].astype(int).to_numpy(),
              "kolom": [p[0] for p in pairs], "reden": [p[1] for p in pairs]}
@@ -156,7 +163,7 @@ def validate_source(
         raise InputError([Problem(file, "has a header but no data rows",
                                   hint="export the extract again")])
     frame = prepare(source, raw, hks_date_column=hks_date_column)
-    failures = _failures(source, frame)
+    failures = _failures(source, frame, hks_date_column)
     quarantine = quarantine_frame(source, frame, failures)
     bad = frame.index.isin(failures["index"].unique())
     return Validated(source, frame.loc[~bad].copy(), quarantine, len(frame))

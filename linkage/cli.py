@@ -1,0 +1,200 @@
+"""The ``vhh-link`` command line: the data officer's way in.
+
+Errors of the toolkit's own family print their message (which never holds a personal
+value) and exit non-zero; anything unexpected prints only its type, because a library's
+message may quote a value. ``--debug`` shows the full traceback, for use inside the secure
+environment only.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+import linkage
+from linkage.config import DEFAULT_CONFIG, load_settings
+from linkage.errors import (
+    ConfigError,
+    CrosswalkError,
+    ExportBlocked,
+    InputError,
+    KeyMaterialError,
+    LinkageError,
+    VerificationError,
+)
+from linkage.keys import generate_key_file, load_key
+
+EXIT_CODES = {ConfigError: 2, InputError: 3, KeyMaterialError: 4, ExportBlocked: 5,
+              CrosswalkError: 6, VerificationError: 7}
+
+
+def _fail(err: Exception, debug: bool) -> None:
+    if debug:
+        raise err
+    if isinstance(err, LinkageError):
+        code = next((c for t, c in EXIT_CODES.items() if isinstance(err, t)), 1)
+        click.echo(f"error: {err}", err=True)
+        sys.exit(code)
+    click.echo(f"unexpected error ({type(err).__name__}); rerun with --debug inside the secure "
+               "environment to see the details", err=True)
+    sys.exit(70)
+
+
+class _Guarded(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except Exception as err:  # noqa: BLE001 - the one place that turns errors into exits
+            _fail(err, bool(ctx.obj and ctx.obj.get("debug")))
+            return None
+
+
+@click.group(cls=_Guarded)
+@click.version_option(linkage.__version__, prog_name="vhh-link")
+@click.option("--debug", is_flag=True, help="Show full tracebacks (secure environment only).")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Link GCOS case subjects to BVH and HKS police records and export a de-identified file."""
+    ctx.obj = {"debug": debug}
+
+
+def _print_result(result: object) -> None:
+    from linkage.report import summary_lines
+
+    report = result.report  # type: ignore[attr-defined]
+    click.echo("")
+    for line in summary_lines(report):
+        click.echo(line)
+    click.echo(f"export (may leave the secure environment): {result.export_dir}")  # type: ignore[attr-defined]
+    click.echo(f"secure (never leaves): {result.secure_dir}")  # type: ignore[attr-defined]
+    click.echo(f"run id {report['run_id']}, key id {report['sleutel_id']}")
+
+
+def _progress(name: str) -> None:
+    click.echo(f"  · {name}", err=True)
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(path_type=Path), required=True,
+              help="The TOML configuration of the study.")
+@click.option("--key-file", type=click.Path(path_type=Path), required=True,
+              help="The key file made by 'vhh-link keygen' (mode 0600).")
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="Output folder; export/ and secure/ are written inside.")
+@click.option("--allow-insecure-key", is_flag=True,
+              help="Accept a key file that others can read (not recommended).")
+def run(config_path: Path, key_file: Path, out: Path, allow_insecure_key: bool) -> None:
+    """Run the full linkage study on your own extracts."""
+    from pipelines.study import run_study
+
+    settings = load_settings(config_path)
+    key = load_key(key_file, allow_insecure=allow_insecure_key)
+    _print_result(run_study(settings, key, out, progress=_progress))
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), default=Path("demo-out"),
+              show_default=True, help="Folder for the demo's input, key and output.")
+@click.option("--seed", type=int, default=2013, show_default=True)
+def demo(out: Path, seed: int) -> None:
+    """Generate synthetic extracts and run the whole study on them."""
+    from linkage.synth import SynthSettings, generate, write_synth
+    from pipelines.study import run_study
+
+    click.echo(f"generating synthetic extracts in {out / 'input'} (seed {seed})", err=True)
+    write_synth(generate(SynthSettings(seed=seed)), out)
+    config_path = out / "config.toml"
+    shutil.copyfile(DEFAULT_CONFIG, config_path)
+    shutil.copyfile(DEFAULT_CONFIG.parent / "incidentcodes_voorbeeld.csv",
+                    out / "incidentcodes_voorbeeld.csv")
+    key_path = out / "demo.key"
+    if key_path.exists():
+        click.echo(f"using the existing demo key {key_path}", err=True)
+    else:
+        click.echo(f"new demo key {key_path} (id {generate_key_file(key_path)})", err=True)
+    settings = load_settings(config_path)
+    _print_result(run_study(settings, load_key(key_path), out, progress=_progress))
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), required=True)
+@click.option("--seed", type=int, default=2013, show_default=True)
+@click.option("--subjects", type=int, default=None,
+              help="In-scope subjects (default 213, the reference study).")
+@click.option("--others", type=int, default=None, help="Non-subjects in the police extracts.")
+@click.option("--noise", type=click.Choice(["default", "high"]), default="default",
+              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv",
+              show_default=True)
+def synth(out: Path, seed: int, subjects: int | None, others: int | None, noise: str,
+          fmt: str) -> None:
+    """Write synthetic extracts (input/) and their ground truth (truth/)."""
+    from linkage.synth import SynthSettings, generate, write_synth
+
+    kwargs: dict[str, object] = {"seed": seed, "noise": noise}
+    if subjects is not None:
+        kwargs["subjects"] = subjects
+    if others is not None:
+        kwargs["others"] = others
+    written = write_synth(generate(SynthSettings(**kwargs)), out, fmt=fmt)  # type: ignore[arg-type]
+    for name, path in sorted(written.items()):
+        click.echo(f"{name}: {path}")
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(path_type=Path), required=True)
+def validate(config_path: Path) -> None:
+    """Read and validate the inputs only; report every problem; write nothing."""
+    from pipelines.study import validate_inputs
+
+    settings = load_settings(config_path)
+    results = validate_inputs(settings)
+    bad = 0
+    for source, v in results.items():
+        click.echo(f"{source}: {v.rows_read} rows read, {len(v.valid)} valid, "
+                   f"{len(v.quarantine)} would be quarantined")
+        for reason, n in v.quarantine["reden"].value_counts().sort_index().items():
+            click.echo(f"    {n} × {reason}")
+        for _, q in v.quarantine.head(20).iterrows():
+            click.echo(f"    row {q['bronrij']}, column '{q['kolom']}': {q['reden']}")
+        bad += len(v.quarantine)
+    sys.exit(1 if bad else 0)
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), required=True)
+def keygen(out: Path) -> None:
+    """Write a new random 256-bit key (mode 0600); never overwrites."""
+    key_id = generate_key_file(out)
+    click.echo(f"new key written to {out} (key id {key_id}). Keep it out of the repository, "
+               "out of config files, and under two-person custody.")
+
+
+@main.command()
+@click.option("--key-file", type=click.Path(path_type=Path), required=True)
+@click.option("--crosswalk", type=click.Path(path_type=Path), required=True)
+@click.option("--pseudonym", default=None, help="Look up one pseudonym; default: all, as CSV.")
+@click.option("--allow-insecure-key", is_flag=True)
+def reidentify(key_file: Path, crosswalk: Path, pseudonym: str | None,
+               allow_insecure_key: bool) -> None:
+    """Inside the secure environment: pseudonym → gcos_id from the encrypted crosswalk."""
+    from linkage.crosswalk import read_crosswalk
+
+    _, mapping = read_crosswalk(crosswalk, load_key(key_file, allow_insecure=allow_insecure_key))
+    if pseudonym is None:
+        click.echo(mapping.to_csv(index=False, lineterminator="\n"), nl=False)
+        return
+    hit = mapping[mapping["pseudoniem"] == pseudonym.strip()]
+    if hit.empty:
+        click.echo("pseudonym not in this crosswalk", err=True)
+        sys.exit(1)
+    click.echo(hit["gcos_id"].iloc[0])
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,194 @@
+"""The export gate: scan every cell of every file bound for ``export/`` for identifiers.
+
+The identifier set is built from *all* input rows (not just the subjects): surnames (raw
+and normalised, each component), initials + surname, birthdates (every notation, matched
+after parsing, so ``1-2-1980``, ``01/02/1980``, ``19800201`` and ``1980-02-01`` are all the
+same hit), gcos_id, bvh_id, hks_id and registratienummer. A hit names the file and the
+column (or line) and never the value. Data cells are matched as a whole and by token; in
+the generated text files (code book, report) words of our own fixed vocabulary are not
+counted as surnames, and the configuration's own dates (study period, extraction date) are
+not counted as birthdates, because the template writes them whatever the data.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from linkage.dates import parse_dates
+from linkage.names import normalise_text, parse_initials, parse_surname
+
+__all__ = ["Identifiers", "LeakHit", "build_identifiers", "scan_file", "scan_frame"]
+
+_TOKEN = re.compile(r"[0-9a-z]+")
+_IDTOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z\-_/.]*[0-9A-Za-z]|[0-9A-Za-z]")
+_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b|\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b"
+                   r"|\b(\d{8})\b")
+MIN_SURNAME_TOKEN = 3
+MIN_NUMERIC_ID = 5
+
+
+@dataclass
+class Identifiers:
+    """Sets of identifying values, normalised for lookup. Never logged, never written."""
+
+    surname_tokens: set[str] = field(default_factory=set)
+    surnames_full: set[str] = field(default_factory=set)
+    initial_surnames: set[str] = field(default_factory=set)
+    dates: set[str] = field(default_factory=set)
+    ids: set[str] = field(default_factory=set)
+    unscannable_ids: int = 0
+
+    def __repr__(self) -> str:  # never show contents
+        return (f"Identifiers(surnames={len(self.surnames_full)}, dates={len(self.dates)}, "
+                f"ids={len(self.ids)})")
+
+
+@dataclass(frozen=True)
+class LeakHit:
+    file: str
+    where: str   # column name, or "regel N" in a text file
+    kind: str    # achternaam, voorletters+achternaam, geboortedatum, id
+
+    def __str__(self) -> str:
+        return f"{self.file}, {self.where}: contains an input {self.kind}"
+
+
+def build_identifiers(frames: Iterable[pd.DataFrame]) -> Identifiers:
+    """Collect identifiers from raw input frames (any of the four sources)."""
+    ids = Identifiers()
+    for frame in frames:
+        if "achternaam" in frame:
+            _add_names(ids, frame)
+        if "geboortedatum" in frame:
+            parsed = parse_dates(frame["geboortedatum"].astype(str))
+            keys = parsed.key[parsed.status == "ok"]
+            ids.dates.update(keys.unique().tolist())
+        for col in ("gcos_id", "bvh_id", "hks_id", "registratienummer"):
+            if col in frame:
+                _add_ids(ids, frame[col])
+    return ids
+
+
+def _add_names(ids: Identifiers, frame: pd.DataFrame) -> None:
+    tv = frame["tussenvoegsel"] if "tussenvoegsel" in frame else pd.Series("", index=frame.index)
+    vl = frame["voorletters"] if "voorletters" in frame else pd.Series("", index=frame.index)
+    seen = frame.assign(_tv=tv, _vl=vl)[["achternaam", "_tv", "_vl"]].astype(str).drop_duplicates()
+    for raw, prefix, initials in seen.itertuples(index=False):
+        parsed = parse_surname(raw, prefix)
+        full = normalise_text(f"{parsed.prefix} {parsed.core}")
+        if not parsed.core:
+            continue
+        ids.surnames_full.update({full, normalise_text(raw)})
+        for comp in parsed.components:
+            for token in comp.split():
+                if len(token) >= MIN_SURNAME_TOKEN:
+                    ids.surname_tokens.add(token)
+        letters = "".join(parse_initials(initials)).lower()
+        if letters and len(parsed.core) < MIN_SURNAME_TOKEN:  # longer ones hit as tokens
+            ids.initial_surnames.add(f"{letters} {parsed.core}")
+            ids.initial_surnames.add(f"{letters} {full}")
+
+
+def _add_ids(ids: Identifiers, values: pd.Series) -> None:
+    for value in values.astype(str).str.strip().unique():
+        if not value:
+            continue
+        if value.isdigit() and len(value) < MIN_NUMERIC_ID:
+            ids.unscannable_ids += 1
+            continue
+        ids.ids.add(value.lower())
+
+
+def _date_keys(text: str) -> Iterator[str]:
+    for m in _DATE.finditer(text):
+        d, mo, y, y2, mo2, d2, compact = m.groups()
+        if d:
+            yield f"{y}{int(mo):02d}{int(d):02d}"
+        elif y2:
+            yield f"{y2}{int(mo2):02d}{int(d2):02d}"
+        elif compact:
+            yield compact                       # yyyymmdd
+            yield compact[4:] + compact[2:4] + compact[:2]  # ddmmyyyy read as such
+
+
+def cell_hits(text: str, ids: Identifiers, vocabulary: frozenset[str] = frozenset()
+              ) -> list[str]:
+    """Kinds of identifier found in one cell's text (empty when clean)."""
+    kinds = []
+    norm = normalise_text(text)
+    if norm and norm in ids.surnames_full and norm not in vocabulary or ids.surname_tokens & (set(_TOKEN.findall(norm)) - vocabulary):
+        kinds.append("achternaam")
+    if norm and ids.initial_surnames and any(n in norm for n in ids.initial_surnames):
+        kinds.append("voorletters+achternaam")
+    if any(k in ids.dates and k not in vocabulary for k in _date_keys(text)):
+        kinds.append("geboortedatum")
+    low = text.strip().lower()
+    if low in ids.ids or any(t.lower() in ids.ids for t in _IDTOKEN.findall(text)):
+        kinds.append("id")
+    return kinds
+
+
+def scan_frame(frame: pd.DataFrame, ids: Identifiers, file: str) -> list[LeakHit]:
+    """Every (column, kind) with a hit in a data frame bound for export."""
+    hits: list[LeakHit] = []
+    for col in frame.columns:
+        values = frame[col].dropna().astype(str).unique()
+        for kind in sorted({k for v in values for k in cell_hits(v, ids)}):
+            hits.append(LeakHit(file, f"kolom '{col}'", kind))
+        for kind in cell_hits(str(col), ids):
+            hits.append(LeakHit(file, f"kolomnaam '{col}'", kind))
+    return hits
+
+
+def _text_lines(path: Path) -> Iterator[tuple[int, str]]:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".json":
+        text = "\n".join(_json_strings(json.loads(text)))
+    else:
+        text = re.sub(r"<[^>]+>", " ", text)
+    yield from enumerate(text.splitlines(), start=1)
+
+
+def _json_strings(node: object) -> Iterator[str]:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield str(k)
+            yield from _json_strings(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _json_strings(v)
+    elif node is not None:
+        yield str(node)
+
+
+def scan_file(path: Path, ids: Identifiers, vocabulary: frozenset[str] = frozenset(),
+              name: str | None = None) -> list[LeakHit]:
+    """Scan one export file of any format we write."""
+    name = name or path.name
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return scan_frame(pd.read_csv(path, dtype=str, keep_default_na=False), ids, name)
+    if suffix == ".parquet":
+        return scan_frame(pd.read_parquet(path), ids, name)
+    if suffix == ".sav":
+        import pyreadstat
+
+        frame, meta = pyreadstat.read_sav(str(path))
+        hits = scan_frame(frame, ids, name)
+        labels = [*meta.column_labels, *(str(v) for m in meta.variable_value_labels.values()
+                                         for v in m.values())]
+        for label in labels:
+            for kind in cell_hits(str(label), ids, vocabulary):
+                hits.append(LeakHit(name, "label", kind))
+        return hits
+    hits = []
+    for number, line in _text_lines(path):
+        for kind in cell_hits(line, ids, vocabulary):
+            hits.append(LeakHit(name, f"regel {number}", kind))
+    return hits

@@ -1,0 +1,110 @@
+"""Link GCOS subjects to the rows of one police source (BVH or HKS).
+
+normalise → block → compare → decide → resolve per identity → review → join back to rows.
+Every police row ends with at most one subject; every subject ends found (with the best
+tier that found it) or not found (with the reason).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from linkage.blocking import Blocking, candidate_pairs
+from linkage.compare import COMPARISON_COLUMNS, compare_pairs
+from linkage.config import LinkageSettings
+from linkage.decide import decide_pairs, resolve_per_identity
+from linkage.identities import collapse_identities, normalise_identities
+from linkage.review import apply_review_decisions, review_ids, review_queue
+
+__all__ = ["KOPPELING_COLUMNS", "LinkResult", "link_source", "prepare_subjects"]
+
+KOPPELING_COLUMNS = ("gcos_id", "bron", "record_id", "regel", "score", "besluit", "blokken",
+                     *COMPARISON_COLUMNS)
+NOT_FOUND_NO_INITIAL = "geen_voorletter"
+NOT_FOUND_REVIEW = "alleen_ter_beoordeling"
+NOT_FOUND_NO_CANDIDATE = "geen_kandidaat"
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """What linking one source produced."""
+
+    source: str
+    row_subject: pd.Series      # per valid police row (its index): gcos_id of the match or ""
+    row_rule: pd.Series         # per valid police row: the rule that linked it or ""
+    koppelingen: pd.DataFrame   # one row per linked record and subject (match or review)
+    review: pd.DataFrame        # the review queue
+    subjects: pd.DataFrame      # per subject: gcos_id, gevonden, tier, reden
+    blocking: Blocking
+    identities: int
+    decisions_by_rule: dict[str, int]
+
+
+def prepare_subjects(gcos: pd.DataFrame) -> pd.DataFrame:
+    """The in-scope GCOS subjects as normalised identities (one per subject)."""
+    frame = gcos.loc[:, ["gcos_id", "achternaam", "tussenvoegsel", "voorletters", "voornamen",
+                         "geboortedatum", "geslacht"]].reset_index(drop=True)
+    return normalise_identities(frame)
+
+
+def _subject_status(subjects: pd.DataFrame, pairs: pd.DataFrame, tiers: tuple[str, ...]
+                    ) -> pd.DataFrame:
+    status = pd.DataFrame({"gcos_id": subjects["gcos_id"].to_numpy()})
+    matched = pairs[pairs["besluit"] == "match"]
+    order = {name: k for k, name in enumerate((*tiers, "review_geaccepteerd"))}
+    best = (matched.assign(o=matched["regel"].map(order)).sort_values("o")
+            .drop_duplicates("s").set_index("s")["regel"])
+    in_review = set(pairs.loc[pairs["besluit"] == "review", "s"])
+    status["gevonden"] = status.index.isin(best.index)
+    status["tier"] = best.reindex(status.index).fillna("").to_numpy()
+    no_initial = subjects["first"].to_numpy() == ""
+    reason = np.where(status["gevonden"], "",
+                      np.where(no_initial, NOT_FOUND_NO_INITIAL,
+                               np.where(status.index.isin(list(in_review)), NOT_FOUND_REVIEW,
+                                        NOT_FOUND_NO_CANDIDATE)))
+    status["reden"] = reason
+    status["ter_beoordeling"] = status.index.isin(list(in_review))
+    return status
+
+
+def link_source(source: str, subjects: pd.DataFrame, rows: pd.DataFrame, id_column: str,
+                settings: LinkageSettings, decisions: pd.Series | None = None) -> LinkResult:
+    """Link ``rows`` (valid police rows) to ``subjects`` (from :func:`prepare_subjects`)."""
+    identities, codes = collapse_identities(rows)
+    identities = normalise_identities(identities)
+    blocking = candidate_pairs(subjects, identities, settings.max_block_pairs)
+    pairs = compare_pairs(blocking.pairs, subjects, identities)
+    pairs = decide_pairs(pairs, settings.tiers, settings.surname_threshold)
+    pairs = resolve_per_identity(pairs)
+    pairs["review_id"] = review_ids(
+        source, subjects.loc[pairs["s"].to_numpy(), "gcos_id"].reset_index(drop=True),
+        identities.loc[pairs["i"].to_numpy()].reset_index(drop=True),
+    ).to_numpy() if len(pairs) else pd.Series(dtype=str)
+    if decisions is not None and len(decisions):
+        pairs = apply_review_decisions(pairs, decisions)
+    live = pairs[pairs["besluit"].isin(("match", "review"))]
+    review = review_queue(source, live, subjects, identities)
+    koppelingen = _koppelingen(source, live, subjects, rows, codes, id_column)
+    match = live[live["besluit"] == "match"].set_index("i")
+    row_i = pd.Series(codes, index=rows.index)
+    row_subject = row_i.map(subjects["gcos_id"].reindex(match["s"]).set_axis(match.index)
+                            ).fillna("")
+    row_rule = row_i.map(match["regel"]).fillna("")
+    by_rule = {str(k): int(v) for k, v in pairs["regel"].value_counts().sort_index().items()}
+    return LinkResult(source, row_subject.astype(str), row_rule.astype(str), koppelingen,
+                      review, _subject_status(subjects, live, settings.tiers), blocking,
+                      len(identities), by_rule)
+
+
+def _koppelingen(source: str, pairs: pd.DataFrame, subjects: pd.DataFrame, rows: pd.DataFrame,
+                 codes: np.ndarray, id_column: str) -> pd.DataFrame:
+    per_row = pd.DataFrame({"i": codes, "record_id": rows[id_column].to_numpy()})
+    joined = per_row.merge(pairs, on="i", how="inner")
+    joined["gcos_id"] = subjects["gcos_id"].to_numpy()[joined["s"].to_numpy()]
+    joined["bron"] = source
+    joined["blokken"] = joined["passes"]
+    return (joined.loc[:, list(KOPPELING_COLUMNS)]
+            .sort_values(["gcos_id", "record_id"]).reset_index(drop=True))

@@ -1,0 +1,373 @@
+"""The linkage study end to end: extracts in, de-identified analysis file and report out.
+
+read → validate (quarantine) → scope → link BVH → startdatum → link HKS → filter →
+windows → study variables → pseudonymise → disclosure control → output schema →
+gated atomic export; secure outputs (links, review queue, quarantine, crosswalk, internal
+report) go to ``secure/`` and never leave.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+
+import linkage
+from linkage.accounting import build_funnel, dispositions, row_reconciliation
+from linkage.codebook import codebook_dict, codebook_json, codebook_markdown
+from linkage.config import Settings
+from linkage.crosswalk import encrypt_crosswalk
+from linkage.disclosure import protect
+from linkage.errors import ExportBlocked, InputError
+from linkage.export import atomic_write_bytes, publish_export, write_csv, write_parquet, write_sav
+from linkage.filters import filter_bvh, filter_hks, read_incident_codes
+from linkage.funnel import check_funnel, check_reconciliation
+from linkage.keys import MasterKey
+from linkage.leakscan import build_identifiers
+from linkage.link import LinkResult, link_source, prepare_subjects
+from linkage.pseudonyms import pseudonymise
+from linkage.readers import RawTable, read_source
+from linkage.report import descriptives, report_vocabulary, summary_lines
+from linkage.review import read_review_decisions
+from linkage.scope import apply_scope, start_dates, times_discussed
+from linkage.validate import Validated, move_to_quarantine, validate_source
+from linkage.variables import gcos_variables
+from linkage.windows import count_in_windows, followup_complete
+from schemas.analysis import ANALYSIS_COLUMNS, COUNT_COLUMNS, analysis_schema, summarise_failures
+
+__all__ = ["StudyResult", "run_study", "validate_inputs"]
+
+SOURCES = ("gcos_subjecten", "gcos_besprekingen", "bvh_incidenten", "hks_antecedenten")
+Progress = Callable[[str], None]
+
+
+@dataclass
+class StudyResult:
+    report: dict[str, Any]
+    export_dir: Path
+    secure_dir: Path
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+@dataclass
+class _Clock:
+    stages: dict[str, float] = field(default_factory=dict)
+    progress: Progress | None = None
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        if self.progress:
+            self.progress(name)
+        t0 = time.perf_counter()
+        yield
+        self.stages[name] = round(self.stages.get(name, 0.0) + time.perf_counter() - t0, 3)
+
+
+def read_inputs(settings: Settings) -> dict[str, RawTable]:
+    """Read all four extracts; every problem in every file reported at once."""
+    tables, problems = {}, []
+    for source in SOURCES:
+        try:
+            tables[source] = read_source(
+                source, settings.input_path(source), encoding=settings.inputs.encoding,
+                delimiter=settings.inputs.delimiter, rename=settings.columns.get(source),
+            )
+        except InputError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise InputError(problems)
+    hks_col = settings.filters.hks_date_column
+    if hks_col != "pleegdatum" and hks_col not in tables["hks_antecedenten"].frame:
+        raise InputError(f"{settings.input_path('hks_antecedenten')}: the column '{hks_col}' "
+                         "named in [filters] hks_date_column is missing")
+    return tables
+
+
+def _validate_all(settings: Settings, tables: dict[str, RawTable]) -> dict[str, Validated]:
+    problems, out = [], {}
+    for source, table in tables.items():
+        try:
+            out[source] = validate_source(source, table.frame, file=str(table.path),
+                                          hks_date_column=settings.filters.hks_date_column)
+        except InputError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise InputError(problems)
+    besp = out["gcos_besprekingen"]
+    orphan = ~besp.valid["gcos_id"].isin(set(out["gcos_subjecten"].valid["gcos_id"]))
+    out["gcos_besprekingen"] = move_to_quarantine(
+        besp, orphan, "gcos_id", "gcos_id komt niet voor in gcos_subjecten (of is daar apart gezet)")
+    return out
+
+
+def validate_inputs(settings: Settings) -> dict[str, Validated]:
+    """Read and validate only (``vhh-link validate``)."""
+    read_incident_codes(settings.resolve(settings.filters.incident_codes))
+    return _validate_all(settings, read_inputs(settings))
+
+
+def _run_id(settings: Settings, tables: dict[str, RawTable], key: MasterKey) -> str:
+    text = "|".join([linkage.__version__, settings.sha256, key.key_id,
+                     *(tables[s].sha256 for s in SOURCES)])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _counts_for(source: str, link: LinkResult, valid: pd.DataFrame, filt: pd.Series,
+                starts: pd.Series, settings: Settings, date_col: str
+                ) -> tuple[pd.DataFrame, pd.Series]:
+    analysed = set(starts.index)
+    linked = link.row_subject != ""
+    considered = linked & link.row_subject.isin(analysed) & (filt.reindex(valid.index) == "")
+    events = pd.DataFrame({"gcos_id": link.row_subject[considered],
+                           "datum": valid.loc[considered, date_col]})
+    return count_in_windows(events, starts, settings.windows, source)
+
+
+def run_study(settings: Settings, key: MasterKey, out_dir: Path,
+              progress: Progress | None = None) -> StudyResult:
+    """Run the whole study and write ``out_dir/export`` and ``out_dir/secure``."""
+    clock = _Clock(progress=progress)
+    started = dt.datetime.now(dt.UTC)
+    secure = out_dir / "secure"
+    with clock.stage("read"):
+        tables = read_inputs(settings)
+        codes = read_incident_codes(settings.resolve(settings.filters.incident_codes))
+    with clock.stage("validate"):
+        v = _validate_all(settings, tables)
+    run_id = _run_id(settings, tables, key)
+    gcos, besp = v["gcos_subjecten"].valid, v["gcos_besprekingen"].valid
+    bvh, hks = v["bvh_incidenten"].valid, v["hks_antecedenten"].valid
+
+    with clock.stage("scope"):
+        in_scope, out_of_scope = apply_scope(gcos, besp, settings.scope)
+    with clock.stage("normalise"):
+        subjects = prepare_subjects(in_scope)
+    decisions = None
+    if settings.linkage.review_decisions is not None:
+        decisions = read_review_decisions(settings.resolve(settings.linkage.review_decisions))
+    with clock.stage("link"):
+        bvh_link = link_source("bvh", subjects, bvh, "bvh_id", settings.linkage, decisions)
+        hks_link = link_source("hks", subjects, hks, "hks_id", settings.linkage, decisions)
+    found_ids = set(bvh_link.subjects.loc[bvh_link.subjects["gevonden"], "gcos_id"])
+    all_starts = start_dates(besp, settings.scope, settings.windows)
+    starts = all_starts[all_starts.index.isin(found_ids)].sort_index()
+    analysed = set(starts.index)
+
+    with clock.stage("filter"):
+        bvh_linked = bvh.assign(gcos_id=bvh_link.row_subject)[bvh_link.row_subject != ""]
+        bvh_filter = filter_bvh(bvh_linked[bvh_linked["gcos_id"].isin(analysed)], codes,
+                                settings.filters)
+        hks_linked = hks.assign(gcos_id=hks_link.row_subject)[hks_link.row_subject != ""]
+        hks_filter = filter_hks(hks_linked[hks_linked["gcos_id"].isin(analysed)],
+                                settings.filters)
+    with clock.stage("aggregate"):
+        bvh_counts, bvh_in = _counts_for("bvh", bvh_link, bvh, bvh_filter.reden, starts,
+                                         settings, "incidentdatum")
+        hks_counts, hks_in = _counts_for("hks", hks_link, hks, hks_filter.reden, starts,
+                                         settings, "datum")
+        analysis = _analysis_frame(settings, in_scope, besp, starts, bvh_counts, hks_counts,
+                                   bvh_link, hks_link)
+    with clock.stage("pseudonymise"):
+        analysis.insert(0, "pseudoniem", pseudonymise(analysis.index.to_series(), key,
+                                                      settings.project).to_numpy())
+        crosswalk = pd.DataFrame({"pseudoniem": analysis["pseudoniem"].to_numpy(),
+                                  "gcos_id": analysis.index.to_numpy()})
+        analysis = analysis.reset_index(drop=True)
+    with clock.stage("disclosure"):
+        protected, changes, k_before, k_after = protect(analysis, settings.privacy,
+                                                        COUNT_COLUMNS)
+        protected = protected.loc[:, list(ANALYSIS_COLUMNS)]
+    with clock.stage("validate_output"):
+        rules = (*settings.linkage.tiers, "review_geaccepteerd")
+        try:
+            protected = analysis_schema(settings.scope.kaders, rules).validate(protected,
+                                                                               lazy=True)
+        except pa.errors.SchemaErrors as err:
+            raise ExportBlocked(["the analysis file fails its schema:",
+                                 *summarise_failures(err)]) from None
+
+    funnel = build_funnel(len(tables["gcos_subjecten"].frame), len(v["gcos_subjecten"].quarantine),
+                          out_of_scope, bvh_link.subjects, len(found_ids - analysed),
+                          int(analysis["gevonden_hks"].sum()), len(analysed))
+    rows = {
+        "bvh": row_reconciliation("bvh", len(tables["bvh_incidenten"].frame),
+                                  v["bvh_incidenten"].quarantine,
+                                  dispositions(bvh, bvh_link.row_subject,
+                                               _in_review(bvh, bvh_link), analysed,
+                                               bvh_filter.reden, bvh_in)),
+        "hks": row_reconciliation("hks", len(tables["hks_antecedenten"].frame),
+                                  v["hks_antecedenten"].quarantine,
+                                  dispositions(hks, hks_link.row_subject,
+                                               _in_review(hks, hks_link), analysed,
+                                               hks_filter.reden, hks_in)),
+    }
+    report = {
+        "titel": "Auditrapport koppeling Veiligheidshuis (GCOS-BVH-HKS)",
+        "versie": linkage.__version__, "run_id": run_id, "sleutel_id": key.key_id,
+        "project": settings.project,
+        "configuratie": {"bestand": Path(settings.source).name, "sha256": settings.sha256},
+        "invoer": [{"bron": s, "bestand": t.path.name, "sha256": t.sha256,
+                    "rijen": len(t.frame), "codering": t.encoding,
+                    "scheidingsteken": t.delimiter, "genegeerde_kolommen": list(t.ignored_columns)}
+                   for s, t in tables.items()],
+        "trechter": [s.as_dict() for s in funnel],
+        "rijen": rows,
+        "gcos_besprekingen": row_reconciliation(
+            "gcos_besprekingen", len(tables["gcos_besprekingen"].frame),
+            v["gcos_besprekingen"].quarantine,
+            pd.Series("gebruikt", index=besp.index)),
+        "koppeling": {"bvh": _link_report(bvh_link), "hks": _link_report(hks_link)},
+        "filters": {"bvh": {"per_categorie": bvh_filter.per_category,
+                            "per_rol": bvh_filter.per_role,
+                            "onbekende_codes": bvh_filter.unknown_codes},
+                    "hks": {"per_afdoening": hks_filter.per_category}},
+        "followup": {"volledig": int(analysis["followup_volledig"].sum()),
+                     "onvolledig": int((~analysis["followup_volledig"]).sum())},
+        "privacy": {"quasi_identificatoren": list(settings.privacy.quasi_identifiers),
+                    "doel_k": settings.privacy.k, "voor": k_before.as_dict(),
+                    "na": k_after.as_dict(), "maatregelen": changes},
+        "validatie": {"quarantaine": {s: len(x.quarantine) for s, x in v.items()},
+                      "uitvoerschema": "geslaagd"},
+        "beschrijvend": descriptives(analysis, settings.privacy.small_cell),
+        "start": started.isoformat(timespec="seconds"),
+    }
+    problems = check_funnel(report["trechter"]) + [
+        p for r in rows.values() for p in check_reconciliation(r)]
+    if problems:  # a bug, never a data problem: refuse to export numbers that do not add up
+        raise ExportBlocked(["the report does not add up:", *problems])
+
+    with clock.stage("export"):
+        secure.mkdir(parents=True, exist_ok=True)
+        _write_secure(secure, v, bvh_link, hks_link, crosswalk, key, settings, run_id, report,
+                      in_scope, out_of_scope, found_ids, analysed)
+        identifiers = build_identifiers(t.frame for t in tables.values())
+        book = codebook_dict(settings, changes)
+        vocabulary = report_vocabulary(settings, changes, [
+            *bvh_filter.per_role, *bvh_filter.unknown_codes, *hks_filter.per_category,
+            *(t.path.name for t in tables.values())])
+        files = publish_export(out_dir / "export",
+                               _export_writers(protected, book, report, settings, clock),
+                               identifiers, vocabulary)
+    return StudyResult(report, out_dir / "export", secure, files)
+
+
+def _in_review(rows: pd.DataFrame, link: LinkResult) -> pd.Series:
+    review_ids = set(link.koppelingen.loc[link.koppelingen["besluit"] == "review", "record_id"])
+    id_col = "bvh_id" if link.source == "bvh" else "hks_id"
+    return rows[id_col].isin(review_ids)
+
+
+def _analysis_frame(settings: Settings, in_scope: pd.DataFrame, besp: pd.DataFrame,
+                    starts: pd.Series, bvh_counts: pd.DataFrame, hks_counts: pd.DataFrame,
+                    bvh_link: LinkResult, hks_link: LinkResult) -> pd.DataFrame:
+    discussed = times_discussed(besp, settings.scope, settings.windows)
+    frame = gcos_variables(in_scope, starts, discussed)
+    complete = followup_complete(starts, settings.windows)
+    frame["followup_volledig"] = complete.reindex(frame.index).astype(bool)
+    status = {s: link.subjects.set_index("gcos_id").reindex(frame.index)
+              for s, link in (("bvh", bvh_link), ("hks", hks_link))}
+    frame["gevonden_bvh"] = status["bvh"]["gevonden"].astype(bool)
+    frame["gevonden_hks"] = status["hks"]["gevonden"].astype(bool)
+    frame["koppelregel_bvh"] = status["bvh"]["tier"].astype(str)
+    frame["koppelregel_hks"] = status["hks"]["tier"].astype(str)
+    counts = bvh_counts.join(hks_counts)
+    for col in COUNT_COLUMNS:
+        values = counts[col].reindex(frame.index).astype("Int64")
+        if col.endswith("_na"):
+            values = values.where(frame["followup_volledig"], pd.NA)
+        frame[col] = values
+    return frame
+
+
+def _link_report(link: LinkResult) -> dict[str, Any]:
+    found = link.subjects[link.subjects["gevonden"]]
+    return {
+        "identiteiten": link.identities,
+        "paren_per_blokkering": link.blocking.pairs_per_pass,
+        "kandidaatparen": int(len(link.blocking.pairs)),
+        "grootste_blokken": [{"blokkering": b["pass"], "paren": b["pairs"]}
+                             for b in link.blocking.largest_blocks],
+        "afgetopte_blokken": [{"blokkering": b["pass"], "paren": b["pairs"]}
+                              for b in link.blocking.capped_blocks],
+        "besluiten_per_regel": link.decisions_by_rule,
+        "gevonden_per_regel": {str(k): int(n) for k, n in
+                               found["tier"].value_counts().sort_index().items()},
+        "rijen_per_besluit": {str(k): int(n) for k, n in
+                              link.koppelingen["besluit"].value_counts().sort_index().items()},
+        "reviewwachtrij": int(len(link.review)),
+    }
+
+
+def _write_secure(secure: Path, v: dict[str, Validated], bvh_link: LinkResult,
+                  hks_link: LinkResult, crosswalk: pd.DataFrame, key: MasterKey,
+                  settings: Settings, run_id: str, report: dict[str, Any],
+                  in_scope: pd.DataFrame, out_of_scope: pd.Series, found: set[str],
+                  analysed: set[str]) -> None:
+    def csv_bytes(frame: pd.DataFrame) -> bytes:
+        return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+    for source, validated in v.items():
+        atomic_write_bytes(secure / "quarantaine" / f"{source}.csv",
+                           csv_bytes(validated.quarantine))
+    links = pd.concat([bvh_link.koppelingen, hks_link.koppelingen], ignore_index=True)
+    atomic_write_bytes(secure / "koppelingen.csv", csv_bytes(links))
+    review = pd.concat([bvh_link.review, hks_link.review], ignore_index=True)
+    atomic_write_bytes(secure / "review.csv", csv_bytes(review))
+    atomic_write_bytes(secure / "crosswalk.enc",
+                       encrypt_crosswalk(crosswalk, key, settings.project, run_id))
+    lost = _who_was_lost(v, in_scope, out_of_scope, bvh_link, found, analysed)
+    atomic_write_bytes(secure / "verlies_per_subject.csv", csv_bytes(lost))
+    internal = dict(report, verlies_per_subject=lost.to_dict(orient="records"),
+                    blokken_met_sleutel={"bvh": bvh_link.blocking.largest_blocks,
+                                         "hks": hks_link.blocking.largest_blocks})
+    atomic_write_bytes(secure / "auditrapport_intern.json",
+                       json.dumps(internal, ensure_ascii=False, indent=2, default=str).encode())
+
+
+def _who_was_lost(v: dict[str, Validated], in_scope: pd.DataFrame, out_of_scope: pd.Series,
+                  bvh_link: LinkResult, found: set[str], analysed: set[str]) -> pd.DataFrame:
+    rows = [{"gcos_id": r, "stap": "quarantaine", "reden": q}
+            for r, q in zip(v["gcos_subjecten"].quarantine["record_id"],
+                            v["gcos_subjecten"].quarantine["reden"], strict=True)]
+    rows += [{"gcos_id": g, "stap": "scope", "reden": r} for g, r in out_of_scope.items()]
+    lost = bvh_link.subjects[~bvh_link.subjects["gevonden"]]
+    rows += [{"gcos_id": g, "stap": "gevonden_bvh", "reden": r}
+             for g, r in zip(lost["gcos_id"], lost["reden"], strict=True)]
+    rows += [{"gcos_id": g, "stap": "startdatum", "reden": "geen_startdatum"}
+             for g in sorted(found - analysed)]
+    return pd.DataFrame(rows, columns=["gcos_id", "stap", "reden"])
+
+
+def _export_writers(frame: pd.DataFrame, book: dict[str, Any], report: dict[str, Any],
+                    settings: Settings, clock: _Clock) -> dict[str, Callable[[Path], None]]:
+    writers: dict[str, Callable[[Path], None]] = {}
+    if "csv" in settings.export.formats:
+        writers["analysebestand.csv"] = lambda p: write_csv(frame, p)
+    if "parquet" in settings.export.formats:
+        writers["analysebestand.parquet"] = lambda p: write_parquet(frame, p)
+    if "sav" in settings.export.formats:
+        writers["analysebestand.sav"] = lambda p: write_sav(frame, p)
+    writers["codeboek.md"] = lambda p: p.write_text(codebook_markdown(book), encoding="utf-8")
+    writers["codeboek.json"] = lambda p: p.write_text(codebook_json(book), encoding="utf-8")
+
+    def write_report(path: Path) -> None:
+        hashes = {name: hashlib.sha256((path.parent / name).read_bytes()).hexdigest()
+                  for name in writers if name != path.name and (path.parent / name).exists()}
+        final = dict(report, bestanden=hashes, tijden=dict(clock.stages),
+                     eind=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                     samenvatting=summary_lines(report))
+        path.write_text(json.dumps(final, ensure_ascii=False, indent=2) + "\n",
+                        encoding="utf-8")
+        report.update(final)
+
+    writers["auditrapport.json"] = write_report
+    return writers
