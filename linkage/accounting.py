@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -15,27 +15,40 @@ def _counts(values: pd.Series) -> dict[str, int]:
     return {str(k): int(v) for k, v in values.value_counts().sort_index().items()}
 
 
-def build_funnel(read: int, quarantined: int, out_of_scope: pd.Series, bvh_status: pd.DataFrame,
-                 no_start: int, analysed_found_hks: int, analysed: int) -> list[FunnelStep]:
-    """The study's funnel in its default order."""
-    in_scope = read - quarantined - len(out_of_scope)
-    lost_bvh = bvh_status.loc[~bvh_status["gevonden"], "reden"]
-    reasons_bvh = {r: int((lost_bvh == r).sum())
-                   for r in ("geen_voorletter", "geen_kandidaat", "alleen_ter_beoordeling")}
-    found = in_scope - len(lost_bvh)
-    return [
-        FunnelStep("quarantaine", "GCOS-subjecten gelezen; apart gezet wegens ongeldige invoer",
-                   read, quarantined, {"ongeldige_invoer": quarantined} if quarantined else {}),
-        FunnelStep("scope", "Buiten de scope van het onderzoek", read - quarantined,
-                   len(out_of_scope), {r: int((out_of_scope == r).sum())
-                                       for r in ("kader", "periode")}),
-        FunnelStep("gevonden_bvh", "Niet gevonden in BVH", in_scope, len(lost_bvh), reasons_bvh),
-        FunnelStep("startdatum", "Te weinig GCOS-gegevens (geen startdatum)", found, no_start,
-                   {"geen_startdatum": no_start}),
-        FunnelStep("gevonden_hks", "Niet gevonden in HKS (blijven in het analysebestand)",
-                   analysed, analysed - analysed_found_hks,
-                   {"niet_in_hks": analysed - analysed_found_hks}, verwijdert=False),
-    ]
+_LABELS = {
+    "scope": "Buiten de scope van het onderzoek",
+    "gevonden_bvh": "Niet gevonden in BVH",
+    "startdatum": "Te weinig GCOS-gegevens (geen startdatum)",
+}
+_REASON_ORDER = {
+    "scope": ("kader", "periode"),
+    "gevonden_bvh": ("geen_voorletter", "geen_kandidaat", "alleen_ter_beoordeling"),
+    "startdatum": ("geen_startdatum",),
+}
+
+
+def build_funnel(read: int, quarantined: int, leaves: Mapping[str, pd.Series],
+                 order: Sequence[str], analysed: int, found_hks: int) -> list[FunnelStep]:
+    """The funnel: quarantine, then each step of ``order`` in turn, then HKS.
+
+    ``leaves`` maps a step to the gcos_ids that fail it (index) with their reason (value).
+    A subject failing several steps leaves at the first of them in ``order``.
+    """
+    steps = [FunnelStep("quarantaine", "GCOS-subjecten gelezen; apart gezet wegens ongeldige "
+                        "invoer", read, quarantined,
+                        {"ongeldige_invoer": quarantined} if quarantined else {})]
+    gone: set[str] = set()
+    remaining = read - quarantined
+    for name in order:
+        reasons = leaves[name][~leaves[name].index.isin(list(gone))]
+        counts = {r: int((reasons == r).sum()) for r in _REASON_ORDER[name]}
+        steps.append(FunnelStep(name, _LABELS[name], remaining, len(reasons), counts))
+        remaining -= len(reasons)
+        gone |= set(reasons.index)
+    steps.append(FunnelStep("gevonden_hks", "Niet gevonden in HKS (blijven in het "
+                            "analysebestand)", analysed, analysed - found_hks,
+                            {"niet_in_hks": analysed - found_hks}, verwijdert=False))
+    return steps
 
 
 def row_reconciliation(source: str, read: int, quarantine: pd.DataFrame,

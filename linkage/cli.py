@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -75,8 +77,16 @@ def _print_result(result: object) -> None:
     click.echo(f"run id {report['run_id']}, key id {report['sleutel_id']}")
 
 
-def _progress(name: str) -> None:
-    click.echo(f"  · {name}", err=True)
+@contextmanager
+def _progress() -> Iterator[Callable[[str], None] | None]:
+    """A live status line on a terminal; nothing at all when stderr is a log or a pipe."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status("starting") as status:
+        yield lambda stage: status.update(f"vhh-link: {stage} …")
 
 
 @main.command()
@@ -94,7 +104,9 @@ def run(config_path: Path, key_file: Path, out: Path, allow_insecure_key: bool) 
 
     settings = load_settings(config_path)
     key = load_key(key_file, allow_insecure=allow_insecure_key)
-    _print_result(run_study(settings, key, out, progress=_progress))
+    with _progress() as progress:
+        result = run_study(settings, key, out, progress=progress)
+    _print_result(result)
 
 
 @main.command()
@@ -118,7 +130,9 @@ def demo(out: Path, seed: int) -> None:
     else:
         click.echo(f"new demo key {key_path} (id {generate_key_file(key_path)})", err=True)
     settings = load_settings(config_path)
-    _print_result(run_study(settings, load_key(key_path), out, progress=_progress))
+    with _progress() as progress:
+        result = run_study(settings, load_key(key_path), out, progress=progress)
+    _print_result(result)
 
 
 @main.command()

@@ -23,6 +23,7 @@ __all__ = [
     "DEFAULT_CONFIG",
     "ExportSettings",
     "FilterSettings",
+    "FunnelSettings",
     "InputSettings",
     "LinkageSettings",
     "PrivacySettings",
@@ -205,6 +206,15 @@ class PrivacySettings:
     small_cell: int = _setting(_int(1), 5)
 
 
+FUNNEL_STEPS = ("scope", "gevonden_bvh", "startdatum")
+
+
+@dataclass(frozen=True)
+class FunnelSettings:
+    # the order in which subjects leave; scope comes first (only in-scope subjects are linked)
+    order: tuple[str, ...] = _setting(_strings(FUNNEL_STEPS), FUNNEL_STEPS)
+
+
 @dataclass(frozen=True)
 class ExportSettings:
     formats: tuple[str, ...] = _setting(_strings(FORMATS), FORMATS)
@@ -218,6 +228,7 @@ SECTIONS: Mapping[str, type] = MappingProxyType(
         "filters": FilterSettings,
         "windows": WindowSettings,
         "privacy": PrivacySettings,
+        "funnel": FunnelSettings,
         "export": ExportSettings,
     }
 )
@@ -235,6 +246,7 @@ class Settings:
     windows: WindowSettings
     privacy: PrivacySettings
     export: ExportSettings
+    funnel: FunnelSettings = FunnelSettings()
     columns: Mapping[str, Mapping[str, str]] = field(
         default_factory=lambda: MappingProxyType({})
     )
@@ -332,6 +344,9 @@ def _check_consistency(s: Settings) -> None:
         raise ConfigError(f"{where} [windows]: extraction_date lies before the study period")
     if not s.linkage.tiers:
         raise ConfigError(f"{where} [linkage]: tiers is empty; list at least 'strict'")
+    if sorted(s.funnel.order) != sorted(FUNNEL_STEPS) or s.funnel.order[0] != "scope":
+        raise ConfigError(f"{where} [funnel]: order must list scope first, then gevonden_bvh "
+                          "and startdatum in the order subjects should leave")
     if not s.export.formats:
         raise ConfigError(f"{where} [export]: formats is empty")
 

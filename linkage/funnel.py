@@ -64,16 +64,23 @@ _REASON_TEXT = {"geen_voorletter": "lacking an initial", "geen_kandidaat": "not 
                 "alleen_ter_beoordeling": "only in review"}
 
 
+_STEP_TEXT = {"scope": "in scope", "gevonden_bvh": "found in BVH",
+              "startdatum": "with a start date", "gevonden_hks": "found in HKS"}
+
+
 def format_funnel(steps: Sequence[Mapping[str, Any]]) -> str:
-    """The one-line funnel for a terminal, e.g. '213 in scope → 198 found in BVH (...)'."""
+    """The funnel for a terminal: a head line, then '213 in scope → 198 found in BVH (...)'."""
     by = {s["stap"]: s for s in steps}
-    bvh = by["gevonden_bvh"]
-    reasons = ", ".join(f"{n} {_REASON_TEXT.get(r, r)}" for r, n in bvh["redenen"].items() if n)
-    parts = [f"{by['scope']['rest']} in scope",
-             f"{bvh['rest']} found in BVH" + (f" ({reasons})" if reasons else ""),
-             f"{by['startdatum']['rest']} with a start date",
-             f"{by['gevonden_hks']['rest']} found in HKS"]
+    scope = by["scope"]
     head = (f"{by['quarantaine']['in']} GCOS subjects read, {by['quarantaine']['uit']} "
-            f"quarantined, {by['scope']['uit']} out of scope "
-            f"({', '.join(f'{n} {r}' for r, n in by['scope']['redenen'].items())})")
+            f"quarantined, {scope['uit']} out of scope "
+            f"({', '.join(f'{n} {r}' for r, n in scope['redenen'].items())})")
+    parts = []
+    for step in steps[1:]:
+        text = f"{step['rest']} {_STEP_TEXT.get(step['stap'], step['stap'])}"
+        if step["stap"] == "gevonden_bvh":
+            reasons = ", ".join(f"{n} {_REASON_TEXT.get(r, r)}"
+                                for r, n in step["redenen"].items() if n)
+            text += f" ({reasons})" if reasons else ""
+        parts.append(text)
     return head + "\n" + " → ".join(parts)

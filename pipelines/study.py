@@ -195,9 +195,14 @@ def run_study(settings: Settings, key: MasterKey, out_dir: Path,
             raise ExportBlocked(["the analysis file fails its schema:",
                                  *summarise_failures(err)]) from None
 
-    funnel = build_funnel(len(tables["gcos_subjecten"].frame), len(v["gcos_subjecten"].quarantine),
-                          out_of_scope, bvh_link.subjects, len(found_ids - analysed),
-                          int(analysis["gevonden_hks"].sum()), len(analysed))
+    lost_bvh = bvh_link.subjects[~bvh_link.subjects["gevonden"]]
+    no_start = in_scope.loc[~in_scope["gcos_id"].isin(set(all_starts.index)), "gcos_id"]
+    leaves = {"scope": out_of_scope,
+              "gevonden_bvh": pd.Series(lost_bvh["reden"].to_numpy(), index=lost_bvh["gcos_id"]),
+              "startdatum": pd.Series("geen_startdatum", index=no_start.to_numpy(), dtype=object)}
+    funnel = build_funnel(len(tables["gcos_subjecten"].frame),
+                          len(v["gcos_subjecten"].quarantine), leaves, settings.funnel.order,
+                          len(analysed), int(analysis["gevonden_hks"].sum()))
     rows = {
         "bvh": row_reconciliation("bvh", len(tables["bvh_incidenten"].frame),
                                   v["bvh_incidenten"].quarantine,
@@ -331,6 +336,10 @@ def _write_secure(secure: Path, v: dict[str, Validated], bvh_link: LinkResult,
                                          "hks": hks_link.blocking.largest_blocks})
     atomic_write_bytes(secure / "auditrapport_intern.json",
                        json.dumps(internal, ensure_ascii=False, indent=2, default=str).encode())
+    from linkage.htmlreport import render_html
+
+    atomic_write_bytes(secure / "auditrapport_intern.html",
+                       render_html(internal, internal=True).encode("utf-8"))
 
 
 def _who_was_lost(v: dict[str, Validated], in_scope: pd.DataFrame, out_of_scope: pd.Series,
@@ -370,4 +379,11 @@ def _export_writers(frame: pd.DataFrame, book: dict[str, Any], report: dict[str,
         report.update(final)
 
     writers["auditrapport.json"] = write_report
+    from linkage.htmlreport import render_html
+
+    def write_html(path: Path) -> None:  # from the JSON on disk, so verify can re-render it
+        final = json.loads((path.parent / "auditrapport.json").read_text(encoding="utf-8"))
+        path.write_bytes(render_html(final).encode("utf-8"))
+
+    writers["auditrapport.html"] = write_html
     return writers
