@@ -44,9 +44,30 @@ def _from_datetimes(values: pd.Series) -> ParsedDates:
 
 
 def parse_dates(values: pd.Series) -> ParsedDates:
-    """Parse a column of date text (or date values) into keys, dates and a status."""
+    """Parse a column of date text (or date values) into keys, dates and a status.
+
+    Each distinct value is parsed once and the result spread back: extracts repeat the same
+    dates (a birthdate per row of a person, a few thousand incident days) many times.
+    """
     if pd.api.types.is_datetime64_any_dtype(values):
         return _from_datetimes(values)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if len(uniques) == len(values):
+        return _parse_distinct(values)
+    parsed = _parse_distinct(pd.Series(uniques, dtype=object))
+    # position len(uniques) holds the parse of a missing value, for the NA sentinel (-1)
+    missing = _parse_distinct(pd.Series([""], dtype=object))
+    take = np.where(codes < 0, len(uniques), codes)
+
+    def spread(part: pd.Series, extra: pd.Series) -> pd.Series:
+        joined = pd.concat([part, extra], ignore_index=True)
+        return pd.Series(joined.to_numpy()[take], index=values.index, dtype=joined.dtype)
+
+    return ParsedDates(key=spread(parsed.key, missing.key), date=spread(parsed.date, missing.date),
+                       status=spread(parsed.status, missing.status))
+
+
+def _parse_distinct(values: pd.Series) -> ParsedDates:
     text = values.astype("string").fillna("").str.strip()
     if values.dtype == object:
         is_date = values.map(lambda v: hasattr(v, "year") and hasattr(v, "month"))
