@@ -46,7 +46,8 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     for col in guarded.columns:
         if guarded[col].dtype == object or pd.api.types.is_string_dtype(guarded[col]):
             guarded[col] = guarded[col].map(guard_formula)
-    guarded.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    # RFC 4180 line ends: with them the csv writer also quotes a cell holding a bare CR
+    guarded.to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")
 
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:

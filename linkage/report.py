@@ -41,7 +41,9 @@ validatie uitvoerschema geslaagd beschrijvend gemiddelde sd min max n start eind
 samenvatting bestanden leeftijd geslacht kader kwartaal jaar besproken leefgebieden plan aanpak
 man vrouw gebruikt waarde aantal utf sig cp csv parquet sav json md html binary
 geboortedatum achternaam voorletters tussenvoegsel id ids incidenten antecedenten subjecten
-besprekingen
+besprekingen aan beschrijvende besluit bron controle elke export gegeven geldige gelijk herkomst
+kandidaatparen minder reden reviewbesluiten rijenverantwoording statistiek tellen totaal
+verantwoord vorige waarvan
 """
 
 

@@ -31,6 +31,7 @@ from linkage.errors import ExportBlocked, InputError
 from linkage.export import atomic_write_bytes, publish_export, write_csv, write_parquet, write_sav
 from linkage.filters import filter_bvh, filter_hks, read_incident_codes
 from linkage.funnel import check_funnel, check_reconciliation
+from linkage.htmlreport import render_html
 from linkage.keys import MasterKey
 from linkage.leakscan import build_identifiers
 from linkage.link import LinkResult, link_source, prepare_subjects
@@ -336,7 +337,6 @@ def _write_secure(secure: Path, v: dict[str, Validated], bvh_link: LinkResult,
                                          "hks": hks_link.blocking.largest_blocks})
     atomic_write_bytes(secure / "auditrapport_intern.json",
                        json.dumps(internal, ensure_ascii=False, indent=2, default=str).encode())
-    from linkage.htmlreport import render_html
 
     atomic_write_bytes(secure / "auditrapport_intern.html",
                        render_html(internal, internal=True).encode("utf-8"))
@@ -379,7 +379,6 @@ def _export_writers(frame: pd.DataFrame, book: dict[str, Any], report: dict[str,
         report.update(final)
 
     writers["auditrapport.json"] = write_report
-    from linkage.htmlreport import render_html
 
     def write_html(path: Path) -> None:  # from the JSON on disk, so verify can re-render it
         final = json.loads((path.parent / "auditrapport.json").read_text(encoding="utf-8"))
