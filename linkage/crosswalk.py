@@ -42,6 +42,8 @@ def decrypt_crosswalk(blob: bytes, master: MasterKey) -> tuple[dict[str, str], p
     if not blob.startswith(_MAGIC) or len(blob) < len(_MAGIC) + 2:
         raise CrosswalkError("not a vhh-linkage crosswalk file")
     (n,) = struct.unpack(">H", blob[5:7])
+    if len(blob) < 7 + n + 12 + 16:  # header, nonce and the 16-byte tag at the least
+        raise CrosswalkError("the crosswalk file is truncated")
     aad, nonce, sealed = blob[7:7 + n], blob[7 + n:19 + n], blob[19 + n:]
     try:
         header = json.loads(aad.decode("utf-8"))

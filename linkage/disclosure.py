@@ -79,8 +79,10 @@ def protect(frame: pd.DataFrame, privacy: PrivacySettings, count_columns: Sequen
     qis = privacy.quasi_identifiers
     before = k_anonymity(out, _columns(qis, banded=False), privacy.k)
     changes: list[dict[str, object]] = []
-    if privacy.action == "report" or before.records_at_risk == 0:
+    if privacy.action == "report":
         return out, changes, before, before
+    if before.records_at_risk == 0:  # nothing to recode, but extreme counts are still capped
+        return _top_code(out, count_columns, privacy.top_code, changes), changes, before, before
     banded = "leeftijd" in qis
     if banded:
         changes.append({"maatregel": "globale hercodering", "variabele": "leeftijd",
@@ -126,7 +128,8 @@ def _top_code(out: pd.DataFrame, count_columns: Sequence[str], top: int,
         if over.any():
             out.loc[over, col] = top
             changes.append({"maatregel": "topcodering", "variabele": col,
-                            "wijziging": f"waarden boven {top} op {top} gezet ({top} = {top} of meer)",
+                            "wijziging": f"waarden boven {top} op {top} gezet "
+                                         f"({top} = {top} of meer)",
                             "records": int(over.sum())})
     return out
 

@@ -66,8 +66,9 @@ def generate_key_file(path: Path) -> str:
     try:
         fd = os.open(path, flags, 0o600)
     except FileExistsError:
-        raise KeyMaterialError(f"{path}: exists already; a key is never overwritten "
-                               "(choose another name, or delete the old key deliberately)") from None
+        raise KeyMaterialError(
+            f"{path}: exists already; a key is never overwritten "
+            "(choose another name, or delete the old key deliberately)") from None
     except OSError as exc:
         raise KeyMaterialError(f"{path}: cannot create key file ({exc.strerror})") from None
     with os.fdopen(fd, "wb") as handle:

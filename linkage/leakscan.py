@@ -27,8 +27,15 @@ __all__ = ["Identifiers", "LeakHit", "build_identifiers", "scan_file", "scan_fra
 
 _TOKEN = re.compile(r"[0-9a-z]+")
 _IDTOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z\-_/.]*[0-9A-Za-z]|[0-9A-Za-z]")
-_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b|\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b"
-                   r"|\b(\d{8})\b")
+_ID_SEPARATOR = re.compile(r"[\-_/.]")
+_MAX_ID_PARTS = 6  # an id spans at most this many separator-delimited parts of a token
+# Digits, not word boundaries, delimit a date: "geboren_1-2-1980" and "x19800201" count too.
+_DATE = re.compile(r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)"
+                   r"|(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)"
+                   r"|(?<!\d)(\d{8})(?!\d)")
+# hash-like hex runs (file hashes, run ids in the report) are not dates, whatever digits
+# they happen to hold; without this a SHA-256 now and then "contains" a birthdate
+_HEX = re.compile(r"(?<![0-9A-Za-z])(?=[0-9]*[a-f])[0-9a-f]{16,}(?![0-9A-Za-z])")
 MIN_SURNAME_TOKEN = 3
 MIN_NUMERIC_ID = 5
 
@@ -106,7 +113,7 @@ def _add_ids(ids: Identifiers, values: pd.Series) -> None:
 
 
 def _date_keys(text: str) -> Iterator[str]:
-    for m in _DATE.finditer(text):
+    for m in _DATE.finditer(_HEX.sub(" ", text)):
         d, mo, y, y2, mo2, d2, compact = m.groups()
         if d:
             yield f"{y}{int(mo):02d}{int(d):02d}"
@@ -117,19 +124,34 @@ def _date_keys(text: str) -> Iterator[str]:
             yield compact[4:] + compact[2:4] + compact[:2]  # ddmmyyyy read as such
 
 
+def _id_candidates(text: str) -> Iterator[str]:
+    """Every id-like token, and every run of its parts between the separators - _ / .
+
+    So "subject_G123456.csv", "G123456/B7654321" and "123456.0" all yield the id inside.
+    """
+    for token in _IDTOKEN.findall(text):
+        low = token.lower()
+        starts = [0, *(m.end() for m in _ID_SEPARATOR.finditer(low))]
+        ends = [*(m.start() for m in _ID_SEPARATOR.finditer(low)), len(low)]
+        for i, start in enumerate(starts):
+            for end in ends[i:i + _MAX_ID_PARTS]:
+                yield low[start:end]
+
+
 def cell_hits(text: str, ids: Identifiers, vocabulary: frozenset[str] = frozenset()
               ) -> list[str]:
     """Kinds of identifier found in one cell's text (empty when clean)."""
     kinds = []
     norm = normalise_text(text)
-    if norm and norm in ids.surnames_full and norm not in vocabulary or ids.surname_tokens & (set(_TOKEN.findall(norm)) - vocabulary):
+    whole = bool(norm) and norm in ids.surnames_full and norm not in vocabulary
+    if whole or ids.surname_tokens & (set(_TOKEN.findall(norm)) - vocabulary):
         kinds.append("achternaam")
     if norm and ids.initial_surnames and any(n in norm for n in ids.initial_surnames):
         kinds.append("voorletters+achternaam")
     if any(k in ids.dates and k not in vocabulary for k in _date_keys(text)):
         kinds.append("geboortedatum")
     low = text.strip().lower()
-    if low in ids.ids or any(t.lower() in ids.ids for t in _IDTOKEN.findall(text)):
+    if low in ids.ids or any(t in ids.ids for t in _id_candidates(text)):
         kinds.append("id")
     return kinds
 
@@ -137,12 +159,14 @@ def cell_hits(text: str, ids: Identifiers, vocabulary: frozenset[str] = frozense
 def scan_frame(frame: pd.DataFrame, ids: Identifiers, file: str) -> list[LeakHit]:
     """Every (column, kind) with a hit in a data frame bound for export."""
     hits: list[LeakHit] = []
-    for col in frame.columns:
+    for number, col in enumerate(frame.columns, start=1):
+        name_kinds = cell_hits(str(col), ids)
+        where = f"kolom {number}" if name_kinds else f"kolom '{col}'"  # never quote a hit
         values = frame[col].dropna().astype(str).unique()
         for kind in sorted({k for v in values for k in cell_hits(v, ids)}):
-            hits.append(LeakHit(file, f"kolom '{col}'", kind))
-        for kind in cell_hits(str(col), ids):
-            hits.append(LeakHit(file, f"kolomnaam '{col}'", kind))
+            hits.append(LeakHit(file, where, kind))
+        for kind in name_kinds:
+            hits.append(LeakHit(file, f"kolomnaam van {where}", kind))
     return hits
 
 
