@@ -138,7 +138,7 @@ def normalise_text(s: str | None) -> str:
 _CANONICAL_PREFIXES: Final = (
     # Dutch
     "van", "van de", "van den", "van der", "van het", "van t", "van ter", "van ten",
-    "de", "der", "den", "het", "t", "te", "ten", "ter",
+    "de", "der", "den", "het", "t", "s", "te", "ten", "ter",
     "in de", "in den", "in het", "in t", "op de", "op den", "op het", "op t", "op ten",
     "uit de", "uit den", "uit het", "uit t", "aan de", "aan den", "aan het",
     "bij de", "bij den", "onder de", "over de", "voor de", "voor den",

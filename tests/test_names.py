@@ -548,3 +548,9 @@ def test_nan_is_never_read_as_the_text_nan() -> None:
     parsed = parse_surname(float("nan"), float("nan"))  # type: ignore[arg-type]
     assert (parsed.display, parsed.prefix, parsed.core) == ("", "", "")
     assert parse_initials(float("nan"), float("nan")) == ()  # type: ignore[arg-type]
+
+
+def test_s_prefix_as_in_s_gravensande_is_a_tussenvoegsel():
+    for written, tv in (("'s Gravensande", ""), ("Gravensande, 's", ""), ("Gravensande", "'s")):
+        parsed = parse_surname(written, tv)
+        assert (parsed.prefix, parsed.core) == ("s", "gravensande")

@@ -1,0 +1,16 @@
+"""Seeded synthetic data: GCOS subjects, BVH incidents and HKS antecedents, with ground truth.
+
+    from linkage.synth import SynthSettings, generate, write_synth
+
+    data = generate(SynthSettings(seed=2013))      # the reference funnel, in memory
+    write_synth(data, Path("demo-out"))            # demo-out/input/*.csv, demo-out/truth/*
+
+Every name, birthdate and event is invented (Faker nl_NL and numpy); nothing comes from a
+real person.
+"""
+
+from linkage.synth.generate import SynthData, generate
+from linkage.synth.settings import SynthSettings
+from linkage.synth.write import write_synth
+
+__all__ = ["SynthData", "SynthSettings", "generate", "write_synth"]

@@ -1,0 +1,175 @@
+"""The precision guard: find identities within "one slip" of each other.
+
+Two identities are *confusable* when
+
+* their first initials are in the same class (``I``, ``IJ`` and ``Y`` count as one), unless
+  either side is *loose* (a GCOS subject without an initial, or one that must have no
+  candidate at all: then the initial is not looked at);
+* some normalised surname component (or the joined double surname) of one side equals, or
+  has a Jaro-Winkler similarity of at least ``SIMILARITY`` with, some component of the other;
+* their birthdates are equal or differ by a day/month swap, one digit, or exactly 10 or
+  100 years.
+
+The search is linear, not quadratic: each right-hand birthdate is expanded once into its
+(at most 78) one-slip variants, and left-hand identities are joined to them on
+(initial class, birthdate) by binary search over the sorted variant keys.
+"""
+
+from __future__ import annotations
+
+import jellyfish
+import numpy as np
+import pandas as pd
+
+from linkage.synth.dates import valid_ymd, ymd_int
+from linkage.synth.names import norm_core
+
+__all__ = ["SIMILARITY", "GuardIndex", "birth_variants", "confusable_pairs", "guard_keys"]
+
+SIMILARITY = 0.85
+_COMPONENTS = ("c1", "c2", "c12")
+_LETTER_SPAN = 10**8  # yyyymmdd < 10**8: key = letter code * span + yyyymmdd
+
+
+def _normalise_many(values: np.ndarray) -> np.ndarray:
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), sort=False)
+    normalised = np.array([norm_core(str(u)) for u in uniques] + [""], dtype=object)
+    return normalised[codes]  # code -1 (missing) picks the trailing ""
+
+
+def guard_keys(letter: np.ndarray, core1: np.ndarray, core2: np.ndarray,
+               birth_days: np.ndarray, loose: np.ndarray | None = None,
+               pid: np.ndarray | None = None) -> pd.DataFrame:
+    """The identity frame the guard compares: letter, c1, c2, c12, bd (yyyymmdd), loose, pid."""
+    c1, c2 = _normalise_many(core1), _normalise_many(core2)
+    c12 = np.where(c2 != "", c1 + "-" + c2, "")
+    n = len(c1)
+    return pd.DataFrame({
+        "letter": np.asarray(letter, dtype=object), "c1": c1, "c2": c2, "c12": c12,
+        "bd": ymd_int(np.asarray(birth_days, dtype=np.int64)),
+        "loose": np.zeros(n, bool) if loose is None else np.asarray(loose, dtype=bool),
+        "pid": np.arange(n) if pid is None else np.asarray(pid),
+    })
+
+
+def birth_variants(bd: np.ndarray) -> np.ndarray:
+    """(n, 78) yyyymmdd integers within one slip of each date; -1 where not a real date or
+    a repeat of an earlier variant of the same date (so each row lists each date once)."""
+    bd = np.asarray(bd, dtype=np.int64)
+    year, month, dom = bd // 10000, bd // 100 % 100, bd % 100
+    columns = [bd, year * 10000 + dom * 100 + month]
+    for position in range(8):
+        weight = 10 ** position
+        digit = bd // weight % 10
+        for new in range(10):
+            columns.append(np.where(new == digit, -1, bd + (new - digit) * weight))
+    columns += [bd + 100000, bd - 100000, bd + 1000000, bd - 1000000]
+    out = np.stack(columns, axis=1)
+    y, m, d = out // 10000, out // 100 % 100, out % 100
+    out = np.sort(np.where((out > 0) & valid_ymd(y, m, d), out, -1), axis=1)
+    repeat = np.zeros(out.shape, dtype=bool)
+    repeat[:, 1:] = out[:, 1:] == out[:, :-1]
+    return np.where(repeat, -1, out)
+
+
+def _letter_codes(letter: np.ndarray) -> np.ndarray:
+    first = pd.Series(letter, dtype=object).fillna("").str.slice(0, 1)
+    code = first.map(lambda c: ord(c) - 64 if len(c) == 1 and "A" <= c <= "Z" else 0)
+    return code.to_numpy(dtype=np.int64)
+
+
+def _sorted_join(keys: np.ndarray, sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """All (i, j) with keys[i] == sorted_keys[j]."""
+    lo = np.searchsorted(sorted_keys, keys, side="left")
+    count = np.searchsorted(sorted_keys, keys, side="right") - lo
+    left = np.repeat(np.arange(len(keys)), count)
+    offset = np.arange(len(left)) - np.repeat(np.cumsum(count) - count, count)
+    return left, np.repeat(lo, count) + offset
+
+
+class _Keys:
+    """Sorted join keys, each with the right-hand position it belongs to."""
+
+    def __init__(self, keys: np.ndarray, owner: np.ndarray) -> None:
+        order = np.argsort(keys, kind="stable")
+        self.sorted, self.owner = keys[order], owner[order]
+
+    def join(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        i, j = _sorted_join(keys, self.sorted)
+        return i, self.owner[j]
+
+
+class GuardIndex:
+    """The right-hand side of the guard, expanded once into its one-slip birthdates."""
+
+    def __init__(self, right: pd.DataFrame) -> None:
+        self.right = right.reset_index(drop=True)
+        variants = birth_variants(self.right["bd"].to_numpy())
+        owner = np.repeat(np.arange(len(self.right)), variants.shape[1])
+        keep = variants.ravel() > 0
+        bd, owner = variants.ravel()[keep], owner[keep]
+        loose = self.right["loose"].to_numpy()[owner]
+        letters = _letter_codes(self.right["letter"].to_numpy())[owner]
+        self._strict = _Keys(letters[~loose] * _LETTER_SPAN + bd[~loose], owner[~loose])
+        self._loose = _Keys(bd[loose], owner[loose])
+        self._firm = _Keys(bd[~loose], owner[~loose])
+
+    def _candidates(self, left: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """Disjoint parts: firm-firm on (letter, date); anything-loose on the date only."""
+        bd, loose = left["bd"].to_numpy(), left["loose"].to_numpy()
+        firm = np.flatnonzero(~loose)
+        keys = _letter_codes(left["letter"].to_numpy()[firm]) * _LETTER_SPAN + bd[firm]
+        i1, r1 = self._strict.join(keys)
+        i2, r2 = self._loose.join(bd)
+        soft = np.flatnonzero(loose)
+        i3, r3 = self._firm.join(bd[soft])
+        return (np.concatenate([firm[i1], i2, soft[i3]]), np.concatenate([r1, r2, r3]))
+
+    def pairs(self, left: pd.DataFrame) -> pd.DataFrame:
+        """Confusable pairs (columns l, r: positions in left and in the index's right).
+
+        Pairs with the same ``pid`` on both sides (a person and their own rows) are left out.
+        """
+        left = left.reset_index(drop=True)
+        lp, rp = self._candidates(left)
+        other = left["pid"].to_numpy()[lp] != self.right["pid"].to_numpy()[rp]
+        lp, rp = lp[other], rp[other]
+        close = _surnames_close(left, self.right, lp, rp)
+        return pd.DataFrame({"l": lp[close], "r": rp[close]})
+
+
+def _surnames_close(left: pd.DataFrame, right: pd.DataFrame, lp: np.ndarray, rp: np.ndarray
+                    ) -> np.ndarray:
+    """Per pair: some component of one side equals or resembles some component of the other."""
+    nl = len(left)
+    strings = np.concatenate([left[c].to_numpy() for c in _COMPONENTS]
+                             + [right[c].to_numpy() for c in _COMPONENTS])
+    codes, uniques = pd.factorize(pd.Series(strings, dtype=object), sort=False)
+    lcodes = codes[: 3 * nl].reshape(3, nl)[:, lp]
+    rcodes = codes[3 * nl:].reshape(3, len(right))[:, rp]
+    is_empty = np.asarray(uniques, dtype=object) == ""
+    empty = int(np.flatnonzero(is_empty)[0]) if is_empty.any() else -1
+    ca = np.repeat(lcodes, 3, axis=0).ravel()   # every left component ...
+    cb = np.tile(rcodes, (3, 1)).ravel()         # ... against every right component
+    close = _similar_codes(ca, cb, empty, np.asarray(uniques, dtype=object))
+    return np.asarray(close.reshape(9, len(lp)).any(axis=0), dtype=bool)
+
+
+def _similar_codes(ca: np.ndarray, cb: np.ndarray, empty: int, strings: np.ndarray
+                   ) -> np.ndarray:
+    both = (ca != empty) & (cb != empty)
+    out = both & (ca == cb)
+    todo = np.flatnonzero(both & (ca != cb))
+    if not len(todo):
+        return out
+    width = len(strings)
+    pair, inverse = np.unique(ca[todo].astype(np.int64) * width + cb[todo], return_inverse=True)
+    scores = np.array([jellyfish.jaro_winkler_similarity(strings[x], strings[y]) >= SIMILARITY
+                       for x, y in zip(pair // width, pair % width, strict=True)], dtype=bool)
+    out[todo] = scores[inverse]
+    return out
+
+
+def confusable_pairs(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
+    """Pairs (columns l, r: positions in left and right) of confusable identities."""
+    return GuardIndex(right).pairs(left)

@@ -1,0 +1,546 @@
+"""The synthetic data generator: its funnel design, truth, determinism and file conventions.
+
+The checks here read the generated *text* with their own small parsers, independent of the
+generator's internals, wherever they can.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+import jellyfish
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import linkage.synth
+from linkage.synth import SynthData, SynthSettings, generate, write_synth
+from linkage.synth.codes import INCIDENT_CODES
+from linkage.synth.dates import add_months, day
+from linkage.synth.guard import birth_variants
+from linkage.synth.noise import DEFAULT_KINDS, HIGH_KINDS
+from linkage.synth.settings import LEEFGEBIEDEN
+
+REPO = Path(__file__).resolve().parent.parent
+CODE_TABLE = REPO / "config" / "incidentcodes_voorbeeld.csv"
+REFERENCE_FUNNEL = {
+    "gcos_gelezen": 240, "gcos_quarantaine": 2, "buiten_scope_kader": 15,
+    "buiten_scope_periode": 10, "in_scope": 213, "niet_gevonden_geen_voorletter": 8,
+    "niet_gevonden_geen_kandidaat": 7, "gevonden_bvh": 198, "te_weinig_gcos": 3,
+    "geanalyseerd": 195, "gevonden_hks": 138, "bvh_quarantaine": 4, "hks_quarantaine": 2,
+}
+PERIOD = (pd.Timestamp("2012-01-01"), pd.Timestamp("2013-12-31"))
+IN_SCOPE_KADERS = ("Veelplegers", "Huiselijk geweld", "Jeugd", "Nazorg ex-gedetineerden")
+
+
+# ---- fixtures ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def data() -> SynthData:
+    return generate()
+
+
+@pytest.fixture(scope="module")
+def written(data: SynthData, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("synth")
+    write_synth(data, root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def high() -> SynthData:
+    return generate(SynthSettings(noise="high"))
+
+
+def _read(root: Path, name: str) -> pd.DataFrame:
+    enc, sep = ("cp1252", ",") if name == "hks_antecedenten" else ("utf-8", ";")
+    return pd.read_csv(root / "input" / f"{name}.csv", sep=sep, encoding=enc, dtype=str,
+                       keep_default_na=False)
+
+
+def _truth(root: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(root / "truth" / f"{name}.csv", sep=";", dtype=str,
+                       keep_default_na=False)
+
+
+# ---- independent parsers of the written text ---------------------------------------------
+
+
+def _parse_date(text: str) -> pd.Timestamp | None:
+    """dd-mm-yyyy, d-m-yyyy or yyyy-mm-dd; None when it is not a real full date."""
+    parts = text.split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return None
+    y, m, d = (parts[0], parts[1], parts[2]) if len(parts[0]) == 4 else (parts[2], parts[1],
+                                                                         parts[0])
+    try:
+        return pd.Timestamp(int(y), int(m), int(d))
+    except ValueError:
+        return None
+
+
+def _fold(text: str) -> str:
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(c))
+    return "".join(c for c in bare.lower() if "a" <= c <= "z")
+
+
+def _cores(achternaam: str) -> tuple[str, ...]:
+    """Normalised surname components, and the joined double surname."""
+    name = achternaam.split(",")[0]
+    parts = [p.split()[-1] for p in name.split("-") if p.split()]
+    comps = tuple(_fold(p) for p in parts)
+    return comps + (("-".join(comps),) if len(comps) > 1 else ())
+
+
+def _first_letter(voorletters: str, voornamen: str = "") -> str:
+    text = voorletters.strip() or voornamen.strip()
+    letters = [c for c in text.upper() if "A" <= c <= "Z"]
+    if not letters:
+        return ""
+    return "I" if letters[0] == "Y" else letters[0]
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Equal, day/month swapped, one digit, or 10/100 years apart (yyyymmdd strings)."""
+    if a == b or sum(x != y for x, y in zip(a, b, strict=True)) == 1:
+        return True
+    if a[:4] == b[:4] and a[4:6] == b[6:] and a[6:] == b[4:6]:
+        return True
+    return a[4:] == b[4:] and abs(int(a[:4]) - int(b[:4])) in (10, 100)
+
+
+def _date_key(text: str) -> str:
+    parsed = _parse_date(text)
+    return "" if parsed is None else parsed.strftime("%Y%m%d")
+
+
+def _identity(frame: pd.DataFrame, voornamen: bool = False) -> pd.DataFrame:
+    return pd.DataFrame({
+        "cores": frame["achternaam"].map(_cores),
+        "letter": [_first_letter(v, n) for v, n in zip(
+            frame["voorletters"], frame["voornamen"] if voornamen else [""] * len(frame),
+            strict=True)],
+        "bd": [_date_key(t) for t in frame["geboortedatum"]],
+    }, index=frame.index)
+
+
+def _similar(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    return any(x == y or jellyfish.jaro_winkler_similarity(x, y) >= 0.85
+               for x in a for y in b if x and y)
+
+
+# ---- the public facade and settings --------------------------------------------------------
+
+
+def test_public_facade_names_exactly_the_api() -> None:
+    assert linkage.synth.__all__ == ["SynthData", "SynthSettings", "generate", "write_synth"]
+
+
+def test_leefgebieden_are_an_immutable_tuple_of_eleven() -> None:
+    assert isinstance(LEEFGEBIEDEN, tuple) and len(LEEFGEBIEDEN) == 11
+    assert "Financiën" in LEEFGEBIEDEN and "Politie en justitie" in LEEFGEBIEDEN
+
+
+def test_example_code_table_is_mirrored_exactly() -> None:
+    table = pd.read_csv(CODE_TABLE, sep=";", dtype=str)
+    assert list(table.itertuples(index=False, name=None)) == list(INCIDENT_CODES)
+
+
+def test_settings_refuse_a_design_that_does_not_fit() -> None:
+    with pytest.raises(ValueError, match="exceeds subjects"):
+        SynthSettings(subjects=10, no_initial=8, not_in_bvh=7)
+    with pytest.raises(ValueError, match="analysed_in_hks"):
+        SynthSettings(analysed_in_hks=500)
+    with pytest.raises(ValueError, match="noise"):
+        SynthSettings(noise="loud")
+    with pytest.raises(ValueError, match="must be 0 or more"):
+        SynthSettings(others=-1)
+    with pytest.raises(ValueError, match="subjects must be 1 or more"):
+        SynthSettings(subjects=0)
+
+
+def test_design_counts_scale_with_subjects() -> None:
+    reference = SynthSettings().design()
+    double = SynthSettings(subjects=426).design()
+    assert (reference.no_initial, reference.not_in_bvh, reference.analysed) == (8, 7, 195)
+    assert (double.no_initial, double.not_in_bvh, double.no_startdatum) == (16, 14, 6)
+    assert double.analysed == 426 - 16 - 14 - 6 and double.others == 3000
+    assert double.analysed_in_hks == round(138 * double.analysed / 195)
+
+
+# ---- the funnel ------------------------------------------------------------------------------
+
+
+def test_default_reproduces_the_reference_funnel(data: SynthData) -> None:
+    funnel = data.expected_funnel
+    assert {k: funnel[k] for k in REFERENCE_FUNNEL} == REFERENCE_FUNNEL
+    assert funnel["bvh_gelezen"] == len(data.bvh_incidenten)
+    assert funnel["hks_gelezen"] == len(data.hks_antecedenten)
+
+
+def test_subject_fates_add_up_to_the_funnel(data: SynthData) -> None:
+    fate = data.subjects["fate"].value_counts()
+    f = data.expected_funnel
+    assert len(data.subjects) == len(data.gcos_subjecten) == f["gcos_gelezen"]
+    assert fate["quarantined"] == f["gcos_quarantaine"]
+    assert fate["out_of_scope_kader"] == f["buiten_scope_kader"]
+    assert fate["out_of_scope_period"] == f["buiten_scope_periode"]
+    in_scope = f["gcos_gelezen"] - f["gcos_quarantaine"] - f["buiten_scope_kader"] - f[
+        "buiten_scope_periode"]
+    assert in_scope == f["in_scope"]
+    assert fate["no_initial"] == f["niet_gevonden_geen_voorletter"]
+    assert fate["not_in_bvh"] == f["niet_gevonden_geen_kandidaat"]
+    assert fate["no_startdatum"] == f["te_weinig_gcos"]
+    assert fate["analysed"] == f["geanalyseerd"] == f["gevonden_bvh"] - f["te_weinig_gcos"]
+    analysed = data.subjects[data.subjects["fate"] == "analysed"]
+    assert int(analysed["in_hks"].sum()) == f["gevonden_hks"]
+    others_in_hks = data.subjects["fate"].isin(["no_initial", "not_in_bvh", "no_startdatum"])
+    assert not data.subjects.loc[others_in_hks, "in_hks"].any()
+
+
+def test_written_gcos_files_show_the_designed_funnel(written: Path) -> None:
+    gcos, besp = _read(written, "gcos_subjecten"), _read(written, "gcos_besprekingen")
+    bad_birth = gcos["geboortedatum"].map(_parse_date).isna() & ~gcos[
+        "geboortedatum"].str.startswith("00-")
+    empty_surname = gcos["achternaam"].str.strip() == ""
+    assert (bad_birth.sum(), empty_surname.sum()) == (1, 1)
+    valid = gcos[~bad_birth & ~empty_surname]
+    kader_in = valid["kader"].isin(IN_SCOPE_KADERS)
+    assert (~kader_in).sum() == 15
+    dates = besp.assign(d=besp["bespreekdatum"].map(_parse_date))
+    in_period = dates[(dates["d"] >= PERIOD[0]) & (dates["d"] <= PERIOD[1])]
+    discussed = valid["gcos_id"].isin(dates["gcos_id"])
+    out_of_period = kader_in & discussed & ~valid["gcos_id"].isin(in_period["gcos_id"])
+    assert out_of_period.sum() == 10
+    in_scope = valid[kader_in & ~out_of_period]
+    assert len(in_scope) == 213
+    no_initial = (in_scope["voorletters"] == "") & (in_scope["voornamen"] == "")
+    assert no_initial.sum() == 8
+    assert (~in_scope["gcos_id"].isin(dates["gcos_id"])).sum() == 3
+
+
+def test_subjects_are_12_to_75_at_their_start_and_jeugd_at_most_23(data: SynthData) -> None:
+    counts = data.expected_counts.set_index("gcos_id")
+    gcos = data.gcos_subjecten.set_index("gcos_id").loc[counts.index]
+    birth = pd.to_datetime(gcos["geboortedatum"].map(_date_key), format="%Y%m%d")
+    start = pd.to_datetime(counts["startdatum"])
+    age = start.dt.year - birth.dt.year - (
+        (start.dt.month * 100 + start.dt.day) < (birth.dt.month * 100 + birth.dt.day))
+    assert age.between(12, 75).all()
+    assert age[gcos["kader"] == "Jeugd"].between(12, 23).all()
+
+
+def test_every_analysed_subject_has_two_clean_bvh_rows(written: Path) -> None:
+    gcos = _read(written, "gcos_subjecten").set_index("gcos_id")
+    bvh = _read(written, "bvh_incidenten").set_index("bvh_id")
+    links, fates = _truth(written, "links"), _truth(written, "subjects")
+    analysed = set(fates.loc[fates["fate"] == "analysed", "gcos_id"])
+    subjects = _identity(gcos.loc[sorted(analysed)], voornamen=True)
+    bvh_links = links[(links["bron"] == "bvh") & links["gcos_id"].isin(analysed)]
+    rows = _identity(bvh.loc[bvh_links["record_id"]]).assign(
+        gcos_id=bvh_links["gcos_id"].to_numpy())
+    subject = subjects.loc[rows["gcos_id"]].to_numpy()
+    exact = [bool(set(s[0]) & set(r[0])) and s[1] == r[1] and s[2] == r[2] != ""
+             for s, r in zip(subject, rows[["cores", "letter", "bd"]].to_numpy(), strict=True)]
+    per_subject = rows.assign(exact=exact).groupby("gcos_id")["exact"].sum()
+    assert per_subject.reindex(sorted(analysed)).fillna(0).min() >= 2
+
+
+def test_record_ids_are_unique_and_links_point_at_real_rows(data: SynthData) -> None:
+    for frame, col in ((data.gcos_subjecten, "gcos_id"), (data.bvh_incidenten, "bvh_id"),
+                       (data.hks_antecedenten, "hks_id")):
+        assert frame[col].is_unique and (frame[col] != "").all()
+    bvh_ids, hks_ids = set(data.bvh_incidenten["bvh_id"]), set(data.hks_antecedenten["hks_id"])
+    by_source = data.links.groupby("bron")["record_id"].apply(set)
+    assert by_source["bvh"] <= bvh_ids and by_source["hks"] <= hks_ids
+    assert set(data.links["gcos_id"]) <= set(data.gcos_subjecten["gcos_id"])
+    assert not data.links.duplicated(["bron", "record_id"]).any()
+    assert set(data.quarantine["record_id"]) <= bvh_ids | hks_ids | set(
+        data.gcos_subjecten["gcos_id"])
+
+
+def test_designed_quarantine_rows_are_invalid_in_the_files(data: SynthData) -> None:
+    q = data.quarantine
+    bvh = data.bvh_incidenten.set_index("bvh_id")
+    bad = bvh.loc[q.loc[q["reason"] == "unparseable_incidentdatum", "record_id"]]
+    assert len(bad) == 3 and bad["incidentdatum"].map(_parse_date).isna().all()
+    empty = bvh.loc[q.loc[q["reason"] == "empty_surname_and_birthdate", "record_id"]]
+    assert len(empty) == 1 and (empty[["achternaam", "geboortedatum"]] == "").all().all()
+    hks = data.hks_antecedenten.set_index("hks_id")
+    bad_hks = hks.loc[q.loc[q["bron"] == "hks", "record_id"]]
+    assert len(bad_hks) == 2 and bad_hks["pleegdatum"].map(_parse_date).isna().all()
+    others = ~bvh.index.isin(q["record_id"])
+    assert bvh.loc[others, "incidentdatum"].map(_parse_date).notna().all()
+
+
+# ---- the precision guard -------------------------------------------------------------------
+
+
+def _digits(keys: np.ndarray) -> np.ndarray:
+    """(n, 8) digit matrix of yyyymmdd strings."""
+    return np.frombuffer("".join(keys).encode("ascii"), dtype=np.uint8).reshape(-1, 8) - 48
+
+
+def _one_slip_many(birth: str, digits: np.ndarray) -> np.ndarray:
+    """``_one_slip`` of one yyyymmdd string against a digit matrix, vectorised."""
+    mine = _digits(np.array([birth]))[0]
+    close = (digits != mine).sum(axis=1) <= 1
+    year = digits[:, :4] @ np.array([1000, 100, 10, 1])
+    md, dm = digits[:, 4:8], np.concatenate([digits[:, 6:8], digits[:, 4:6]], axis=1)
+    swapped = (year == int(birth[:4])) & (dm == mine[4:8]).all(axis=1)
+    shifted = (md == mine[4:8]).all(axis=1) & np.isin(np.abs(year - int(birth[:4])), (10, 100))
+    return close | swapped | shifted
+
+
+def test_no_police_row_of_someone_else_is_within_one_slip_of_a_subject(
+        data: SynthData) -> None:
+    """Checked on the written text with an independent implementation of "one slip"."""
+    gcos = data.gcos_subjecten.set_index("gcos_id")
+    fate = data.subjects.set_index("gcos_id")["fate"]
+    subjects = _identity(gcos.loc[fate.index[fate != "quarantined"]], voornamen=True)
+    subjects = subjects[subjects["bd"] != ""]  # partial birthdates (out of scope)
+    loose = fate.reindex(subjects.index).isin(["no_initial", "not_in_bvh"]) | (
+        subjects["letter"] == "")
+    owner = data.links.set_index("record_id")["gcos_id"]
+    police = pd.concat([_identity(data.bvh_incidenten.set_index("bvh_id")),
+                        _identity(data.hks_antecedenten.set_index("hks_id"))])
+    police = police[police["bd"] != ""]
+    police_owner = owner.reindex(police.index).fillna("").to_numpy()
+    letters, digits = police["letter"].to_numpy(), _digits(police["bd"].to_numpy())
+    problems = []
+    for gid, (cores, letter, birth) in subjects.iterrows():
+        close = _one_slip_many(birth, digits) & (police_owner != gid)
+        if not loose[gid]:
+            close &= letters == letter
+        problems += [(gid, police.index[i]) for i in np.flatnonzero(close)
+                     if _similar(cores, police["cores"].iloc[i])]
+    assert problems == []
+
+
+def test_namesakes_are_present_but_not_confusable(data: SynthData) -> None:
+    gcos = data.gcos_subjecten.set_index("gcos_id")
+    fate = data.subjects.set_index("gcos_id")["fate"]
+    found = _identity(gcos.loc[fate.index[fate.isin(["analysed", "no_startdatum"])]],
+                      voornamen=True)
+    linked = set(data.links["record_id"])
+    bvh = data.bvh_incidenten[~data.bvh_incidenten["bvh_id"].isin(linked)]
+    others = _identity(bvh).assign(surname=bvh["achternaam"].str.lower())
+    key = found.assign(core=found["cores"].str[0])
+    others = others.assign(core=others["cores"].str[0])
+    same = others.merge(key, on="core", suffixes=("", "_s"))
+    far = same[(same["letter"] == same["letter_s"]) & (same["bd"] != same["bd_s"])]
+    twin = same[(same["letter"] != same["letter_s"]) & (same["bd"] == same["bd_s"])]
+    assert len(far) > 0 and len(twin) > 0
+    assert not any(_one_slip(a, b) for a, b in zip(far["bd"], far["bd_s"], strict=True))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(min_value=pd.Timestamp("1901-01-01").date(),
+                max_value=pd.Timestamp("2014-12-31").date()),
+       st.dates(min_value=pd.Timestamp("1901-01-01").date(),
+                max_value=pd.Timestamp("2014-12-31").date()))
+def test_birth_variants_are_exactly_the_dates_within_one_slip(a, b) -> None:
+    ka, kb = a.strftime("%Y%m%d"), b.strftime("%Y%m%d")
+    variants = set(birth_variants(np.array([int(ka)]))[0].tolist()) - {-1}
+    assert (int(kb) in variants) == _one_slip(ka, kb)
+    assert int(ka) in variants
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(min_value=pd.Timestamp("1950-01-01").date(),
+                max_value=pd.Timestamp("2014-12-31").date()),
+       st.sampled_from([-12, -3, 1, 3, 12]))
+def test_month_arithmetic_clamps_like_pandas(d, months) -> None:
+    ours = add_months(np.array([day(d.isoformat())]), months)[0]
+    theirs = pd.Timestamp(d) + pd.DateOffset(months=months)
+    assert np.datetime64(int(ours), "D") == np.datetime64(theirs.date())
+
+
+# ---- noise ---------------------------------------------------------------------------------
+
+
+def test_default_noise_uses_only_presentation_kinds_and_all_of_them(data: SynthData) -> None:
+    kinds = set(data.links["noise"])
+    assert kinds - {"none"} == set(DEFAULT_KINDS)
+
+
+def test_high_noise_applies_every_kind(high: SynthData) -> None:
+    assert set(high.links["noise"]) - {"none"} == set(DEFAULT_KINDS) | set(HIGH_KINDS)
+
+
+def test_high_noise_keeps_the_funnel(high: SynthData, data: SynthData) -> None:
+    assert {k: high.expected_funnel[k] for k in REFERENCE_FUNNEL} == REFERENCE_FUNNEL
+
+
+def test_high_noise_slips_are_single_slips(high: SynthData) -> None:
+    gcos = high.gcos_subjecten.set_index("gcos_id")
+    bvh = high.bvh_incidenten.set_index("bvh_id")
+    links = high.links[high.links["bron"] == "bvh"].set_index("record_id")
+    births = gcos["geboortedatum"].map(_date_key)
+    for kind in ("birthdate_day_month_swap", "birthdate_digit", "birthdate_year"):
+        ids = links.index[links["noise"] == kind]
+        rows = bvh.loc[ids, "geboortedatum"].map(_date_key)
+        true = births.loc[links.loc[ids, "gcos_id"]]
+        assert len(ids) > 0
+        for a, b in zip(rows, true, strict=True):
+            assert a != b and _one_slip(a, b)
+    missing = links.index[links["noise"] == "initial_missing"]
+    assert (bvh.loc[missing, "voorletters"] == "").all()
+
+
+# ---- determinism and files -------------------------------------------------------------------
+
+
+def _file_bytes(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file()}
+
+
+def test_same_seed_gives_byte_identical_files_across_processes(written: Path,
+                                                               tmp_path: Path) -> None:
+    code = ("import sys; from pathlib import Path; from linkage.synth import generate, "
+            "write_synth; write_synth(generate(), Path(sys.argv[1]))")
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(REPO)}
+    subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True, env=env,
+                   cwd=REPO)
+    assert _file_bytes(tmp_path) == _file_bytes(written)
+
+
+def test_different_seed_gives_different_data(data: SynthData) -> None:
+    other = generate(SynthSettings(seed=7))
+    assert not other.gcos_subjecten.equals(data.gcos_subjecten)
+    assert set(other.bvh_incidenten["achternaam"]) != set(data.bvh_incidenten["achternaam"])
+    assert {k: other.expected_funnel[k] for k in REFERENCE_FUNNEL} == REFERENCE_FUNNEL
+
+
+def test_csv_conventions_and_round_trip(data: SynthData, written: Path) -> None:
+    hks_bytes = (written / "input" / "hks_antecedenten.csv").read_bytes()
+    assert hks_bytes.startswith(b"hks_id,pleegdatum,") and b"\r\n" in hks_bytes
+    with pytest.raises(UnicodeDecodeError):
+        hks_bytes.decode("utf-8")  # non-ASCII names are written as single cp1252 bytes
+    for name in ("gcos_subjecten", "gcos_besprekingen", "bvh_incidenten", "hks_antecedenten"):
+        back = _read(written, name)
+        pd.testing.assert_frame_equal(back, getattr(data, name).reset_index(drop=True),
+                                      check_dtype=False)
+    first = (written / "input" / "gcos_subjecten.csv").read_text(encoding="utf-8")
+    row = next(csv.reader(io.StringIO(first.splitlines()[1]), delimiter=";"))
+    assert len(row) == 13 and ";" in "".join(data.gcos_subjecten["leefgebieden"])
+
+
+def test_truth_files_are_written(data: SynthData, written: Path) -> None:
+    funnel = json.loads((written / "truth" / "expected_funnel.json").read_text("utf-8"))
+    assert funnel == data.expected_funnel
+    for name in ("links", "subjects", "quarantine", "expected_counts"):
+        assert len(_truth(written, name)) == len(getattr(data, name))
+    assert not list(written.rglob("*.tmp"))
+
+
+def test_a_failed_write_leaves_neither_file_nor_temporary(tmp_path: Path) -> None:
+    from linkage.synth.write import _atomic
+
+    def half_then_fail(tmp: Path) -> None:
+        tmp.write_text("gcos_id;achter", encoding="utf-8")
+        raise OSError("disk full")
+
+    target = tmp_path / "input" / "gcos_subjecten.csv"
+    with pytest.raises(OSError, match="disk full"):
+        _atomic(target, half_then_fail)
+    assert list(tmp_path.rglob("*")) == [tmp_path / "input"]
+
+
+def test_parquet_round_trip(data: SynthData, tmp_path: Path) -> None:
+    paths = write_synth(data, tmp_path, fmt="parquet")
+    back = pd.read_parquet(paths["bvh_incidenten"])
+    pd.testing.assert_frame_equal(back, data.bvh_incidenten.reset_index(drop=True),
+                                  check_dtype=False)
+    with pytest.raises(ValueError, match="fmt"):
+        write_synth(data, tmp_path, fmt="xlsx")
+
+
+def test_default_generation_is_fast() -> None:
+    start = time.perf_counter()
+    generate(SynthSettings(seed=99))
+    assert time.perf_counter() - start < 10
+
+
+def test_a_larger_design_keeps_its_funnel() -> None:
+    big = generate(SynthSettings(subjects=1000, seed=3))
+    design = SynthSettings(subjects=1000).design()
+    fate = big.subjects["fate"].value_counts()
+    assert fate["analysed"] == design.analysed == big.expected_funnel["geanalyseerd"]
+    assert fate["no_initial"] == design.no_initial
+    assert len(big.expected_counts) == design.analysed
+
+
+# ---- window ground truth --------------------------------------------------------------------
+
+
+def _recount(root: Path) -> pd.DataFrame:
+    """The expected counts, recomputed from the written files alone."""
+    besp = _read(root, "gcos_besprekingen")
+    besp["d"] = besp["bespreekdatum"].map(_parse_date)
+    in_period = besp[(besp["d"] >= PERIOD[0]) & (besp["d"] <= PERIOD[1])]
+    start = in_period.groupby("gcos_id")["d"].min()
+    links, quarantine = _truth(root, "links"), _truth(root, "quarantine")
+    links = links[~links["record_id"].isin(quarantine["record_id"])]
+    category = pd.read_csv(CODE_TABLE, sep=";", dtype=str).set_index("code")["categorie"]
+    bvh = _read(root, "bvh_incidenten").merge(
+        links[links["bron"] == "bvh"], left_on="bvh_id", right_on="record_id")
+    bvh = bvh[bvh["mk_code"].map(category).isin(["misdrijf", "overtreding"])]
+    bvh = bvh.drop_duplicates(["gcos_id", "registratienummer"])
+    hks = _read(root, "hks_antecedenten").merge(
+        links[links["bron"] == "hks"], left_on="hks_id", right_on="record_id")
+    events = {"bvh": bvh.assign(d=bvh["incidentdatum"].map(_parse_date)),
+              "hks": hks.assign(d=hks["pleegdatum"].map(_parse_date))}
+    out = {}
+    for gid, s in start.items():
+        row = {"startdatum": s.strftime("%Y-%m-%d")}
+        for src, ev in events.items():
+            d = ev.loc[ev["gcos_id"] == gid, "d"]
+            for name, months in (("kwartaal_voor", -3), ("jaar_voor", -12),
+                                 ("kwartaal_na", 3), ("jaar_na", 12)):
+                edge = s + pd.DateOffset(months=months)
+                lo, hi = (edge, s) if months < 0 else (s, edge)
+                row[f"{src}_{name}"] = str(int(((d >= lo) & (d < hi)).sum()))
+        out[gid] = row
+    return pd.DataFrame.from_dict(out, orient="index")
+
+
+def test_expected_counts_match_an_independent_recount(written: Path) -> None:
+    expected = _truth(written, "expected_counts").set_index("gcos_id")
+    recount = _recount(written)
+    fates = _truth(written, "subjects").set_index("gcos_id")["fate"]
+    assert set(expected.index) == set(fates.index[fates == "analysed"])
+    pd.testing.assert_frame_equal(recount.loc[expected.index, expected.columns], expected,
+                                  check_names=False)
+
+
+def test_design_covers_the_edge_cases(data: SynthData) -> None:
+    counts = data.expected_counts.set_index("gcos_id")
+    starts = pd.to_datetime(counts["startdatum"])
+    assert {"2012-02-29", "2012-03-31", "2013-12-31"} <= set(counts["startdatum"])
+    links = data.links[(data.links["bron"] == "bvh") & data.links["gcos_id"].isin(counts.index)]
+    bvh = data.bvh_incidenten.set_index("bvh_id").loc[links["record_id"]]
+    dates = bvh["incidentdatum"].map(_date_key).to_numpy()
+    for months in (0, -12, 3):
+        edge = (starts + pd.DateOffset(months=months)).dt.strftime("%Y%m%d")
+        assert (dates == edge.reindex(links["gcos_id"]).to_numpy()).any(), months
+    per_subject = links.groupby("gcos_id").size()
+    assert per_subject.max() > 100
+    codes = bvh["mk_code"].str[0].groupby(links["gcos_id"].to_numpy()).agg(set)
+    traffic_only = codes[codes.map(lambda c: c == {"V"})].index
+    analysed = data.subjects.loc[data.subjects["fate"] == "analysed", "gcos_id"]
+    assert len(set(traffic_only) & set(analysed)) >= 1
+    assert (counts.loc[counts.index.isin(traffic_only)].filter(like="bvh_") == 0).all().all()
