@@ -38,7 +38,8 @@ def _count_vars() -> list[Variable]:
             out.append(Variable(
                 f"{src}_{w}", f"Aantal {src_label} in het {w_label} de startdatum", "geheel getal",
                 f"Gekoppelde {src.upper()}-rijen met datum in het venster {w_label} de startdatum "
-                "(kalendermaanden, halfopen); na filtering. Ontbreekt als de follow-up onvolledig is."))
+                "(kalendermaanden, halfopen); na filtering. Ontbreekt als de follow-up "
+                "onvolledig is."))
     return out
 
 

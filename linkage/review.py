@@ -61,7 +61,8 @@ def read_review_decisions(path: Path) -> pd.Series:
     try:
         frame = pd.read_csv(path, sep=None, engine="python", dtype=str, keep_default_na=False)
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(str(path), f"cannot read the review decisions ({type(exc).__name__})",
+        raise InputError([Problem(str(path),
+                                  f"cannot read the review decisions ({type(exc).__name__})",
                                   hint="save the review file as CSV (UTF-8)")]) from None
     missing = [c for c in ("review_id", "besluit") if c not in frame.columns]
     if missing:

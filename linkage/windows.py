@@ -95,7 +95,8 @@ def count_in_windows(events: pd.DataFrame, starts: pd.Series, settings: WindowSe
     result = pd.DataFrame(index=starts.index)
     inside_any = pd.Series(False, index=joined.index)
     for w in windows_for(settings):
-        inside = (joined["datum"] >= joined[f"{w.name}_lo"]) & (joined["datum"] < joined[f"{w.name}_hi"])
+        lo, hi = joined[f"{w.name}_lo"], joined[f"{w.name}_hi"]
+        inside = (joined["datum"] >= lo) & (joined["datum"] < hi)
         inside_any |= inside
         counts = inside.groupby(joined["gcos_id"]).sum()
         result[f"{prefix}_{w.name}"] = counts.reindex(starts.index).fillna(0).astype(int)

@@ -106,7 +106,8 @@ def _validate_all(settings: Settings, tables: dict[str, RawTable]) -> dict[str, 
     besp = out["gcos_besprekingen"]
     orphan = ~besp.valid["gcos_id"].isin(set(out["gcos_subjecten"].valid["gcos_id"]))
     out["gcos_besprekingen"] = move_to_quarantine(
-        besp, orphan, "gcos_id", "gcos_id komt niet voor in gcos_subjecten (of is daar apart gezet)")
+        besp, orphan, "gcos_id",
+        "gcos_id komt niet voor in gcos_subjecten (of is daar apart gezet)")
     return out
 
 

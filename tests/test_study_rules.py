@@ -33,7 +33,8 @@ def test_first_discussion_in_2012_and_again_in_2013_starts_in_2012():
 
 def test_scope_sets_aside_by_kader_and_period_but_keeps_the_undiscussed():
     subjects = pd.DataFrame({"gcos_id": ["A", "B", "C", "D"],
-                             "kader": ["Veelplegers", "Radicalisering", "veelplegers", "Veelplegers"]})
+                             "kader": ["Veelplegers", "Radicalisering", "veelplegers",
+                                       "Veelplegers"]})
     besp = _besp([("A", "2012-02-01"), ("B", "2012-02-01"), ("C", "2014-02-01")])
     kept, out = apply_scope(subjects, besp, SCOPE)
     assert list(kept["gcos_id"]) == ["A", "D"]
