@@ -4,7 +4,9 @@ Passes (each a named rule):
 
 - ``geboortedatum``: the same full birthdate;
 - ``fonetisch_jaar``: the same Dutch phonetic key of any surname component + birth year;
-- ``achternaam_voorletter``: the same core surname component + first initial.
+- ``achternaam_voorletter``: the same core surname component + first initial;
+- ``achternaam_dagmaand``: the same core surname component + birth month and day, so that
+  a slip in the year is still paired when the subject has no initial.
 
 A key whose block would give more than ``max_block_pairs`` pairs (a very common surname,
 1 January birthdates) is not paired in that pass; it is reported, and the other passes
@@ -38,10 +40,18 @@ def _surname_initial(f: pd.DataFrame) -> pd.Series:
     return (keys + "|" + first).where((keys != "") & (first != ""), "")
 
 
+def _surname_day_month(f: pd.DataFrame) -> pd.Series:
+    keys = f["components"].explode().fillna("")
+    mmdd = f["birth"].str[4:].reindex(keys.index).fillna("")
+    known = (mmdd.str.len() == 4) & (mmdd.str[:2] != "00") & (mmdd.str[2:] != "00")
+    return (keys + "|" + mmdd).where((keys != "") & known, "")
+
+
 BLOCKING_PASSES: dict[str, Callable[[pd.DataFrame], pd.Series]] = {
     "geboortedatum": _birthdate,
     "fonetisch_jaar": _phonetic_year,
     "achternaam_voorletter": _surname_initial,
+    "achternaam_dagmaand": _surname_day_month,
 }
 
 

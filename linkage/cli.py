@@ -210,5 +210,72 @@ def reidentify(key_file: Path, crosswalk: Path, pseudonym: str | None,
     click.echo(hit["gcos_id"].iloc[0])
 
 
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--inputs-config", type=click.Path(path_type=Path), default=None,
+              help="Also scan every export file for identifiers of the inputs this "
+                   "configuration names (inside the secure environment only).")
+def verify(folder: Path, inputs_config: Path | None) -> None:
+    """Re-check a delivered export folder (FOLDER is export/ or its parent)."""
+    from linkage.verify import require_all, verify_export
+
+    checks = verify_export(folder, inputs_config)
+    for check in checks:
+        click.echo(check.line())
+    require_all(checks)
+    click.echo(f"all {len(checks)} checks hold")
+
+
+@main.command()
+@click.option("--links", "links_path", type=click.Path(path_type=Path, exists=True,
+              dir_okay=False), required=True, help="secure/koppelingen.csv of a run.")
+@click.option("--truth", "truth_dir", type=click.Path(path_type=Path, exists=True,
+              file_okay=False), required=True, help="The truth/ folder of 'vhh-link synth'.")
+@click.option("--source", type=click.Choice(["bvh", "hks", "all"]), default="all",
+              show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def evaluate(links_path: Path, truth_dir: Path, source: str, as_json: bool) -> None:
+    """Synthetic data only: precision, recall and F1 of the matches against the truth."""
+    import json
+
+    from linkage.evaluate import evaluate as measure
+    from linkage.evaluate import evaluation_lines, read_links, read_truth
+
+    result = measure(read_links(links_path), read_truth(truth_dir), source)
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    for line in evaluation_lines(result):
+        click.echo(line)
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(path_type=Path), required=True)
+@click.option("--key-file", type=click.Path(path_type=Path), required=True,
+              help="The study's key file: only its holder may look at linkage decisions.")
+@click.option("--gcos-id", required=True, help="The subject to explain.")
+@click.option("--source", type=click.Choice(["bvh", "hks", "all"]), default="all",
+              show_default=True)
+@click.option("--allow-insecure-key", is_flag=True)
+def explain(config_path: Path, key_file: Path, gcos_id: str, source: str,
+            allow_insecure_key: bool) -> None:
+    """Inside the secure environment: why a subject was or was not linked. Writes nothing."""
+    from linkage.explain import WARNING, explain, explanation_lines
+    from linkage.review import read_review_decisions
+    from pipelines.study import validate_inputs
+
+    settings = load_settings(config_path)
+    load_key(key_file, allow_insecure=allow_insecure_key)
+    click.echo(WARNING)
+    decisions = None
+    if settings.linkage.review_decisions is not None:
+        decisions = read_review_decisions(settings.resolve(settings.linkage.review_decisions))
+    sources = ("bvh", "hks") if source == "all" else (source,)
+    for explanation in explain(settings, validate_inputs(settings), gcos_id.strip(), sources,
+                               decisions):
+        for line in explanation_lines(explanation):
+            click.echo(line)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -74,8 +74,9 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("gevonden_hks", "Gevonden in HKS", "ja/nee", "Minstens één HKS-rij gekoppeld.",
              {0: "nee", 1: "ja"}),
     Variable("koppelregel_bvh", "Koppelregel waarmee BVH is gevonden", "tekst",
-             "Beste regel (exact, strict, fuzzy, review_geaccepteerd) waarmee een BVH-rij is "
-             "gekoppeld; voor een gevoeligheidsanalyse zonder fuzzy koppelingen."),
+             "Beste regel (exact, strict, fuzzy, police_no_initial, review_geaccepteerd; ecm bij "
+             "de probabilistische methode) waarmee een BVH-rij is gekoppeld; voor een "
+             "gevoeligheidsanalyse zonder fuzzy koppelingen."),
     Variable("koppelregel_hks", "Koppelregel waarmee HKS is gevonden", "tekst",
              "Als koppelregel_bvh, voor HKS; leeg als niet gevonden."),
     *_count_vars(),

@@ -38,7 +38,7 @@ CONFIG_VERSION = 1
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "default.toml"
 
 SOURCES = ("gcos_subjecten", "gcos_besprekingen", "bvh_incidenten", "hks_antecedenten")
-TIER_NAMES = ("exact", "strict", "fuzzy", "review")
+TIER_NAMES = ("exact", "strict", "fuzzy", "police_no_initial", "review")
 CATEGORIES = ("misdrijf", "overtreding", "verkeer", "administratief", "overig")
 QUASI_IDENTIFIERS = ("leeftijd", "geslacht", "kader", "start_kwartaal")
 FORMATS = ("csv", "parquet", "sav")

@@ -8,6 +8,7 @@ tier that found it) or not found (with the reason).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -41,6 +42,11 @@ class LinkResult:
     blocking: Blocking
     identities: int
     decisions_by_rule: dict[str, int]
+    # every candidate pair (s, i) with its comparisons, the tier that held (regel, besluit,
+    # rang, score) and what became of it (uitkomst_regel, uitkomst_besluit; "" = dropped)
+    pairs: pd.DataFrame | None = None
+    # method "probabilistic" only: the ECM m/u probabilities and log2 weights per feature
+    ecm_gewichten: dict[str, Any] | None = None
 
 
 def prepare_subjects(gcos: pd.DataFrame) -> pd.DataFrame:
@@ -76,9 +82,9 @@ def link_source(source: str, subjects: pd.DataFrame, rows: pd.DataFrame, id_colu
     identities, codes = collapse_identities(rows)
     identities = normalise_identities(identities)
     blocking = candidate_pairs(subjects, identities, settings.max_block_pairs)
-    pairs = compare_pairs(blocking.pairs, subjects, identities)
-    pairs = decide_pairs(pairs, settings.tiers, settings.surname_threshold)
-    pairs = resolve_per_identity(pairs)
+    compared = compare_pairs(blocking.pairs, subjects, identities)
+    decided, weights, tiers = _decide(compared, settings)
+    pairs = resolve_per_identity(decided)
     pairs["review_id"] = review_ids(
         source, subjects.loc[pairs["s"].to_numpy(), "gcos_id"].reset_index(drop=True),
         identities.loc[pairs["i"].to_numpy()].reset_index(drop=True),
@@ -95,8 +101,26 @@ def link_source(source: str, subjects: pd.DataFrame, rows: pd.DataFrame, id_colu
     row_rule = row_i.map(match["regel"]).fillna("")
     by_rule = {str(k): int(v) for k, v in pairs["regel"].value_counts().sort_index().items()}
     return LinkResult(source, row_subject.astype(str), row_rule.astype(str), koppelingen,
-                      review, _subject_status(subjects, live, settings.tiers), blocking,
-                      len(identities), by_rule)
+                      review, _subject_status(subjects, live, tiers), blocking,
+                      len(identities), by_rule, _outcomes(decided, pairs), weights)
+
+
+def _decide(pairs: pd.DataFrame, settings: LinkageSettings
+            ) -> tuple[pd.DataFrame, dict[str, Any] | None, tuple[str, ...]]:
+    """Decided pairs, the ECM weights (probabilistic only) and the rule names in order."""
+    if settings.method == "probabilistic":
+        from linkage.probabilistic import REGEL, decide_probabilistic
+
+        decided, weights = decide_probabilistic(pairs, settings.surname_threshold)
+        return decided, weights, (REGEL,)
+    return decide_pairs(pairs, settings.tiers, settings.surname_threshold), None, settings.tiers
+
+
+def _outcomes(decided: pd.DataFrame, final: pd.DataFrame) -> pd.DataFrame:
+    outcome = final.loc[:, ["s", "i", "regel", "besluit"]].rename(
+        columns={"regel": "uitkomst_regel", "besluit": "uitkomst_besluit"})
+    merged = decided.merge(outcome, on=["s", "i"], how="left")
+    return merged.fillna({"uitkomst_regel": "", "uitkomst_besluit": ""})
 
 
 def _koppelingen(source: str, pairs: pd.DataFrame, subjects: pd.DataFrame, rows: pd.DataFrame,

@@ -189,7 +189,9 @@ def run_study(settings: Settings, key: MasterKey, out_dir: Path,
                                                         COUNT_COLUMNS)
         protected = protected.loc[:, list(ANALYSIS_COLUMNS)]
     with clock.stage("validate_output"):
-        rules = (*settings.linkage.tiers, "review_geaccepteerd")
+        method_rules = (settings.linkage.tiers if settings.linkage.method == "rules"
+                        else ("ecm",))
+        rules = (*method_rules, "review_geaccepteerd")
         try:
             protected = analysis_schema(settings.scope.kaders, rules).validate(protected,
                                                                                lazy=True)
@@ -311,6 +313,7 @@ def _link_report(link: LinkResult) -> dict[str, Any]:
         "rijen_per_besluit": {str(k): int(n) for k, n in
                               link.koppelingen["besluit"].value_counts().sort_index().items()},
         "reviewwachtrij": int(len(link.review)),
+        **({"ecm_gewichten": link.ecm_gewichten} if link.ecm_gewichten else {}),
     }
 
 

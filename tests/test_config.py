@@ -18,7 +18,7 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 def test_default_config_loads_and_resolves_paths_next_to_itself():
     s = load_settings(DEFAULT_CONFIG)
-    assert s.linkage.tiers == ("exact", "strict", "fuzzy", "review")
+    assert s.linkage.tiers == ("exact", "strict", "fuzzy", "police_no_initial", "review")
     assert s.input_path("bvh_incidenten") == DEFAULT_CONFIG.parent / "input/bvh_incidenten.csv"
     assert len(s.sha256) == 64
 
