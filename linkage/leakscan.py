@@ -83,23 +83,33 @@ def build_identifiers(frames: Iterable[pd.DataFrame]) -> Identifiers:
 
 
 def _add_names(ids: Identifiers, frame: pd.DataFrame) -> None:
-    tv = frame["tussenvoegsel"] if "tussenvoegsel" in frame else pd.Series("", index=frame.index)
-    vl = frame["voorletters"] if "voorletters" in frame else pd.Series("", index=frame.index)
-    seen = frame.assign(_tv=tv, _vl=vl)[["achternaam", "_tv", "_vl"]].astype(str).drop_duplicates()
-    for raw, prefix, initials in seen.itertuples(index=False):
+    """Surnames of every row (each distinct spelling parsed once), and initials + surname
+    for the short surnames that are too short to scan as a word of their own."""
+    blank = pd.Series("", index=frame.index)
+    names = pd.DataFrame({"a": frame["achternaam"].astype(str),
+                          "t": frame.get("tussenvoegsel", blank).astype(str),
+                          "v": frame.get("voorletters", blank).astype(str)})
+    short: set[tuple[str, str]] = set()
+    for raw, prefix in names[["a", "t"]].drop_duplicates().itertuples(index=False):
         parsed = parse_surname(raw, prefix)
-        full = normalise_text(f"{parsed.prefix} {parsed.core}")
         if not parsed.core:
             continue
+        full = normalise_text(f"{parsed.prefix} {parsed.core}")
         ids.surnames_full.update({full, normalise_text(raw)})
         for comp in parsed.components:
-            for token in comp.split():
-                if len(token) >= MIN_SURNAME_TOKEN:
-                    ids.surname_tokens.add(token)
+            ids.surname_tokens.update(t for t in comp.split() if len(t) >= MIN_SURNAME_TOKEN)
+        if len(parsed.core) < MIN_SURNAME_TOKEN:  # longer ones hit as words of their own
+            short.add((raw, prefix))
+    if not short:
+        return
+    keys = pd.Series(list(zip(names["a"], names["t"], strict=True)), index=names.index)
+    rows = names[keys.isin(short)].drop_duplicates()
+    for raw, prefix, initials in rows.itertuples(index=False):
+        parsed = parse_surname(raw, prefix)
         letters = "".join(parse_initials(initials)).lower()
-        if letters and len(parsed.core) < MIN_SURNAME_TOKEN:  # longer ones hit as tokens
-            ids.initial_surnames.add(f"{letters} {parsed.core}")
-            ids.initial_surnames.add(f"{letters} {full}")
+        if letters:
+            full = normalise_text(f"{parsed.prefix} {parsed.core}")
+            ids.initial_surnames.update({f"{letters} {parsed.core}", f"{letters} {full}"})
 
 
 def _add_ids(ids: Identifiers, values: pd.Series) -> None:

@@ -98,6 +98,9 @@ def _is_missing(value: object) -> bool:
         return True
 
 
+_ASCII_PUNCTUATION: Final = re.compile(r"[^a-z0-9]+")
+
+
 def _as_text(value: object) -> str:
     return "" if _is_missing(value) else str(value)
 
@@ -123,6 +126,14 @@ def normalise_text(s: str | None) -> str:
     collapsed. None and NaN give "". Idempotent.
     """
     text = _as_text(s)
+    if text.isascii():  # the common case, one pass and no Unicode tables
+        return " ".join(_ASCII_PUNCTUATION.sub(" ", text.translate(_DROP_APOSTROPHES).lower())
+                        .split())
+    return _normalise_unicode(text)
+
+
+def _normalise_unicode(text: str) -> str:
+    """The general path of :func:`normalise_text`: fold until stable."""
     for _ in range(_MAX_FOLD_PASSES):
         folded = _fold_once(text)
         if folded == text:

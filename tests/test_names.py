@@ -554,3 +554,10 @@ def test_s_prefix_as_in_s_gravensande_is_a_tussenvoegsel():
     for written, tv in (("'s Gravensande", ""), ("Gravensande, 's", ""), ("Gravensande", "'s")):
         parsed = parse_surname(written, tv)
         assert (parsed.prefix, parsed.core) == ("s", "gravensande")
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_ascii_fast_path_equals_the_unicode_path(text):
+    from linkage.names import _normalise_unicode
+
+    assert normalise_text(text) == _normalise_unicode(text)
