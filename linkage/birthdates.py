@@ -38,6 +38,7 @@ __all__ = [
     "compare_birthdates",
     "compare_birthdates_series",
     "within_one_slip",
+    "ONE_SLIP_LEVELS",
 ]
 
 LEVELS: Final = (
@@ -120,6 +121,10 @@ def compare_birthdates(a: str | None, b: str | None) -> str:
     if date_a is None or date_b is None:
         return "missing"
     return next((level for level, test in _TESTS if test(date_a, date_b)), "different")
+
+
+ONE_SLIP_LEVELS: Final = tuple(LEVELS[:6])
+"""The levels :func:`within_one_slip` accepts, for vectorised ``isin`` tests."""
 
 
 def within_one_slip(level: str) -> bool:

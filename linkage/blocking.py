@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["BLOCKING_PASSES", "Blocking", "candidate_pairs"]
@@ -102,7 +103,13 @@ def candidate_pairs(subjects: pd.DataFrame, identities: pd.DataFrame, max_block_
         combined = pd.DataFrame({"s": pd.Series(dtype=int), "i": pd.Series(dtype=int),
                                  "passes": pd.Series(dtype=str)})
     else:
-        combined = (allpairs.groupby(["s", "i"], sort=True)["pass"]
-                    .agg(lambda p: "+".join(sorted(set(p)))).rename("passes").reset_index())
+        # each pass is a bit; the passes that paired (s, i) are named once per combination
+        names = sorted(BLOCKING_PASSES)
+        bit = allpairs["pass"].map({n: 1 << k for k, n in enumerate(names)}).astype(np.int64)
+        # (s, i, pass) is unique per pass, so the sum of the bits is their OR
+        flags = bit.groupby([allpairs["s"], allpairs["i"]], sort=True).sum()
+        label = {f: "+".join(n for k, n in enumerate(names) if f >> k & 1)
+                 for f in flags.unique()}
+        combined = flags.map(label).rename("passes").reset_index()
     largest.sort(key=lambda b: -int(b["pairs"]))  # type: ignore[call-overload]
     return Blocking(combined, per_pass, largest[:10], capped)

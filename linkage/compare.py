@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from jellyfish import jaro_winkler_similarity
 
 from linkage.birthdates import compare_birthdates_series
 from linkage.names import ParsedSurname, initials_compatible, surname_similarity
@@ -37,6 +38,16 @@ def _first_initial_level(a: str, b: str) -> str:
     return "compatible" if initials_compatible((a,), (b,)) else "different"
 
 
+def _similarity(core_a: str, comps_a: tuple[str, ...], core_b: str,
+                comps_b: tuple[str, ...]) -> float:
+    """:func:`surname_similarity` with a fast path for the usual single-component names."""
+    if len(comps_a) == 1 and len(comps_b) == 1 and core_a and core_b:
+        low, high = sorted((core_a, core_b))
+        return min(1.0, jaro_winkler_similarity(low, high))
+    return surname_similarity(ParsedSurname("", core_a, comps_a, ""),
+                              ParsedSurname("", core_b, comps_b, ""))
+
+
 def compare_pairs(pairs: pd.DataFrame, subjects: pd.DataFrame, identities: pd.DataFrame
                   ) -> pd.DataFrame:
     """Add the comparison columns to ``pairs`` (columns ``s`` and ``i``)."""
@@ -53,10 +64,8 @@ def compare_pairs(pairs: pd.DataFrame, subjects: pd.DataFrame, identities: pd.Da
     out["achternaam_gelijk"] = (lcore == rcore) & (lcore != "")
     out["achternaam_component"] = [bool(set(a) & set(b)) for a, b in zip(lcomp, rcomp,
                                                                          strict=True)]
-    out["achternaam_sim"] = np.round([
-        surname_similarity(ParsedSurname("", ca, a, ""), ParsedSurname("", cb, b, ""))
-        for ca, a, cb, b in zip(lcore, lcomp, rcore, rcomp, strict=True)
-    ], 4)
+    out["achternaam_sim"] = np.round([_similarity(ca, a, cb, b) for ca, a, cb, b in
+                                      zip(lcore, lcomp, rcore, rcomp, strict=True)], 4)
     li, ri = left["initials"].to_numpy(), right["initials"].to_numpy()
     out["voorletters_gelijk"] = [bool(a) and a == b for a, b in zip(li, ri, strict=True)]
     out["voorletter"] = [_first_initial_level(a, b) for a, b in

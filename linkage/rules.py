@@ -13,7 +13,7 @@ from types import MappingProxyType
 
 import pandas as pd
 
-from linkage.birthdates import within_one_slip
+from linkage.birthdates import ONE_SLIP_LEVELS
 
 __all__ = ["REVIEW_SURNAME_SIMILARITY", "RULES", "Rule", "rule"]
 
@@ -51,7 +51,7 @@ def _strict(p: pd.DataFrame, threshold: float) -> pd.Series:
 
 
 def _one_slip(p: pd.DataFrame) -> pd.Series:
-    return p["geboortedatum"].map(within_one_slip).astype(bool)
+    return p["geboortedatum"].isin(ONE_SLIP_LEVELS)
 
 
 def _slipped(p: pd.DataFrame, threshold: float) -> pd.Series:

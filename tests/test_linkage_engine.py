@@ -329,3 +329,13 @@ def test_probabilistic_method_is_dispatched_and_reports_its_weights(high_noise):
     assert figures["precision"] >= 0.99
     assert figures["no_initial_in_review"]["ok"]
     assert high_noise.results["bvh"].ecm_gewichten is None
+
+
+@given(st.text(alphabet="abcdefghij", min_size=1, max_size=8),
+       st.text(alphabet="abcdefghij", min_size=1, max_size=8))
+def test_single_component_fast_path_equals_the_general_similarity(a, b):
+    from linkage.compare import _similarity
+    from linkage.names import ParsedSurname, surname_similarity
+
+    general = surname_similarity(ParsedSurname("", a, (a,), ""), ParsedSurname("", b, (b,), ""))
+    assert _similarity(a, (a,), b, (b,)) == general
