@@ -84,7 +84,6 @@ def _domains(values: pd.Series) -> pd.Series:
 
 def _with_birthdate(frame: pd.DataFrame) -> pd.DataFrame:
     parsed = parse_dates(frame["geboortedatum"])
-    frame["geboortedatum_bron"] = frame["geboortedatum"]
     frame["geboortedatum"] = parsed.key
     frame["geboortedatum_status"] = parsed.status
     return frame

@@ -14,7 +14,7 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -146,6 +146,12 @@ def run_study(settings: Settings, key: MasterKey, out_dir: Path,
     with clock.stage("validate"):
         v = _validate_all(settings, tables)
     run_id = _run_id(settings, tables, key)
+    with clock.stage("identifiers"):
+        # the leak scanner's identifier set, built now so the raw text can be let go: the
+        # raw frames are the largest objects of a run and nothing after this needs them
+        identifiers = build_identifiers(t.frame for t in tables.values())
+        rows_read = {s: len(t.frame) for s, t in tables.items()}
+        tables = {s: replace(t, frame=t.frame.iloc[:0]) for s, t in tables.items()}
     gcos, besp = v["gcos_subjecten"].valid, v["gcos_besprekingen"].valid
     bvh, hks = v["bvh_incidenten"].valid, v["hks_antecedenten"].valid
 
@@ -204,16 +210,16 @@ def run_study(settings: Settings, key: MasterKey, out_dir: Path,
     leaves = {"scope": out_of_scope,
               "gevonden_bvh": pd.Series(lost_bvh["reden"].to_numpy(), index=lost_bvh["gcos_id"]),
               "startdatum": pd.Series("geen_startdatum", index=no_start.to_numpy(), dtype=object)}
-    funnel = build_funnel(len(tables["gcos_subjecten"].frame),
+    funnel = build_funnel(rows_read["gcos_subjecten"],
                           len(v["gcos_subjecten"].quarantine), leaves, settings.funnel.order,
                           len(analysed), int(analysis["gevonden_hks"].sum()))
     rows = {
-        "bvh": row_reconciliation("bvh", len(tables["bvh_incidenten"].frame),
+        "bvh": row_reconciliation("bvh", rows_read["bvh_incidenten"],
                                   v["bvh_incidenten"].quarantine,
                                   dispositions(bvh, bvh_link.row_subject,
                                                _in_review(bvh, bvh_link), analysed,
                                                bvh_filter.reden, bvh_in)),
-        "hks": row_reconciliation("hks", len(tables["hks_antecedenten"].frame),
+        "hks": row_reconciliation("hks", rows_read["hks_antecedenten"],
                                   v["hks_antecedenten"].quarantine,
                                   dispositions(hks, hks_link.row_subject,
                                                _in_review(hks, hks_link), analysed,
@@ -225,13 +231,13 @@ def run_study(settings: Settings, key: MasterKey, out_dir: Path,
         "project": settings.project,
         "configuratie": {"bestand": Path(settings.source).name, "sha256": settings.sha256},
         "invoer": [{"bron": s, "bestand": t.path.name, "sha256": t.sha256,
-                    "rijen": len(t.frame), "codering": t.encoding,
+                    "rijen": rows_read[s], "codering": t.encoding,
                     "scheidingsteken": t.delimiter, "genegeerde_kolommen": list(t.ignored_columns)}
                    for s, t in tables.items()],
         "trechter": [s.as_dict() for s in funnel],
         "rijen": rows,
         "gcos_besprekingen": row_reconciliation(
-            "gcos_besprekingen", len(tables["gcos_besprekingen"].frame),
+            "gcos_besprekingen", rows_read["gcos_besprekingen"],
             v["gcos_besprekingen"].quarantine,
             pd.Series("gebruikt", index=besp.index)),
         "koppeling": {"bvh": _link_report(bvh_link), "hks": _link_report(hks_link)},
@@ -258,7 +264,6 @@ def run_study(settings: Settings, key: MasterKey, out_dir: Path,
         secure.mkdir(parents=True, exist_ok=True)
         _write_secure(secure, v, bvh_link, hks_link, crosswalk, key, settings, run_id, report,
                       in_scope, out_of_scope, found_ids, analysed)
-        identifiers = build_identifiers(t.frame for t in tables.values())
         book = codebook_dict(settings, changes)
         vocabulary = report_vocabulary(settings, changes, [
             *bvh_filter.per_role, *bvh_filter.unknown_codes, *hks_filter.per_category,
