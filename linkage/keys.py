@@ -89,7 +89,10 @@ def load_key(path: Path, *, allow_insecure: bool = False) -> MasterKey:
             f"{path}: key file can be read by others (mode {stat.S_IMODE(info.st_mode):o}); "
             "anyone who can read it can re-identify every pseudonym. Run 'chmod 600' on it, "
             "or pass --allow-insecure-key if you accept that risk")
-    raw = path.read_bytes().strip()
+    try:
+        raw = path.read_bytes().strip()
+    except OSError as exc:  # a folder, or no read permission for this user
+        raise KeyMaterialError(f"{path}: cannot read the key file ({exc.strerror})") from None
     try:
         key = bytes.fromhex(raw.decode("ascii"))
     except (UnicodeDecodeError, ValueError):

@@ -37,7 +37,7 @@ from linkage.leakscan import build_identifiers
 from linkage.link import LinkResult, link_source, prepare_subjects
 from linkage.pseudonyms import pseudonymise
 from linkage.readers import RawTable, read_source
-from linkage.report import descriptives, report_vocabulary, summary_lines
+from linkage.report import descriptives, report_vocabulary
 from linkage.review import read_review_decisions
 from linkage.scope import apply_scope, start_dates, times_discussed
 from linkage.validate import Validated, move_to_quarantine, validate_source
@@ -381,8 +381,7 @@ def _export_writers(frame: pd.DataFrame, book: dict[str, Any], report: dict[str,
         hashes = {name: hashlib.sha256((path.parent / name).read_bytes()).hexdigest()
                   for name in writers if name != path.name and (path.parent / name).exists()}
         final = dict(report, bestanden=hashes, tijden=dict(clock.stages),
-                     eind=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                     samenvatting=summary_lines(report))
+                     eind=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
         path.write_text(json.dumps(final, ensure_ascii=False, indent=2) + "\n",
                         encoding="utf-8")
         report.update(final)
