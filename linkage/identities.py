@@ -31,24 +31,34 @@ def collapse_identities(rows: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     return identities, codes
 
 
+def _per_distinct(keys: list[tuple[object, ...]], parse) -> list:  # type: ignore[no-untyped-def]
+    """``parse(*key)`` for each key, computed once per distinct key (a local table only)."""
+    table = {k: parse(*k) for k in dict.fromkeys(keys)}
+    return [table[k] for k in keys]
+
+
 def normalise_identities(frame: pd.DataFrame) -> pd.DataFrame:
     """Add the normalised linkage fields to a frame of identities (one row each).
 
     Columns added: ``prefix``, ``core``, ``components`` (tuple), ``phonetic`` (tuple, one
     per component), ``initials`` (tuple), ``first`` (first initial), ``birth`` (the
-    YYYYMMDD key), ``byear`` (int, -1 when unknown).
+    YYYYMMDD key), ``byear`` (int, -1 when unknown). Each distinct surname spelling and
+    each distinct notation of initials is parsed once: a national extract has millions of
+    identities but only tens of thousands of surname spellings.
     """
     out = frame.copy()
     voornamen = out["voornamen"] if "voornamen" in out else pd.Series("", index=out.index)
-    surnames = [parse_surname(a, t) for a, t in zip(out["achternaam"], out["tussenvoegsel"],
-                                                    strict=True)]
+    surnames = _per_distinct(list(zip(out["achternaam"], out["tussenvoegsel"], strict=True)),
+                             parse_surname)
     out["prefix"] = [s.prefix for s in surnames]
     out["core"] = [s.core for s in surnames]
     out["components"] = [s.components for s in surnames]
-    out["phonetic"] = [tuple(dutch_phonetic(c) for c in s.components) for s in surnames]
-    initials = [parse_initials(v, n) for v, n in zip(out["voorletters"], voornamen, strict=True)]
+    out["phonetic"] = _per_distinct([(s.components,) for s in surnames],
+                                    lambda comps: tuple(dutch_phonetic(c) for c in comps))
+    initials = _per_distinct(list(zip(out["voorletters"], voornamen, strict=True)),
+                             parse_initials)
     out["initials"] = initials
     out["first"] = [first_initial(i) for i in initials]
     out["birth"] = out["geboortedatum"].astype(str)
-    out["byear"] = [birth_year(b) or -1 for b in out["birth"]]
+    out["byear"] = _per_distinct([(b,) for b in out["birth"]], lambda b: birth_year(b) or -1)
     return out
