@@ -32,6 +32,8 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from linkage.names import _is_missing
+
 __all__ = [
     "LEVELS",
     "birth_year",
@@ -56,15 +58,6 @@ class _Date:
     year: int
     month: int
     day: int
-
-
-def _is_missing(value: object) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(value != value)
-    except (TypeError, ValueError):  # pandas NA refuses to be a bool
-        return True
 
 
 def _parse(value: str | None) -> _Date | None:

@@ -37,19 +37,22 @@ def apply_scope(subjects: pd.DataFrame, besprekingen: pd.DataFrame, scope: Scope
     return subjects.loc[~out].copy(), pd.Series(reason[out].to_numpy(), index=ids[out].to_numpy())
 
 
-def start_dates(besprekingen: pd.DataFrame, scope: ScopeSettings, windows: WindowSettings
-                ) -> pd.Series:
-    """gcos_id -> startdatum: the first bespreekdatum in the study period (or ever)."""
+def _counted(besprekingen: pd.DataFrame, scope: ScopeSettings, windows: WindowSettings
+             ) -> pd.core.groupby.SeriesGroupBy:
+    """The discussion dates that count, per gcos_id: in the study period, or all of them."""
     dates = besprekingen
     if windows.start == "first_in_period":
         dates = besprekingen[_in_period(besprekingen["bespreekdatum"], scope)]
-    return dates.groupby("gcos_id")["bespreekdatum"].min()
+    return dates.groupby("gcos_id")["bespreekdatum"]
+
+
+def start_dates(besprekingen: pd.DataFrame, scope: ScopeSettings, windows: WindowSettings
+                ) -> pd.Series:
+    """gcos_id -> startdatum: the first bespreekdatum in the study period (or ever)."""
+    return _counted(besprekingen, scope, windows).min()
 
 
 def times_discussed(besprekingen: pd.DataFrame, scope: ScopeSettings, windows: WindowSettings
                     ) -> pd.Series:
     """gcos_id -> number of distinct discussion dates counted (in the period, or ever)."""
-    dates = besprekingen
-    if windows.start == "first_in_period":
-        dates = besprekingen[_in_period(besprekingen["bespreekdatum"], scope)]
-    return dates.groupby("gcos_id")["bespreekdatum"].nunique()
+    return _counted(besprekingen, scope, windows).nunique()
