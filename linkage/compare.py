@@ -18,6 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from jellyfish import jaro_winkler_similarity
+from rapidfuzz import process
+from rapidfuzz.distance import JaroWinkler
 
 from linkage.birthdates import compare_birthdates_series
 from linkage.names import ParsedSurname, initials_compatible, surname_similarity
@@ -48,6 +50,34 @@ def _similarity(core_a: str, comps_a: tuple[str, ...], core_b: str,
                               ParsedSurname("", core_b, comps_b, ""))
 
 
+def _similarities(lcore: np.ndarray, lcomp: np.ndarray, rcore: np.ndarray, rcomp: np.ndarray
+                  ) -> np.ndarray:
+    """:func:`_similarity` for all pairs: single-component names in one vectorised call.
+
+    rapidfuzz's Jaro-Winkler in float64 equals jellyfish's to the last bit (checked on
+    300,000 random pairs, and by a property test); the rest take the general path.
+    """
+    single = np.fromiter((len(a) == 1 and len(b) == 1 and bool(ca) and bool(cb)
+                          for a, b, ca, cb in zip(lcomp, rcomp, lcore, rcore, strict=True)),
+                         dtype=bool, count=len(lcore))
+    sims = np.zeros(len(lcore), dtype=np.float64)
+    if single.any():
+        sims[single] = np.minimum(1.0, process.cpdist(
+            list(lcore[single]), list(rcore[single]),
+            scorer=JaroWinkler.normalized_similarity, dtype=np.float64, workers=1))
+    for k in np.flatnonzero(~single):
+        sims[k] = _similarity(lcore[k], lcomp[k], rcore[k], rcomp[k])
+    return sims
+
+
+def _initial_levels(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """:func:`_first_initial_level` for arrays of first initials."""
+    missing = (a == "") | (b == "")
+    ij = ((a == "IJ") & ((b == "I") | (b == "Y"))) | ((b == "IJ") & ((a == "I") | (a == "Y")))
+    return np.where(missing, "missing", np.where(a == b, "equal",
+                                                 np.where(ij, "compatible", "different")))
+
+
 def compare_pairs(pairs: pd.DataFrame, subjects: pd.DataFrame, identities: pd.DataFrame
                   ) -> pd.DataFrame:
     """Add the comparison columns to ``pairs`` (columns ``s`` and ``i``)."""
@@ -56,21 +86,31 @@ def compare_pairs(pairs: pd.DataFrame, subjects: pd.DataFrame, identities: pd.Da
         for col in COMPARISON_COLUMNS:
             out[col] = pd.Series(dtype=object)
         return out
-    left = subjects.loc[out["s"].to_numpy()].reset_index(drop=True)
-    right = identities.loc[out["i"].to_numpy()].reset_index(drop=True)
     out = out.reset_index(drop=True)
-    lcore, rcore = left["core"].to_numpy(), right["core"].to_numpy()
-    lcomp, rcomp = left["components"].to_numpy(), right["components"].to_numpy()
+    s, i = out["s"].to_numpy(), out["i"].to_numpy()
+
+    def left(col: str) -> np.ndarray:
+        return subjects[col].to_numpy()[s]
+
+    def right(col: str) -> np.ndarray:
+        return identities[col].to_numpy()[i]
+
+    lcore, rcore = left("core"), right("core")
+    lcomp, rcomp = left("components"), right("components")
     out["achternaam_gelijk"] = (lcore == rcore) & (lcore != "")
-    out["achternaam_component"] = [bool(set(a) & set(b)) for a, b in zip(lcomp, rcomp,
-                                                                         strict=True)]
-    out["achternaam_sim"] = np.round([_similarity(ca, a, cb, b) for ca, a, cb, b in
-                                      zip(lcore, lcomp, rcore, rcomp, strict=True)], 4)
-    li, ri = left["initials"].to_numpy(), right["initials"].to_numpy()
-    out["voorletters_gelijk"] = [bool(a) and a == b for a, b in zip(li, ri, strict=True)]
-    out["voorletter"] = [_first_initial_level(a, b) for a, b in
-                         zip(left["first"], right["first"], strict=True)]
-    out["geboortedatum"] = compare_birthdates_series(left["birth"], right["birth"]).to_numpy()
-    ls, rs = left["geslacht"].astype(int).to_numpy(), right["geslacht"].astype(int).to_numpy()
+    single = np.fromiter((len(a) == 1 and len(b) == 1 for a, b in zip(lcomp, rcomp, strict=True)),
+                         dtype=bool, count=len(out))
+    component = (lcore == rcore) & (lcore != "")
+    for k in np.flatnonzero(~single):
+        component[k] = bool(set(lcomp[k]) & set(rcomp[k]))
+    out["achternaam_component"] = component
+    out["achternaam_sim"] = np.round(_similarities(lcore, lcomp, rcore, rcomp), 4)
+    lini = subjects["initials"].map("|".join).to_numpy()[s]
+    rini = identities["initials"].map("|".join).to_numpy()[i]
+    out["voorletters_gelijk"] = (lini != "") & (lini == rini)
+    out["voorletter"] = _initial_levels(left("first").astype(str), right("first").astype(str))
+    out["geboortedatum"] = compare_birthdates_series(
+        pd.Series(left("birth")), pd.Series(right("birth"))).to_numpy()
+    ls, rs = left("geslacht").astype(int), right("geslacht").astype(int)
     out["geslacht_conflict"] = (ls != rs) & (ls != 9) & (rs != 9)
     return out

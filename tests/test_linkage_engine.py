@@ -339,3 +339,29 @@ def test_single_component_fast_path_equals_the_general_similarity(a, b):
 
     general = surname_similarity(ParsedSurname("", a, (a,), ""), ParsedSurname("", b, (b,), ""))
     assert _similarity(a, (a,), b, (b,)) == general
+
+
+@given(st.lists(st.tuples(st.text(alphabet="abcdeijkl", max_size=9),
+                          st.text(alphabet="abcdeijkl", max_size=9)), min_size=1, max_size=20))
+def test_vectorised_similarities_equal_the_pairwise_ones(pairs):
+    import numpy as np
+
+    from linkage.compare import _similarities, _similarity
+
+    lcore = np.array([a for a, _ in pairs], dtype=object)
+    rcore = np.array([b for _, b in pairs], dtype=object)
+    lcomp = np.array([(a,) if a else () for a in lcore] + [None], dtype=object)[:-1]
+    rcomp = np.array([(b,) if b else () for b in rcore] + [None], dtype=object)[:-1]
+    got = _similarities(lcore, lcomp, rcore, rcomp)
+    want = [_similarity(a, ca, b, cb)
+            for a, ca, b, cb in zip(lcore, lcomp, rcore, rcomp, strict=True)]
+    assert list(got) == want
+
+
+@given(st.sampled_from(["", "I", "IJ", "Y", "J", "P"]), st.sampled_from(["", "I", "IJ", "Y", "J"]))
+def test_vectorised_initial_levels_equal_the_scalar_rule(a, b):
+    import numpy as np
+
+    from linkage.compare import _first_initial_level, _initial_levels
+
+    assert _initial_levels(np.array([a]), np.array([b]))[0] == _first_initial_level(a, b)
