@@ -92,15 +92,16 @@ def _detect_delimiter(header: str, declared: str) -> str:
 
 
 def _read_csv(path: Path, data: bytes, encoding: str, delimiter: str) -> tuple[pd.DataFrame, str]:
-    text = data.decode(encoding)
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    header = text.split("\n", 1)[0]
+    # the header alone is decoded here; the parser decodes the bytes itself, so the file
+    # is never held as one Python string (nor as the 4-byte-per-character StringIO buffer)
+    head = data[: 1 << 20].decode(encoding, errors="ignore")
+    header = head.removeprefix("\ufeff").split("\n", 1)[0]
     sep = _detect_delimiter(header, delimiter)
     try:
         frame = pd.read_csv(
-            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False,
-            quoting=csv.QUOTE_MINIMAL, skip_blank_lines=True,
+            io.BytesIO(data), sep=sep, dtype=str, keep_default_na=False,
+            na_filter=False, quoting=csv.QUOTE_MINIMAL, skip_blank_lines=True,
+            encoding=encoding,
         )
     except pd.errors.ParserError as exc:
         # pandas names the line and field counts, never the values
