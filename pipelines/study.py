@@ -152,6 +152,7 @@ def run_study(settings: Settings, key: MasterKey, out_dir: Path,
         identifiers = build_identifiers(t.frame for t in tables.values())
         rows_read = {s: len(t.frame) for s, t in tables.items()}
         tables = {s: replace(t, frame=t.frame.iloc[:0]) for s, t in tables.items()}
+    v = _drop_unused_police_columns(v)
     gcos, besp = v["gcos_subjecten"].valid, v["gcos_besprekingen"].valid
     bvh, hks = v["bvh_incidenten"].valid, v["hks_antecedenten"].valid
 
@@ -272,6 +273,23 @@ def run_study(settings: Settings, key: MasterKey, out_dir: Path,
                                _export_writers(protected, book, report, settings, clock),
                                identifiers, vocabulary)
     return StudyResult(report, out_dir / "export", secure, files)
+
+
+# valid police columns that nothing after validation reads: free text and the parse
+# statuses (the schema has checked them); a text cell per row is the bulk of a run's memory
+_UNUSED_AFTER_VALIDATION = {
+    "bvh_incidenten": ("mk_omschrijving", "geboortedatum_status", "incidentdatum_status"),
+    "hks_antecedenten": ("feit_omschrijving", "geboortedatum_status", "datum_status"),
+}
+
+
+def _drop_unused_police_columns(v: dict[str, Validated]) -> dict[str, Validated]:
+    out = dict(v)
+    for source, columns in _UNUSED_AFTER_VALIDATION.items():
+        valid = out[source].valid
+        out[source] = replace(out[source], valid=valid.drop(
+            columns=[c for c in columns if c in valid.columns]))
+    return out
 
 
 def _in_review(rows: pd.DataFrame, link: LinkResult) -> pd.Series:
