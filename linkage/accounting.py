@@ -77,7 +77,3 @@ def dispositions(valid: pd.DataFrame, row_subject: pd.Series, in_review: pd.Seri
     outside = considered & ~filtered & ~in_window.reindex(valid.index, fill_value=False)
     out[outside] = "buiten_vensters"
     return out
-
-
-def reasons_by_subject(status: pd.DataFrame) -> Mapping[str, str]:
-    return dict(zip(status["gcos_id"], status["reden"], strict=True))

@@ -262,8 +262,6 @@ class Settings:
     def input_path(self, source: str) -> Path:
         return self.resolve(self.inputs.path(source))
 
-    def with_base_dir(self, base_dir: Path) -> Settings:
-        return replace(self, base_dir=base_dir)
 
 
 def _build_section(cls: type, table: Any, where: str) -> Any:

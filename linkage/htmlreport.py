@@ -184,7 +184,8 @@ def _rows(report: Mapping[str, Any]) -> str:
 
 
 def _linkage(report: Mapping[str, Any]) -> str:
-    blocks = []
+    blocks = [_p("Koppelregels, in volgorde: de eerste die geldt beslist"),
+              _table(["regel", "omschrijving"], list(report.get("koppelregels", {}).items()))]
     for source, link in report.get("koppeling", {}).items():
         reviewed = {k: v for k, v in link["besluiten_per_regel"].items()
                     if k.startswith("review_")}

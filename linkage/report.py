@@ -18,6 +18,7 @@ from linkage.config import CATEGORIES, Settings
 from linkage.disclosure import small_cell_table
 from linkage.funnel import format_funnel
 from linkage.names import normalise_text
+from linkage.rules import RULES
 
 __all__ = ["descriptives", "report_vocabulary", "summary_lines"]
 
@@ -76,7 +77,8 @@ def report_vocabulary(settings: Settings, changes: list[dict[str, object]],
     ``changes`` are the disclosure-control measures (template text with counts).
     """
     book = codebook_markdown(codebook_dict(settings, changes))
-    words = _tokens([_TEMPLATE_WORDS, book, *settings.scope.kaders, *CATEGORIES,
+    rules = [r.description for r in RULES.values()]
+    words = _tokens([_TEMPLATE_WORDS, book, *rules, *settings.scope.kaders, *CATEGORIES,
                      *settings.filters.roles, *settings.filters.hks_afdoeningen, *extra])
     dates = {d.strftime("%Y%m%d") for d in (settings.scope.period_start, settings.scope.period_end,
                                             settings.windows.extraction_date)}

@@ -7,7 +7,6 @@ silently, and no reason text contains a value from the row.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,7 +25,6 @@ __all__ = [
     "move_to_quarantine",
     "prepare",
     "quarantine_frame",
-    "reasons_summary",
     "validate_source",
 ]
 
@@ -166,13 +164,6 @@ def validate_source(
     quarantine = quarantine_frame(source, frame, failures)
     bad = frame.index.isin(failures["index"].unique())
     return Validated(source, frame.loc[~bad].copy(), quarantine, len(frame))
-
-
-def reasons_summary(quarantine: pd.DataFrame) -> Mapping[str, int]:
-    """Quarantined rows per reason, for the report."""
-    if quarantine.empty:
-        return {}
-    return {str(k): int(v) for k, v in quarantine["reden"].value_counts().sort_index().items()}
 
 
 def move_to_quarantine(validated: Validated, mask: pd.Series, kolom: str, reden: str

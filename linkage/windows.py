@@ -20,7 +20,7 @@ import pandas as pd
 
 from linkage.config import WindowSettings
 
-__all__ = ["WINDOWS", "Window", "add_months", "bounds_frame", "count_in_windows",
+__all__ = ["Window", "add_months", "bounds_frame", "count_in_windows",
            "followup_complete", "window_bounds", "windows_for"]
 
 
@@ -37,9 +37,6 @@ def windows_for(settings: WindowSettings) -> tuple[Window, ...]:
     q, y = settings.quarter_months, settings.year_months
     return (Window("kwartaal_voor", q, False), Window("jaar_voor", y, False),
             Window("kwartaal_na", q, True), Window("jaar_na", y, True))
-
-
-WINDOWS = ("kwartaal_voor", "jaar_voor", "kwartaal_na", "jaar_na")
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -39,6 +39,7 @@ from linkage.pseudonyms import pseudonymise
 from linkage.readers import RawTable, read_source
 from linkage.report import descriptives, report_vocabulary
 from linkage.review import read_review_decisions
+from linkage.rules import RULES
 from linkage.scope import apply_scope, start_dates, times_discussed
 from linkage.validate import Validated, move_to_quarantine, validate_source
 from linkage.variables import gcos_variables
@@ -226,6 +227,7 @@ def run_study(settings: Settings, key: MasterKey, out_dir: Path,
                                                _in_review(hks, hks_link), analysed,
                                                hks_filter.reden, hks_in)),
     }
+    rule_names = (settings.linkage.tiers if settings.linkage.method == "rules" else ())
     report = {
         "titel": "Auditrapport koppeling Veiligheidshuis (GCOS-BVH-HKS)",
         "versie": linkage.__version__, "run_id": run_id, "sleutel_id": key.key_id,
@@ -242,6 +244,7 @@ def run_study(settings: Settings, key: MasterKey, out_dir: Path,
             v["gcos_besprekingen"].quarantine,
             pd.Series("gebruikt", index=besp.index)),
         "koppeling": {"bvh": _link_report(bvh_link), "hks": _link_report(hks_link)},
+        "koppelregels": {name: RULES[name].description for name in rule_names},
         "filters": {"bvh": {"per_categorie": bvh_filter.per_category,
                             "per_rol": bvh_filter.per_role,
                             "onbekende_codes": bvh_filter.unknown_codes},
@@ -252,7 +255,9 @@ def run_study(settings: Settings, key: MasterKey, out_dir: Path,
                     "doel_k": settings.privacy.k, "voor": k_before.as_dict(),
                     "na": k_after.as_dict(), "maatregelen": changes},
         "validatie": {"quarantaine": {s: len(x.quarantine) for s, x in v.items()},
-                      "uitvoerschema": "geslaagd"},
+                      "uitvoerschema": "geslaagd",
+                      # numeric ids under 5 digits cannot be told apart from counts
+                      "niet_scanbare_ids": identifiers.unscannable_ids},
         "beschrijvend": descriptives(analysis, settings.privacy.small_cell),
         "start": started.isoformat(timespec="seconds"),
     }

@@ -108,3 +108,12 @@ def test_browser_shows_the_funnel_numbers(demo_run, tmp_path):
     for n in FUNNEL:
         assert re.search(rf"(?<!\d){n}(?!\d)", text)
         assert f">{n}</text>" in chart  # the bar chart's labels survived the browser's parser
+
+
+def test_report_names_every_configured_rule_and_the_unscannable_ids(demo_run):
+    report = demo_run.result.report
+    assert list(report["koppelregels"]) == list(demo_run.settings.linkage.tiers)
+    assert all(text for text in report["koppelregels"].values())
+    assert report["validatie"]["niet_scanbare_ids"] == 0  # the generator's ids are long
+    html = (demo_run.export / "auditrapport.html").read_text(encoding="utf-8")
+    assert "Koppelregels" in html and "police_no_initial" in html
