@@ -153,6 +153,8 @@ class InputSettings:
     hks_antecedenten: Path = _setting(_path, Path("input/hks_antecedenten.csv"))
     encoding: str = _setting(_choice("auto", "utf-8", "utf-8-sig", "cp1252"), "auto")
     delimiter: str = _setting(_choice("auto", ";", ",", "\t"), "auto")
+    # police extracts are read, validated and reduced this many rows at a time
+    chunk_rows: int = _setting(_int(1), 1_000_000)
 
     def path(self, source: str) -> Path:
         return getattr(self, source)  # type: ignore[no-any-return]

@@ -8,11 +8,12 @@ the validator's job, so that every row read is accounted for.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -20,7 +21,8 @@ import pandas as pd
 
 from linkage.errors import InputError, Problem
 
-__all__ = ["REQUIRED", "OPTIONAL", "RawTable", "read_source", "detect_encoding"]
+__all__ = ["REQUIRED", "OPTIONAL", "RawTable", "detect_encoding", "read_source",
+           "read_source_chunks"]
 
 REQUIRED: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
@@ -47,6 +49,7 @@ OPTIONAL: Mapping[str, tuple[str, ...]] = MappingProxyType(
     }
 )
 _BOM = b"\xef\xbb\xbf"
+_BLOCK = 1 << 24  # 16 MiB: the unit in which large files are hashed and checked
 
 
 @dataclass(frozen=True)
@@ -186,3 +189,135 @@ def _check_columns(source: str, path: Path, frame: pd.DataFrame, sep: str) -> No
         )
     if problems:
         raise InputError(problems)
+
+
+def _scan_file(path: Path, declared: str) -> tuple[str, str, bool]:
+    """sha256, encoding and emptiness of a file, read block by block (never whole).
+
+    The same decisions as :func:`detect_encoding` on the whole file: BOM → utf-8-sig;
+    "auto" → utf-8 if every block decodes, else cp1252; a declared encoding that fails
+    is an error naming the line.
+    """
+    digest = hashlib.sha256()
+    codec = "utf-8" if declared == "auto" else declared
+    decoder = codecs.getincrementaldecoder(codec)()
+    ok, empty, lines, first = True, True, 0, b""
+    with path.open("rb") as handle:
+        while block := handle.read(_BLOCK):
+            digest.update(block)
+            if not first:
+                first = block[:3]
+            empty = empty and not block.strip(_BOM + b" \r\n\t")
+            if ok:
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError as exc:
+                    if declared != "auto":
+                        line = lines + block[: max(exc.start, 0)].count(b"\n") + 1
+                        raise InputError([Problem(
+                            str(path), f"is not valid {declared} text", row=line,
+                            hint="set [inputs] encoding = \"auto\" or the file's real "
+                            "encoding")]) from None
+                    ok = False
+            lines += block.count(b"\n")
+        if ok:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                if declared != "auto":
+                    raise InputError([Problem(str(path), f"is not valid {declared} text",
+                                              row=lines + 1)]) from None
+                ok = False
+    if declared != "auto":
+        encoding = declared
+    elif first.startswith(_BOM):
+        encoding = "utf-8-sig"
+    else:
+        encoding = "utf-8" if ok else "cp1252"
+    return digest.hexdigest(), encoding, empty
+
+
+def _columns(frame_columns: list[object], rename: Mapping[str, str] | None) -> list[str]:
+    renames = {k.strip().lower(): v for k, v in (rename or {}).items()}
+    return [renames.get(_canonical_header(c), _canonical_header(c)) for c in frame_columns]
+
+
+def _shape(source: str, frame: pd.DataFrame, columns: list[str], first_row: int
+           ) -> pd.DataFrame:
+    """Canonical columns, the optional ones filled with "", and ``bronrij`` from ``first_row``."""
+    frame.columns = columns
+    wanted = REQUIRED[source] + tuple(c for c in OPTIONAL[source] if c in columns)
+    frame = frame.loc[:, list(wanted)]
+    for col in OPTIONAL[source]:
+        if col not in frame.columns:
+            frame[col] = ""
+    frame.insert(0, "bronrij", pd.RangeIndex(first_row, first_row + len(frame)))
+    frame.index = pd.RangeIndex(first_row - 2, first_row - 2 + len(frame))
+    return frame
+
+
+def read_source_chunks(
+    source: str, path: Path, *, encoding: str = "auto", delimiter: str = "auto",
+    rename: Mapping[str, str] | None = None, chunk_rows: int = 1_000_000,
+) -> tuple[RawTable, Iterator[pd.DataFrame]]:
+    """Read one input file ``chunk_rows`` rows at a time.
+
+    Returns the file's :class:`RawTable` (provenance, with an empty frame: the header is
+    checked before the first chunk is read) and an iterator of chunks shaped exactly as
+    :func:`read_source` shapes the whole file: canonical columns, ``bronrij`` counted over
+    the whole file, and an index that continues across chunks (row position in the file).
+    The file is never held in memory as a whole; CSV is hashed and checked block by block.
+    """
+    if not path.exists():
+        raise InputError([Problem(str(path), "file not found",
+                                  hint=f"check [inputs] {source} in the config")])
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".parquet"):
+        whole = read_source(source, path, encoding=encoding, delimiter=delimiter, rename=rename)
+        frame = whole.frame
+
+        def slices() -> Iterator[pd.DataFrame]:
+            for start in range(0, max(len(frame), 1), chunk_rows):
+                yield frame.iloc[start:start + chunk_rows]
+
+        return replace(whole, frame=frame.iloc[:0]), slices()
+    digest, used_encoding, empty = _scan_file(path, encoding)
+    if empty:
+        raise InputError([Problem(str(path), "file is empty",
+                                  hint="export the extract again; an empty file is never valid")])
+    with path.open("rb") as handle:
+        head = handle.read(1 << 20).decode(used_encoding, errors="ignore")
+    sep = _detect_delimiter(head.removeprefix("\ufeff").split("\n", 1)[0], delimiter)
+    options = {"sep": sep, "dtype": str, "keep_default_na": False, "na_filter": False,
+               "quoting": csv.QUOTE_MINIMAL, "skip_blank_lines": True,
+               "encoding": used_encoding}
+
+    def parse_error(exc: Exception) -> InputError:
+        return InputError([Problem(
+            str(path), f"cannot be parsed as CSV with delimiter '{sep}' ({exc})",
+            hint="check that every row has as many fields as the header; quote values that "
+            "contain the delimiter")])
+
+    try:
+        header = pd.read_csv(path, nrows=0, **options)
+    except pd.errors.ParserError as exc:
+        raise parse_error(exc) from None
+    columns = _columns(list(header.columns), rename)
+    _check_columns(source, path, header.set_axis(columns, axis=1), sep)
+    ignored = tuple(c for c in columns if c not in REQUIRED[source] + OPTIONAL[source])
+    table = RawTable(source, path, _shape(source, header, columns, 2), digest,
+                     used_encoding, sep, ignored)
+
+    def chunks() -> Iterator[pd.DataFrame]:
+        first_row, any_rows = 2, False
+        try:
+            for chunk in pd.read_csv(path, chunksize=chunk_rows, **options):
+                any_rows = True
+                yield _shape(source, chunk, columns, first_row)
+                first_row += len(chunk)
+        except pd.errors.ParserError as exc:
+            raise parse_error(exc) from None
+        if not any_rows:
+            yield table.frame
+
+    return table, chunks()
