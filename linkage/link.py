@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from linkage.birthdates import within_one_slip_pairs
 from linkage.blocking import Blocking, candidate_pairs
 from linkage.compare import COMPARISON_COLUMNS, compare_pairs
 from linkage.config import LinkageSettings
@@ -20,7 +21,8 @@ from linkage.decide import decide_pairs, resolve_per_identity
 from linkage.identities import collapse_identities, normalise_identities
 from linkage.review import apply_review_decisions, review_ids, review_queue
 
-__all__ = ["KOPPELING_COLUMNS", "LinkResult", "link_source", "prepare_subjects"]
+__all__ = ["KOPPELING_COLUMNS", "LinkResult", "link_identities", "link_source",
+           "prepare_subjects"]
 
 KOPPELING_COLUMNS = ("gcos_id", "bron", "record_id", "regel", "score", "besluit", "blokken",
                      *COMPARISON_COLUMNS)
@@ -80,9 +82,31 @@ def link_source(source: str, subjects: pd.DataFrame, rows: pd.DataFrame, id_colu
                 settings: LinkageSettings, decisions: pd.Series | None = None) -> LinkResult:
     """Link ``rows`` (valid police rows) to ``subjects`` (from :func:`prepare_subjects`)."""
     identities, codes = collapse_identities(rows)
+    return link_identities(source, subjects, identities, codes, rows[id_column], settings,
+                           decisions)
+
+
+def link_identities(source: str, subjects: pd.DataFrame, identities: pd.DataFrame,
+                    codes: np.ndarray, record_ids: pd.Series, settings: LinkageSettings,
+                    decisions: pd.Series | None = None, *, keep_pairs: bool = True
+                    ) -> LinkResult:
+    """Link distinct police ``identities`` (from :func:`collapse_identities`, or read chunk
+    by chunk) to ``subjects``; ``codes`` gives each row's identity position and
+    ``record_ids`` each row's id (its index is the rows' index).
+
+    ``keep_pairs=False`` leaves out :attr:`LinkResult.pairs` (every candidate pair with its
+    comparisons), which only ``explain`` reads and which is large on national extracts.
+    """
     identities = normalise_identities(identities)
     blocking = candidate_pairs(subjects, identities, settings.max_block_pairs)
-    compared = compare_pairs(blocking.pairs, subjects, identities)
+    candidates = blocking.pairs
+    if not keep_pairs and settings.method == "rules":
+        # every rule (and every per-subject test inside one) needs the birthdates within one
+        # slip, so the other pairs end without a tier whatever the rest compares: skip them
+        candidates = candidates[within_one_slip_pairs(
+            subjects["birth"], identities["birth"], candidates["s"].to_numpy(),
+            candidates["i"].to_numpy())]
+    compared = compare_pairs(candidates, subjects, identities)
     decided, weights, tiers = _decide(compared, settings)
     pairs = resolve_per_identity(decided)
     pairs["review_id"] = review_ids(
@@ -93,16 +117,17 @@ def link_source(source: str, subjects: pd.DataFrame, rows: pd.DataFrame, id_colu
         pairs = apply_review_decisions(pairs, decisions)
     live = pairs[pairs["besluit"].isin(("match", "review"))]
     review = review_queue(source, live, subjects, identities)
-    koppelingen = _koppelingen(source, live, subjects, rows, codes, id_column)
+    koppelingen = _koppelingen(source, live, subjects, record_ids, codes)
     match = live[live["besluit"] == "match"].set_index("i")
-    row_i = pd.Series(codes, index=rows.index)
+    row_i = pd.Series(codes, index=record_ids.index)
     row_subject = row_i.map(subjects["gcos_id"].reindex(match["s"]).set_axis(match.index)
                             ).fillna("")
     row_rule = row_i.map(match["regel"]).fillna("")
     by_rule = {str(k): int(v) for k, v in pairs["regel"].value_counts().sort_index().items()}
     return LinkResult(source, row_subject.astype(str), row_rule.astype(str), koppelingen,
                       review, _subject_status(subjects, live, tiers), blocking,
-                      len(identities), by_rule, _outcomes(decided, pairs), weights)
+                      len(identities), by_rule,
+                      _outcomes(decided, pairs) if keep_pairs else None, weights)
 
 
 def _decide(pairs: pd.DataFrame, settings: LinkageSettings
@@ -123,9 +148,11 @@ def _outcomes(decided: pd.DataFrame, final: pd.DataFrame) -> pd.DataFrame:
     return merged.fillna({"uitkomst_regel": "", "uitkomst_besluit": ""})
 
 
-def _koppelingen(source: str, pairs: pd.DataFrame, subjects: pd.DataFrame, rows: pd.DataFrame,
-                 codes: np.ndarray, id_column: str) -> pd.DataFrame:
-    per_row = pd.DataFrame({"i": codes, "record_id": rows[id_column].to_numpy()})
+def _koppelingen(source: str, pairs: pd.DataFrame, subjects: pd.DataFrame,
+                 record_ids: pd.Series, codes: np.ndarray) -> pd.DataFrame:
+    mine = np.isin(codes, pairs["i"].to_numpy())  # only rows of a linked identity
+    per_row = pd.DataFrame({"i": codes[mine],
+                            "record_id": record_ids[mine].astype(object).to_numpy()})
     joined = per_row.merge(pairs, on="i", how="inner")
     joined["gcos_id"] = subjects["gcos_id"].to_numpy()[joined["s"].to_numpy()]
     joined["bron"] = source

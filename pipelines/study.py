@@ -33,10 +33,11 @@ from linkage.filters import filter_bvh, filter_hks, read_incident_codes
 from linkage.funnel import check_funnel, check_reconciliation
 from linkage.htmlreport import render_html
 from linkage.keys import MasterKey
-from linkage.leakscan import build_identifiers
-from linkage.link import LinkResult, link_source, prepare_subjects
+from linkage.leakscan import IdentifierCollector, Identifiers
+from linkage.link import LinkResult, link_identities, prepare_subjects
+from linkage.police_extract import ID_COLUMN, PoliceExtract, reduce_police_chunks
 from linkage.pseudonyms import pseudonymise
-from linkage.readers import RawTable, read_source
+from linkage.readers import RawTable, read_source, read_source_chunks
 from linkage.report import descriptives, report_vocabulary
 from linkage.review import read_review_decisions
 from linkage.rules import RULES
@@ -46,9 +47,11 @@ from linkage.variables import gcos_variables
 from linkage.windows import count_in_windows, followup_complete
 from schemas.analysis import ANALYSIS_COLUMNS, COUNT_COLUMNS, analysis_schema, summarise_failures
 
-__all__ = ["StudyResult", "run_study", "validate_inputs"]
+__all__ = ["StudyResult", "load_inputs", "read_inputs", "run_study", "validate_inputs"]
 
 SOURCES = ("gcos_subjecten", "gcos_besprekingen", "bvh_incidenten", "hks_antecedenten")
+GCOS_SOURCES = SOURCES[:2]
+POLICE_SOURCES = SOURCES[2:]
 Progress = Callable[[str], None]
 
 
@@ -71,27 +74,66 @@ class _Clock:
             self.progress(name)
         t0 = time.perf_counter()
         yield
-        self.stages[name] = round(self.stages.get(name, 0.0) + time.perf_counter() - t0, 3)
+        self.add(name, time.perf_counter() - t0)
+
+    def add(self, name: str, seconds: float) -> None:
+        self.stages[name] = round(self.stages.get(name, 0.0) + seconds, 3)
+
+    def timed(self, items: Iterator[Any], name: str) -> Iterator[Any]:
+        """``items``, with the time spent producing them added to stage ``name``."""
+        while True:
+            t0 = time.perf_counter()
+            try:
+                item = next(items)
+            except StopIteration:
+                self.add(name, time.perf_counter() - t0)
+                return
+            self.add(name, time.perf_counter() - t0)
+            yield item
+
+
+@dataclass
+class LoadedInputs:
+    """The four extracts read and validated; the police ones in compact form."""
+
+    tables: dict[str, RawTable]       # provenance of each file (police frames are empty)
+    validated: dict[str, Validated]
+    police: dict[str, PoliceExtract]
+    identifiers: Identifiers          # the leak scanner's identifiers of every row read
+
+
+def _read(settings: Settings, source: str) -> RawTable:
+    return read_source(source, settings.input_path(source), encoding=settings.inputs.encoding,
+                       delimiter=settings.inputs.delimiter, rename=settings.columns.get(source))
+
+
+def _check_hks_date_column(settings: Settings, table: RawTable) -> None:
+    hks_col = settings.filters.hks_date_column
+    if hks_col != "pleegdatum" and hks_col not in table.frame:
+        raise InputError(f"{settings.input_path('hks_antecedenten')}: the column '{hks_col}' "
+                         "named in [filters] hks_date_column is missing")
 
 
 def read_inputs(settings: Settings) -> dict[str, RawTable]:
-    """Read all four extracts; every problem in every file reported at once."""
+    """Read all four extracts whole (small extracts, tools); every problem reported at once."""
     tables, problems = {}, []
     for source in SOURCES:
         try:
-            tables[source] = read_source(
-                source, settings.input_path(source), encoding=settings.inputs.encoding,
-                delimiter=settings.inputs.delimiter, rename=settings.columns.get(source),
-            )
+            tables[source] = _read(settings, source)
         except InputError as err:
             problems.extend(err.problems)
     if problems:
         raise InputError(problems)
-    hks_col = settings.filters.hks_date_column
-    if hks_col != "pleegdatum" and hks_col not in tables["hks_antecedenten"].frame:
-        raise InputError(f"{settings.input_path('hks_antecedenten')}: the column '{hks_col}' "
-                         "named in [filters] hks_date_column is missing")
+    _check_hks_date_column(settings, tables["hks_antecedenten"])
     return tables
+
+
+def _quarantine_orphans(out: dict[str, Validated]) -> None:
+    besp = out["gcos_besprekingen"]
+    orphan = ~besp.valid["gcos_id"].isin(set(out["gcos_subjecten"].valid["gcos_id"]))
+    out["gcos_besprekingen"] = move_to_quarantine(
+        besp, orphan, "gcos_id",
+        "gcos_id komt niet voor in gcos_subjecten (of is daar apart gezet)")
 
 
 def _validate_all(settings: Settings, tables: dict[str, RawTable]) -> dict[str, Validated]:
@@ -104,18 +146,82 @@ def _validate_all(settings: Settings, tables: dict[str, RawTable]) -> dict[str, 
             problems.extend(err.problems)
     if problems:
         raise InputError(problems)
-    besp = out["gcos_besprekingen"]
-    orphan = ~besp.valid["gcos_id"].isin(set(out["gcos_subjecten"].valid["gcos_id"]))
-    out["gcos_besprekingen"] = move_to_quarantine(
-        besp, orphan, "gcos_id",
-        "gcos_id komt niet voor in gcos_subjecten (of is daar apart gezet)")
+    _quarantine_orphans(out)
     return out
 
 
 def validate_inputs(settings: Settings) -> dict[str, Validated]:
-    """Read and validate only (``vhh-link validate``)."""
+    """Read and validate whole files, police rows in full (``vhh-link explain``)."""
     read_incident_codes(settings.resolve(settings.filters.incident_codes))
     return _validate_all(settings, read_inputs(settings))
+
+
+def load_inputs(settings: Settings, clock: _Clock | None = None) -> LoadedInputs:
+    """Read and validate the four extracts, the police ones chunk by chunk.
+
+    GCOS extracts (one row per subject or discussion) are read whole. The police extracts
+    are read ``[inputs] chunk_rows`` rows at a time: each chunk goes to the leak scanner,
+    is validated and reduced to distinct identities + events (:mod:`linkage.police_extract`)
+    and let go, so memory does not grow with the raw text of tens of millions of rows.
+    Every problem in every file is reported at once.
+    """
+    clock = clock or _Clock()
+    tables: dict[str, RawTable] = {}
+    chunks: dict[str, Iterator[pd.DataFrame]] = {}
+    problems = []
+    t0 = time.perf_counter()
+    for source in SOURCES:
+        try:
+            if source in GCOS_SOURCES:
+                tables[source] = _read(settings, source)
+            else:
+                tables[source], chunks[source] = read_source_chunks(
+                    source, settings.input_path(source), encoding=settings.inputs.encoding,
+                    delimiter=settings.inputs.delimiter, rename=settings.columns.get(source),
+                    chunk_rows=settings.inputs.chunk_rows)
+        except InputError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise InputError(problems)
+    _check_hks_date_column(settings, tables["hks_antecedenten"])
+    clock.add("read", time.perf_counter() - t0)
+
+    collector = IdentifierCollector()
+
+    def collector_for(source: str) -> Callable[[pd.DataFrame], None]:
+        def collect(chunk: pd.DataFrame) -> None:
+            t = time.perf_counter()
+            collector.add(chunk, source=source)
+            clock.add("identifiers", time.perf_counter() - t)
+        return collect
+
+    validated: dict[str, Validated] = {}
+    police: dict[str, PoliceExtract] = {}
+    for source in SOURCES:
+        before = dict(clock.stages)
+        t0 = time.perf_counter()
+        try:
+            if source in GCOS_SOURCES:
+                collector_for(source)(tables[source].frame)
+                validated[source] = validate_source(
+                    source, tables[source].frame, file=str(tables[source].path))
+            else:
+                police[source] = reduce_police_chunks(
+                    source, tables[source], clock.timed(chunks[source], "read"),
+                    hks_date_column=settings.filters.hks_date_column,
+                    on_chunk=collector_for(source))
+                validated[source] = police[source].validated
+        except InputError as err:
+            problems.extend(err.problems)
+        other = sum(clock.stages.get(n, 0.0) - before.get(n, 0.0)
+                    for n in ("read", "identifiers"))
+        clock.add("validate", time.perf_counter() - t0 - other)
+    if problems:
+        raise InputError(problems)
+    _quarantine_orphans(validated)
+    for source in GCOS_SOURCES:  # the raw text is not needed after this
+        tables[source] = replace(tables[source], frame=tables[source].frame.iloc[:0])
+    return LoadedInputs(tables, validated, police, collector.finish())
 
 
 def _run_id(settings: Settings, tables: dict[str, RawTable], key: MasterKey) -> str:
@@ -142,18 +248,11 @@ def run_study(settings: Settings, key: MasterKey, out_dir: Path,
     started = dt.datetime.now(dt.UTC)
     secure = out_dir / "secure"
     with clock.stage("read"):
-        tables = read_inputs(settings)
         codes = read_incident_codes(settings.resolve(settings.filters.incident_codes))
-    with clock.stage("validate"):
-        v = _validate_all(settings, tables)
+    loaded = load_inputs(settings, clock)
+    tables, v, identifiers = loaded.tables, loaded.validated, loaded.identifiers
     run_id = _run_id(settings, tables, key)
-    with clock.stage("identifiers"):
-        # the leak scanner's identifier set, built now so the raw text can be let go: the
-        # raw frames are the largest objects of a run and nothing after this needs them
-        identifiers = build_identifiers(t.frame for t in tables.values())
-        rows_read = {s: len(t.frame) for s, t in tables.items()}
-        tables = {s: replace(t, frame=t.frame.iloc[:0]) for s, t in tables.items()}
-    v = _drop_unused_police_columns(v)
+    rows_read = {s: x.rows_read for s, x in v.items()}
     gcos, besp = v["gcos_subjecten"].valid, v["gcos_besprekingen"].valid
     bvh, hks = v["bvh_incidenten"].valid, v["hks_antecedenten"].valid
 
@@ -164,21 +263,16 @@ def run_study(settings: Settings, key: MasterKey, out_dir: Path,
     decisions = None
     if settings.linkage.review_decisions is not None:
         decisions = read_review_decisions(settings.resolve(settings.linkage.review_decisions))
-    with clock.stage("link"):
-        bvh_link = link_source("bvh", subjects, bvh, "bvh_id", settings.linkage, decisions)
-        hks_link = link_source("hks", subjects, hks, "hks_id", settings.linkage, decisions)
+    bvh_link = _link(loaded.police["bvh_incidenten"], subjects, settings, decisions, clock)
+    hks_link = _link(loaded.police["hks_antecedenten"], subjects, settings, decisions, clock)
     found_ids = set(bvh_link.subjects.loc[bvh_link.subjects["gevonden"], "gcos_id"])
     all_starts = start_dates(besp, settings.scope, settings.windows)
     starts = all_starts[all_starts.index.isin(found_ids)].sort_index()
     analysed = set(starts.index)
 
     with clock.stage("filter"):
-        bvh_linked = bvh.assign(gcos_id=bvh_link.row_subject)[bvh_link.row_subject != ""]
-        bvh_filter = filter_bvh(bvh_linked[bvh_linked["gcos_id"].isin(analysed)], codes,
-                                settings.filters)
-        hks_linked = hks.assign(gcos_id=hks_link.row_subject)[hks_link.row_subject != ""]
-        hks_filter = filter_hks(hks_linked[hks_linked["gcos_id"].isin(analysed)],
-                                settings.filters)
+        bvh_filter = filter_bvh(_linked_rows(bvh, bvh_link, analysed), codes, settings.filters)
+        hks_filter = filter_hks(_linked_rows(hks, hks_link, analysed), settings.filters)
     with clock.stage("aggregate"):
         bvh_counts, bvh_in = _counts_for("bvh", bvh_link, bvh, bvh_filter.reden, starts,
                                          settings, "incidentdatum")
@@ -280,21 +374,22 @@ def run_study(settings: Settings, key: MasterKey, out_dir: Path,
     return StudyResult(report, out_dir / "export", secure, files)
 
 
-# valid police columns that nothing after validation reads: free text and the parse
-# statuses (the schema has checked them); a text cell per row is the bulk of a run's memory
-_UNUSED_AFTER_VALIDATION = {
-    "bvh_incidenten": ("mk_omschrijving", "geboortedatum_status", "incidentdatum_status"),
-    "hks_antecedenten": ("feit_omschrijving", "geboortedatum_status", "datum_status"),
-}
+def _link(extract: PoliceExtract, subjects: pd.DataFrame, settings: Settings,
+          decisions: pd.Series | None, clock: _Clock) -> LinkResult:
+    source = "bvh" if extract.raw.source == "bvh_incidenten" else "hks"
+    rows = extract.validated.valid
+    with clock.stage(f"link_{source}"):
+        return link_identities(source, subjects, extract.identities, extract.codes,
+                               rows[ID_COLUMN[extract.raw.source]], settings.linkage,
+                               decisions, keep_pairs=False)
 
 
-def _drop_unused_police_columns(v: dict[str, Validated]) -> dict[str, Validated]:
-    out = dict(v)
-    for source, columns in _UNUSED_AFTER_VALIDATION.items():
-        valid = out[source].valid
-        out[source] = replace(out[source], valid=valid.drop(
-            columns=[c for c in columns if c in valid.columns]))
-    return out
+def _linked_rows(rows: pd.DataFrame, link: LinkResult, analysed: set[str]) -> pd.DataFrame:
+    """The police rows linked to an analysed subject, codes as plain text, with gcos_id."""
+    mine = (link.row_subject != "") & link.row_subject.isin(analysed)
+    linked = rows[mine].assign(gcos_id=link.row_subject[mine])
+    coded = [c for c in ("mk_code", "rol", "afdoening") if c in linked]
+    return linked.astype({c: object for c in coded})
 
 
 def _in_review(rows: pd.DataFrame, link: LinkResult) -> pd.Series:
