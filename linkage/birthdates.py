@@ -40,6 +40,7 @@ __all__ = [
     "compare_birthdates",
     "compare_birthdates_series",
     "within_one_slip",
+    "within_one_slip_pairs",
     "ONE_SLIP_LEVELS",
 ]
 
@@ -186,3 +187,22 @@ def compare_birthdates_series(a: pd.Series, b: pd.Series) -> pd.Series:
     choices = ["missing", *(level for level, _ in _TESTS)]
     levels = np.select(conditions, choices, default="different")
     return pd.Series(levels, index=a.index, dtype=object, name="birthdate_level")
+
+
+def within_one_slip_pairs(a: pd.Series, b: pd.Series, left: np.ndarray, right: np.ndarray,
+                          batch: int = 2_000_000) -> np.ndarray:
+    """Per pair (``a[left[k]]``, ``b[right[k]]``): is the level within one slip?
+
+    The same answer as ``compare_birthdates_series(...).isin(ONE_SLIP_LEVELS)`` on the
+    expanded pairs, but each side's dates are parsed once and the pairs are taken in
+    batches, so tens of millions of candidate pairs never become strings.
+    """
+    (da, empty_a), (db, empty_b) = _digit_matrix(a), _digit_matrix(b)
+    missing_a = empty_a | (_fields(da)[0] == 0)
+    missing_b = empty_b | (_fields(db)[0] == 0)
+    out = np.zeros(len(left), dtype=bool)
+    for start in range(0, len(left), batch):
+        ls, rs = left[start:start + batch], right[start:start + batch]
+        masks = _level_masks(da[ls], db[rs])
+        out[start:start + batch] = ~(missing_a[ls] | missing_b[rs]) & np.logical_or.reduce(masks)
+    return out

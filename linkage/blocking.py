@@ -83,33 +83,51 @@ def _block(left: pd.Series, right: pd.Series, cap: int, name: str
         pd.DataFrame({"i": right.index, "key": right.to_numpy()}),
         on="key",
     )[["s", "i"]]
-    merged["pass"] = name
     return merged, biggest, capped_list
+
+
+def _combine(frames: list[pd.DataFrame], n_identities: int) -> tuple[pd.DataFrame, dict[str, int]]:
+    """One row per distinct (s, i), sorted by s then i, with the passes that paired it.
+
+    Each pass is a bit; the pairs of all passes are sorted once by a single int64 key and
+    the bits of equal keys or-ed together, so no per-pair Python and no (s, i) group-by:
+    national extracts give tens of millions of candidate pairs. A pass's count is the
+    number of distinct pairs carrying its bit.
+    """
+    names = sorted(BLOCKING_PASSES)
+    s = np.concatenate([f["s"].to_numpy(dtype=np.int64) for f in frames])
+    i = np.concatenate([f["i"].to_numpy(dtype=np.int64) for f in frames])
+    bit = np.concatenate([np.full(len(f), 1 << names.index(f.attrs["pass"]), dtype=np.uint8)
+                          for f in frames])
+    key = s * max(n_identities, 1) + i
+    del s, i
+    order = np.argsort(key, kind="stable")
+    key, bit = key[order], bit[order]
+    del order
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.empty(0, int)
+    flags = np.bitwise_or.reduceat(bit, starts) if len(key) else np.empty(0, np.uint8)
+    key = key[starts]
+    per_pass = {name: int(np.count_nonzero(flags & (1 << names.index(name))))
+                for name in BLOCKING_PASSES}
+    used = np.unique(flags)
+    labels = ["+".join(n for k, n in enumerate(names) if f >> k & 1) for f in used]
+    passes = pd.Categorical.from_codes(np.searchsorted(used, flags), categories=labels)
+    combined = pd.DataFrame({"s": (key // max(n_identities, 1)).astype(np.int32),
+                             "i": (key % max(n_identities, 1)).astype(np.int32),
+                             "passes": passes})
+    return combined, per_pass
 
 
 def candidate_pairs(subjects: pd.DataFrame, identities: pd.DataFrame, max_block_pairs: int
                     ) -> Blocking:
     """All candidate (subject, identity) pairs over every blocking pass."""
-    frames, per_pass, largest, capped = [], {}, [], []
+    frames, largest, capped = [], [], []
     for name, key_of in BLOCKING_PASSES.items():
         pairs, big, cap = _block(key_of(subjects), key_of(identities), max_block_pairs, name)
-        pairs = pairs.drop_duplicates(["s", "i"])
-        per_pass[name] = len(pairs)
+        pairs.attrs["pass"] = name
         frames.append(pairs)
         largest.extend(big)
         capped.extend(cap)
-    allpairs = pd.concat(frames, ignore_index=True)
-    if allpairs.empty:
-        combined = pd.DataFrame({"s": pd.Series(dtype=int), "i": pd.Series(dtype=int),
-                                 "passes": pd.Series(dtype=str)})
-    else:
-        # each pass is a bit; the passes that paired (s, i) are named once per combination
-        names = sorted(BLOCKING_PASSES)
-        bit = allpairs["pass"].map({n: 1 << k for k, n in enumerate(names)}).astype(np.int64)
-        # (s, i, pass) is unique per pass, so the sum of the bits is their OR
-        flags = bit.groupby([allpairs["s"], allpairs["i"]], sort=True).sum()
-        label = {f: "+".join(n for k, n in enumerate(names) if f >> k & 1)
-                 for f in flags.unique()}
-        combined = flags.map(label).rename("passes").reset_index()
+    combined, per_pass = _combine(frames, len(identities))
     largest.sort(key=lambda b: -int(b["pairs"]))  # type: ignore[call-overload]
     return Blocking(combined, per_pass, largest[:10], capped)
