@@ -21,19 +21,17 @@ from linkage.synth.noise import (
     IdentityVariants,
     K,
     applicability,
-    assign_kinds,
-    noisy_birth,
+    draw_noise,
     person_variants,
 )
 from linkage.synth.people import build_people, gcos_guard_frame
-from linkage.synth.police import bvh_rows, hks_rows
+from linkage.synth.police import KeyRange, bvh_rows, hks_rows
 from linkage.synth.render import bvh_frame, gcos_frames, hks_frame, numbered_ids
-from linkage.synth.settings import SynthSettings
+from linkage.synth.settings import FunnelDesign, SynthSettings
 
 __all__ = ["SynthData", "generate"]
 
 _STREAMS = ("plan", "people", "bvh", "hks", "noise", "ids", "gcos_text", "police_text")
-_NOISY_ORIGINS = ("base", "edge", "duplicate")
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,21 +56,6 @@ def _streams(seed: int) -> dict[str, np.random.Generator]:
                                                                        strict=True)}
 
 
-def _draw_noise(rng: np.random.Generator, rows: pd.DataFrame, people: pd.DataFrame,
-                app: np.ndarray, n_gcos: int, s: SynthSettings) -> None:
-    """Add ``noise`` (kind code) and ``birth`` (the birthdate written) to ``rows``."""
-    person = rows["pid"].to_numpy()
-    eligible = ~rows["clean"].to_numpy() & rows["origin"].isin(_NOISY_ORIGINS).to_numpy()
-    kind = assign_kinds(rng, person, eligible, person < n_gcos, app, s.noise == "high",
-                        s.noise_share, s.high_noise_share)
-    true_birth = people["birth"].to_numpy()[person]
-    birth = noisy_birth(rng, true_birth, kind)
-    failed = birth < 0
-    kind[failed] = K["none"]
-    rows["noise"] = kind
-    rows["birth"] = np.where(failed, true_birth, birth)
-
-
 def _undo_confusable_slips(rows: pd.DataFrame, people: pd.DataFrame, variants: IdentityVariants,
                            gcos: GuardIndex) -> None:
     """Leave clean every slipped row that would be within one slip of another GCOS person."""
@@ -94,14 +77,14 @@ def _undo_confusable_slips(rows: pd.DataFrame, people: pd.DataFrame, variants: I
 
 
 def _noise(rng: np.random.Generator, people: pd.DataFrame, n_gcos: int, s: SynthSettings,
-           sources: tuple[pd.DataFrame, ...]) -> IdentityVariants:
+           sources: tuple[pd.DataFrame, ...]) -> tuple[IdentityVariants, GuardIndex]:
     app = applicability(people)
     variants = person_variants(rng, people, np.arange(len(people)) < n_gcos)
     gcos = GuardIndex(gcos_guard_frame(people.iloc[:n_gcos]))
     for rows in sources:
-        _draw_noise(rng, rows, people, app, n_gcos, s)
+        draw_noise(rng, rows, people, app, n_gcos, s)
         _undo_confusable_slips(rows, people, variants, gcos)
-    return variants
+    return variants, gcos
 
 
 def _gcos_ids(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -110,33 +93,95 @@ def _gcos_ids(rng: np.random.Generator, n: int) -> np.ndarray:
     return numbered_ids("G", numbers, 6)
 
 
-def generate(settings: SynthSettings | None = None) -> SynthData:
-    """Generate the four extracts and the ground truth for ``settings`` (default: the
-    reference funnel with seed 2013)."""
-    s = settings or SynthSettings()
+@dataclass(frozen=True, eq=False)
+class World:
+    """A study before its police rows are written: the GCOS side as text, every person and
+    police row as numbers (rows in file order, without record ids yet).
+
+    ``people`` holds the GCOS persons (rows ``0..n_gcos-1``) and then the others;
+    ``guard`` is the precision guard over the GCOS persons, for anyone added later.
+    """
+
+    settings: SynthSettings
+    design: FunnelDesign
+    plan: pd.DataFrame
+    people: pd.DataFrame
+    variants: IdentityVariants
+    guard: GuardIndex
+    gcos_id: np.ndarray
+    gcos_subjecten: pd.DataFrame
+    gcos_besprekingen: pd.DataFrame
+    bvh: pd.DataFrame
+    hks: pd.DataFrame
+    bvh_keys: KeyRange
+    police_text: np.random.Generator
+
+    @property
+    def n_gcos(self) -> int:
+        return len(self.plan)
+
+
+def build_world(s: SynthSettings) -> World:
+    """Every draw of ``generate`` except the text of the police rows."""
     design = s.design()
     rng = _streams(s.seed)
     plan = plan_subjects(design, rng["plan"])
     n_gcos = len(plan.frame)
     people = build_people(rng["people"], name_pool(s.seed), design, plan.frame)
-    bvh = bvh_rows(rng["bvh"], people, design, s)
+    bvh, keys = bvh_rows(rng["bvh"], people, design, s)
     hks = hks_rows(rng["hks"], people, design, s, bvh)
-    variants = _noise(rng["noise"], people, n_gcos, s, (bvh, hks))
+    variants, guard = _noise(rng["noise"], people, n_gcos, s, (bvh, hks))
     gcos_id = _gcos_ids(rng["ids"], n_gcos)
-    bvh["record_id"] = numbered_ids("B", np.arange(1, len(bvh) + 1), 7)
-    hks["record_id"] = numbered_ids("H", np.arange(1, len(hks) + 1), 6)
     subjecten, besprekingen = gcos_frames(rng["gcos_text"], plan.frame, plan.discussions,
                                           people, variants, gcos_id)
-    quarantined = truth.quarantine(plan.frame, bvh, hks, gcos_id)
-    return SynthData(
-        gcos_subjecten=subjecten,
-        gcos_besprekingen=besprekingen,
-        bvh_incidenten=bvh_frame(rng["police_text"], bvh, people, variants),
-        hks_antecedenten=hks_frame(rng["police_text"], hks, people, variants),
-        links=truth.links(bvh, hks, gcos_id),
-        subjects=truth.subjects(plan.frame, hks, gcos_id),
-        expected_funnel=truth.expected_funnel(design, len(bvh), len(hks), quarantined),
+    return World(s, design, plan.frame, people, variants, guard, gcos_id, subjecten,
+                 besprekingen, bvh, hks, keys, rng["police_text"])
+
+
+@dataclass(frozen=True, eq=False)
+class Truth:
+    """The ground truth files of a study (see :mod:`linkage.synth.truth`)."""
+
+    links: pd.DataFrame
+    subjects: pd.DataFrame
+    expected_funnel: dict[str, int]
+    quarantine: pd.DataFrame
+    expected_counts: pd.DataFrame
+
+
+def study_truth(world: World, bvh: pd.DataFrame, hks: pd.DataFrame, bvh_total: int,
+                hks_total: int) -> Truth:
+    """The truth of ``world`` once its rows carry their ``record_id``; the totals are the
+    police rows written (more than ``world`` holds when others were streamed)."""
+    quarantined = truth.quarantine(world.plan, bvh, hks, world.gcos_id)
+    return Truth(
+        links=truth.links(bvh, hks, world.gcos_id),
+        subjects=truth.subjects(world.plan, hks, world.gcos_id),
+        expected_funnel=truth.expected_funnel(world.design, bvh_total, hks_total, quarantined),
         quarantine=quarantined,
-        expected_counts=truth.expected_counts(people, bvh, hks, gcos_id),
+        expected_counts=truth.expected_counts(world.people, bvh, hks, world.gcos_id),
+    )
+
+
+def generate(settings: SynthSettings | None = None) -> SynthData:
+    """Generate the four extracts and the ground truth for ``settings`` (default: the
+    reference funnel with seed 2013)."""
+    s = settings or SynthSettings()
+    world = build_world(s)
+    bvh, hks = world.bvh, world.hks
+    bvh["record_id"] = numbered_ids("B", np.arange(1, len(bvh) + 1), 7)
+    hks["record_id"] = numbered_ids("H", np.arange(1, len(hks) + 1), 6)
+    rng = world.police_text
+    found = study_truth(world, bvh, hks, len(bvh), len(hks))
+    return SynthData(
+        gcos_subjecten=world.gcos_subjecten,
+        gcos_besprekingen=world.gcos_besprekingen,
+        bvh_incidenten=bvh_frame(rng, bvh, world.people, world.variants),
+        hks_antecedenten=hks_frame(rng, hks, world.people, world.variants),
+        links=found.links,
+        subjects=found.subjects,
+        expected_funnel=found.expected_funnel,
+        quarantine=found.quarantine,
+        expected_counts=found.expected_counts,
         settings=s,
     )

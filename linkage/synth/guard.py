@@ -24,7 +24,8 @@ import pandas as pd
 from linkage.synth.dates import valid_ymd, ymd_int
 from linkage.synth.names import norm_core
 
-__all__ = ["SIMILARITY", "GuardIndex", "birth_variants", "confusable_pairs", "guard_keys"]
+__all__ = ["SIMILARITY", "GuardIndex", "SimilarityMemo", "birth_variants", "confusable_pairs",
+           "guard_keys"]
 
 SIMILARITY = 0.85
 _COMPONENTS = ("c1", "c2", "c12")
@@ -87,6 +88,49 @@ def _sorted_join(keys: np.ndarray, sorted_keys: np.ndarray) -> tuple[np.ndarray,
     return left, np.repeat(lo, count) + offset
 
 
+class SimilarityMemo:
+    """Whether two surname components resemble (Jaro-Winkler >= ``SIMILARITY``), each
+    distinct pair of strings computed once: a guard index meets the same surnames in batch
+    after batch."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._strings: list[str] = []
+        self._keys = np.empty(0, dtype=np.int64)  # sorted (id_a << 32 | id_b)
+        self._close = np.empty(0, dtype=bool)
+
+    def ids(self, strings: np.ndarray) -> np.ndarray:
+        """A stable integer id per string."""
+        out = np.empty(len(strings), dtype=np.int64)
+        for i, text in enumerate(strings):
+            known = self._ids.get(text)
+            if known is None:
+                known = self._ids[text] = len(self._strings)
+                self._strings.append(text)
+            out[i] = known
+        return out
+
+    def close(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Per pair of ids (distinct pairs): whether the strings resemble."""
+        key = (a.astype(np.int64) << 32) | b
+        pos = np.minimum(np.searchsorted(self._keys, key), max(len(self._keys) - 1, 0))
+        known = self._keys[pos] == key if len(self._keys) else np.zeros(len(key), dtype=bool)
+        out = np.zeros(len(key), dtype=bool)
+        out[known] = self._close[pos[known]]
+        new = np.flatnonzero(~known)
+        if len(new):
+            out[new] = [jellyfish.jaro_winkler_similarity(self._strings[x], self._strings[y])
+                        >= SIMILARITY for x, y in zip(a[new], b[new], strict=True)]
+            self._remember(key[new], out[new])
+        return out
+
+    def _remember(self, keys: np.ndarray, close: np.ndarray) -> None:
+        order = np.argsort(keys)
+        at = np.searchsorted(self._keys, keys[order])
+        self._keys = np.insert(self._keys, at, keys[order])
+        self._close = np.insert(self._close, at, close[order])
+
+
 class _Keys:
     """Sorted join keys, each with the right-hand position it belongs to."""
 
@@ -113,6 +157,7 @@ class GuardIndex:
         self._strict = _Keys(letters[~loose] * _LETTER_SPAN + bd[~loose], owner[~loose])
         self._loose = _Keys(bd[loose], owner[loose])
         self._firm = _Keys(bd[~loose], owner[~loose])
+        self._similarity = SimilarityMemo()
 
     def _candidates(self, left: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """Disjoint parts: firm-firm on (letter, date); anything-loose on the date only."""
@@ -134,12 +179,12 @@ class GuardIndex:
         lp, rp = self._candidates(left)
         other = left["pid"].to_numpy()[lp] != self.right["pid"].to_numpy()[rp]
         lp, rp = lp[other], rp[other]
-        close = _surnames_close(left, self.right, lp, rp)
+        close = _surnames_close(left, self.right, lp, rp, self._similarity)
         return pd.DataFrame({"l": lp[close], "r": rp[close]})
 
 
-def _surnames_close(left: pd.DataFrame, right: pd.DataFrame, lp: np.ndarray, rp: np.ndarray
-                    ) -> np.ndarray:
+def _surnames_close(left: pd.DataFrame, right: pd.DataFrame, lp: np.ndarray, rp: np.ndarray,
+                    similarity: SimilarityMemo) -> np.ndarray:
     """Per pair: some component of one side equals or resembles some component of the other."""
     nl = len(left)
     strings = np.concatenate([left[c].to_numpy() for c in _COMPONENTS]
@@ -149,24 +194,28 @@ def _surnames_close(left: pd.DataFrame, right: pd.DataFrame, lp: np.ndarray, rp:
     rcodes = codes[3 * nl:].reshape(3, len(right))[:, rp]
     is_empty = np.asarray(uniques, dtype=object) == ""
     empty = int(np.flatnonzero(is_empty)[0]) if is_empty.any() else -1
-    ca = np.repeat(lcodes, 3, axis=0).ravel()   # every left component ...
-    cb = np.tile(rcodes, (3, 1)).ravel()         # ... against every right component
-    close = _similar_codes(ca, cb, empty, np.asarray(uniques, dtype=object))
-    return np.asarray(close.reshape(9, len(lp)).any(axis=0), dtype=bool)
+    # every non-empty left component against every non-empty right component
+    rows = [np.flatnonzero((lcodes[i] != empty) & (rcodes[j] != empty))
+            for i in range(3) for j in range(3)]
+    ca = np.concatenate([lcodes[k // 3][r] for k, r in enumerate(rows)])
+    cb = np.concatenate([rcodes[k % 3][r] for k, r in enumerate(rows)])
+    close = _similar_codes(ca, cb, np.asarray(uniques, dtype=object), similarity)
+    out = np.zeros(len(lp), dtype=bool)
+    out[np.concatenate(rows)[close]] = True
+    return out
 
 
-def _similar_codes(ca: np.ndarray, cb: np.ndarray, empty: int, strings: np.ndarray
-                   ) -> np.ndarray:
-    both = (ca != empty) & (cb != empty)
-    out = both & (ca == cb)
-    todo = np.flatnonzero(both & (ca != cb))
+def _similar_codes(ca: np.ndarray, cb: np.ndarray, strings: np.ndarray,
+                   similarity: SimilarityMemo) -> np.ndarray:
+    """Per pair of string codes: equal or resembling."""
+    out = ca == cb
+    todo = np.flatnonzero(~out)
     if not len(todo):
         return out
     width = len(strings)
-    pair, inverse = np.unique(ca[todo].astype(np.int64) * width + cb[todo], return_inverse=True)
-    scores = np.array([jellyfish.jaro_winkler_similarity(strings[x], strings[y]) >= SIMILARITY
-                       for x, y in zip(pair // width, pair % width, strict=True)], dtype=bool)
-    out[todo] = scores[inverse]
+    inverse, pair = pd.factorize(ca[todo].astype(np.int64) * width + cb[todo], sort=False)
+    ids = similarity.ids(strings)
+    out[todo] = similarity.close(ids[pair // width], ids[pair % width])[inverse]
     return out
 
 

@@ -25,9 +25,10 @@ import pandas as pd
 
 from linkage.synth.dates import from_ymd, to_ymd, valid_ymd
 from linkage.synth.names import ascii_fold
+from linkage.synth.settings import SynthSettings
 
 __all__ = ["DEFAULT_KINDS", "HIGH_KINDS", "KINDS", "IdentityVariants", "assign_kinds",
-           "noisy_birth", "person_variants", "render_identity"]
+           "draw_noise", "noisy_birth", "person_variants", "render_identity"]
 
 DEFAULT_KINDS: tuple[str, ...] = (
     "prefix_in_surname", "upper_case", "diacritics_dropped", "initials_notation",
@@ -44,6 +45,7 @@ IDENTITY_CHANGING = tuple(K[k] for k in ("surname_typo", "birthdate_day_month_sw
 _ROUNDS = 30
 _MIN_TYPO_LENGTH = 6
 _NOISY_BIRTH_YEARS = (1900, 2001)  # slipped birthdates stay before every police date
+_NOISY_ORIGINS = ("base", "edge", "duplicate")
 
 # surname variant rows of the per-person tables
 S_CLEAN, S_FULL, S_INVERTED, S_UPPER, S_ASCII, S_COMP1, S_COMP2, S_SWAPPED, S_TYPO = range(9)
@@ -262,3 +264,19 @@ def render_identity(rng: np.random.Generator, variants: IdentityVariants, person
     return {"achternaam": variants.surname[s_row, person],
             "tussenvoegsel": variants.prefix[s_row, person],
             "voorletters": variants.initials[i_row, person]}
+
+
+def draw_noise(rng: np.random.Generator, rows: pd.DataFrame, people: pd.DataFrame,
+               app: np.ndarray, n_gcos: int, s: SynthSettings) -> None:
+    """Add ``noise`` (kind code) and ``birth`` (the birthdate written) to ``rows``; rows
+    of the first ``n_gcos`` persons may slip (mode "high")."""
+    person = rows["pid"].to_numpy()
+    eligible = ~rows["clean"].to_numpy() & rows["origin"].isin(_NOISY_ORIGINS).to_numpy()
+    kind = assign_kinds(rng, person, eligible, person < n_gcos, app, s.noise == "high",
+                        s.noise_share, s.high_noise_share)
+    true_birth = people["birth"].to_numpy()[person]
+    birth = noisy_birth(rng, true_birth, kind)
+    failed = birth < 0
+    kind[failed] = K["none"]
+    rows["noise"] = kind
+    rows["birth"] = np.where(failed, true_birth, birth)

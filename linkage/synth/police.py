@@ -10,6 +10,8 @@ integer); HKS rows add ``feit`` and ``afdoening``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -30,7 +32,9 @@ from linkage.synth.dates import EXTRACTION, POLICE_START, uniform_days
 from linkage.synth.design import edge_dates
 from linkage.synth.settings import FunnelDesign, SynthSettings
 
-__all__ = ["ALL_CODES", "CODE_CATEGORY", "bvh_rows", "hks_rows", "registration_numbers"]
+__all__ = ["ALL_CODES", "CODE_CATEGORY", "KEY_SPACE", "KeyRange", "bvh_rows", "draw_codes",
+           "draw_hks_details", "draw_roles", "event_dates", "hks_rows", "join_incidents",
+           "lognormal_counts", "registration_keys", "registration_numbers", "repeat_rows"]
 
 ALL_CODES: tuple[tuple[str, str, str], ...] = (
     *INCIDENT_CODES, *((code, text, "onbekend") for code, text in UNKNOWN_CODES))
@@ -45,17 +49,17 @@ OTHERS_WITHOUT_BVH = 0.10
 OUT_OF_SCOPE_IN_HKS = 0.5
 UNITS: tuple[str, ...] = tuple(f"{region:02d}{unit:02d}" for region in range(1, 26)
                                for unit in (0, 1))
-_KEY_SPACE = len(UNITS) * 1_000_000
+KEY_SPACE = len(UNITS) * 1_000_000
 _KEY_STEP = 15_485_863  # prime, coprime with the key space: i -> i * step is a bijection
 _TWELVE_YEARS = 4383
 
 
-def _keys(first: int, n: int, offset: int) -> np.ndarray:
+def registration_keys(first: int, n: int, offset: int) -> np.ndarray:
     """Distinct registration keys for incidents first..first+n-1 (a bijection)."""
-    return (np.arange(first, first + n, dtype=np.int64) * _KEY_STEP + offset) % _KEY_SPACE
+    return (np.arange(first, first + n, dtype=np.int64) * _KEY_STEP + offset) % KEY_SPACE
 
 
-def _lognormal(rng: np.random.Generator, n: int, median: float, sigma: float, lo: int,
+def lognormal_counts(rng: np.random.Generator, n: int, median: float, sigma: float, lo: int,
                hi: int) -> np.ndarray:
     draw = np.round(rng.lognormal(np.log(median), sigma, size=n))
     return np.clip(draw, lo, hi).astype(np.int64)
@@ -88,19 +92,21 @@ def _bvh_counts(rng: np.random.Generator, people: pd.DataFrame, s: SynthSettings
     n = len(people)
     count = np.zeros(n, dtype=np.int64)
     found = np.isin(fate, FOUND_FATES)
-    count[found] = _lognormal(rng, int(found.sum()), s.subject_bvh_rows_median, 0.8, 3, 99)
+    count[found] = lognormal_counts(rng, int(found.sum()), s.subject_bvh_rows_median, 0.8,
+                                    3, 99)
     heavy = people["heavy"].to_numpy()
     count[heavy] = rng.integers(100, 151, size=int(heavy.sum()))
     oos = np.isin(fate, ("out_of_scope_kader", "out_of_scope_period"))
-    count[oos] = _lognormal(rng, int(oos.sum()), s.subject_bvh_rows_median * 0.7, 0.9, 0, 99)
+    count[oos] = lognormal_counts(rng, int(oos.sum()), s.subject_bvh_rows_median * 0.7, 0.9,
+                                  0, 99)
     count[oos & (rng.random(n) < 0.15)] = 0
     other = fate == ""
-    count[other] = _lognormal(rng, int(other.sum()), s.other_bvh_rows_median, 0.9, 1, 80)
+    count[other] = lognormal_counts(rng, int(other.sum()), s.other_bvh_rows_median, 0.9, 1, 80)
     count[other & (rng.random(n) < OTHERS_WITHOUT_BVH)] = 0
     return count
 
 
-def _event_dates(rng: np.random.Generator, people: pd.DataFrame, pid: np.ndarray) -> np.ndarray:
+def event_dates(rng: np.random.Generator, people: pd.DataFrame, pid: np.ndarray) -> np.ndarray:
     """Dates from age 12 (and 2010) to the extraction; some near the subject's startdatum."""
     birth = people["birth"].to_numpy()[pid]
     start = people["start"].to_numpy()[pid]
@@ -111,7 +117,7 @@ def _event_dates(rng: np.random.Generator, people: pd.DataFrame, pid: np.ndarray
     return np.where(use_near, near, anywhere)
 
 
-def _repeat_rows(people: pd.DataFrame, count: np.ndarray, clean_rows: int) -> pd.DataFrame:
+def repeat_rows(people: pd.DataFrame, count: np.ndarray, clean_rows: int) -> pd.DataFrame:
     pid = np.repeat(np.arange(len(people)), count)
     rank = np.arange(len(pid)) - np.repeat(np.cumsum(count) - count, count)
     found = np.isin(people["fate"].to_numpy()[pid], FOUND_FATES)
@@ -119,9 +125,9 @@ def _repeat_rows(people: pd.DataFrame, count: np.ndarray, clean_rows: int) -> pd
 
 
 def _bvh_base(rng: np.random.Generator, people: pd.DataFrame, s: SynthSettings) -> pd.DataFrame:
-    rows = _repeat_rows(people, _bvh_counts(rng, people, s), CLEAN_BVH_ROWS)
+    rows = repeat_rows(people, _bvh_counts(rng, people, s), CLEAN_BVH_ROWS)
     pid = rows["pid"].to_numpy()
-    rows["date"] = _event_dates(rng, people, pid)
+    rows["date"] = event_dates(rng, people, pid)
     rows["code"] = draw_codes(rng, len(rows), people["traffic_only"].to_numpy()[pid])
     rows["origin"] = "base"
     return rows
@@ -153,7 +159,7 @@ def _invalid_rows(rng: np.random.Generator, owners: np.ndarray, people: pd.DataF
                          "bad_date": np.resize(np.array(texts, dtype=object), k)})
 
 
-def _join_incidents(rng: np.random.Generator, rows: pd.DataFrame, people: pd.DataFrame) -> None:
+def join_incidents(rng: np.random.Generator, rows: pd.DataFrame, people: pd.DataFrame) -> None:
     """Let some rows share another row's incident (registratienummer, date, code)."""
     pid = rows["pid"].to_numpy()
     fate = people["fate"].to_numpy()[pid]
@@ -189,13 +195,26 @@ def _duplicates(rng: np.random.Generator, rows: pd.DataFrame, people: pd.DataFra
 def _no_identity(rng: np.random.Generator, people: pd.DataFrame, k: int) -> pd.DataFrame:
     others = np.flatnonzero(people["fate"].to_numpy() == "")
     pid = np.resize(rng.permutation(others), k)
-    return pd.DataFrame({"pid": pid, "clean": False, "date": _event_dates(rng, people, pid),
+    return pd.DataFrame({"pid": pid, "clean": False, "date": event_dates(rng, people, pid),
                          "code": _misdrijf(rng, k), "origin": "no_identity"})
 
 
+@dataclass(frozen=True)
+class KeyRange:
+    """The registration keys a BVH extract used: incidents ``0..used-1`` under ``offset``.
+    More rows get distinct keys from incident ``used`` on (while fewer than KEY_SPACE)."""
+
+    offset: int
+    used: int
+
+
+def draw_roles(rng: np.random.Generator, n: int) -> np.ndarray:
+    return rng.choice(len(ROLES), size=n, p=ROLE_WEIGHTS)
+
+
 def bvh_rows(rng: np.random.Generator, people: pd.DataFrame, design: FunnelDesign,
-             s: SynthSettings) -> pd.DataFrame:
-    """Every BVH row, in a random order."""
+             s: SynthSettings) -> tuple[pd.DataFrame, KeyRange]:
+    """Every BVH row, in a random order, and the registration keys they used."""
     fate = people["fate"].to_numpy()
     owners = np.flatnonzero((fate == "analysed") & ~people["traffic_only"].to_numpy())
     rows = pd.concat([
@@ -203,17 +222,18 @@ def bvh_rows(rng: np.random.Generator, people: pd.DataFrame, design: FunnelDesig
         _edge_rows(rng, people, people["edge"].to_numpy(), 6),
         _invalid_rows(rng, owners, people, design.bvh_invalid_date, BAD_EVENT_DATES),
     ], ignore_index=True)
-    offset = int(rng.integers(0, _KEY_SPACE))
-    rows["regkey"] = _keys(0, len(rows), offset)
-    _join_incidents(rng, rows, people)
+    offset = int(rng.integers(0, KEY_SPACE))
+    rows["regkey"] = registration_keys(0, len(rows), offset)
+    join_incidents(rng, rows, people)
     lost = _no_identity(rng, people, design.bvh_no_identity)
-    lost["regkey"] = _keys(len(rows), len(lost), offset)
+    lost["regkey"] = registration_keys(len(rows), len(lost), offset)
+    keys = KeyRange(offset, len(rows) + len(lost))
     rows = pd.concat([rows, _duplicates(rng, rows, people, design.duplicate_registrations),
                       lost], ignore_index=True)
     rows["bad_date"] = rows["bad_date"].fillna("") if "bad_date" in rows else ""
-    rows["rol"] = rng.choice(len(ROLES), size=len(rows), p=ROLE_WEIGHTS)
+    rows["rol"] = draw_roles(rng, len(rows))
     rows = rows.iloc[rng.permutation(len(rows))].reset_index(drop=True)
-    return rows
+    return rows, keys
 
 
 def _hks_counts(rng: np.random.Generator, people: pd.DataFrame, s: SynthSettings,
@@ -226,8 +246,8 @@ def _hks_counts(rng: np.random.Generator, people: pd.DataFrame, s: SynthSettings
     other = fate == ""
     in_hks |= other & ((rng.random(n) < s.other_hks_share) | (bvh_count == 0))
     subject = np.isin(fate, FOUND_FATES)
-    count = np.where(subject | oos, _lognormal(rng, n, 4.0, 0.8, 1, 40),
-                     _lognormal(rng, n, 2.0, 0.8, 1, 30))
+    count = np.where(subject | oos, lognormal_counts(rng, n, 4.0, 0.8, 1, 40),
+                     lognormal_counts(rng, n, 2.0, 0.8, 1, 30))
     return np.where(in_hks, count, 0)
 
 
@@ -235,8 +255,8 @@ def hks_rows(rng: np.random.Generator, people: pd.DataFrame, design: FunnelDesig
              s: SynthSettings, bvh: pd.DataFrame) -> pd.DataFrame:
     """Every HKS row, in a random order."""
     bvh_count = np.bincount(bvh["pid"].to_numpy(), minlength=len(people))
-    base = _repeat_rows(people, _hks_counts(rng, people, s, bvh_count), CLEAN_HKS_ROWS)
-    base["date"] = _event_dates(rng, people, base["pid"].to_numpy())
+    base = repeat_rows(people, _hks_counts(rng, people, s, bvh_count), CLEAN_HKS_ROWS)
+    base["date"] = event_dates(rng, people, base["pid"].to_numpy())
     base["origin"] = "base"
     edge = _edge_rows(rng, people, people["edge"].to_numpy() & people["in_hks"].to_numpy(), 3)
     owners = np.flatnonzero(people["in_hks"].to_numpy())
@@ -244,9 +264,14 @@ def hks_rows(rng: np.random.Generator, people: pd.DataFrame, design: FunnelDesig
     rows = pd.concat([base, edge.drop(columns="code"), invalid.drop(columns="code")],
                      ignore_index=True)
     rows["bad_date"] = rows["bad_date"].fillna("") if "bad_date" in rows else ""
+    draw_hks_details(rng, rows)
+    return rows.iloc[rng.permutation(len(rows))].reset_index(drop=True)
+
+
+def draw_hks_details(rng: np.random.Generator, rows: pd.DataFrame) -> None:
+    """Add ``feit`` and ``afdoening`` to HKS rows."""
     rows["feit"] = rng.integers(0, len(FEITEN), size=len(rows))
     rows["afdoening"] = rng.choice(len(AFDOENINGEN), size=len(rows), p=AFDOENING_WEIGHTS)
-    return rows.iloc[rng.permutation(len(rows))].reset_index(drop=True)
 
 
 def registration_numbers(regkey: np.ndarray, year: np.ndarray) -> np.ndarray:
