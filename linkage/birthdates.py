@@ -25,7 +25,7 @@ lists the levels from best to worst with ``missing`` last.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Final
 
@@ -41,6 +41,8 @@ __all__ = [
     "compare_birthdates_series",
     "within_one_slip",
     "within_one_slip_pairs",
+    "BirthDigits",
+    "birthdate_levels_pairs",
     "ONE_SLIP_LEVELS",
 ]
 
@@ -189,6 +191,32 @@ def compare_birthdates_series(a: pd.Series, b: pd.Series) -> pd.Series:
     return pd.Series(levels, index=a.index, dtype=object, name="birthdate_level")
 
 
+class BirthDigits:
+    """Birthdates parsed once into an (n x 8) digit matrix, for comparing many pairs."""
+
+    def __init__(self, dates: pd.Series) -> None:
+        self.digits, empty = _digit_matrix(dates)
+        self.missing = empty | (_fields(self.digits)[0] == 0)
+
+
+def _pair_batches(a: BirthDigits, b: BirthDigits, left: np.ndarray, right: np.ndarray,
+                  batch: int) -> Iterator[tuple[slice, np.ndarray, list[np.ndarray]]]:
+    for start in range(0, len(left), batch):
+        part = slice(start, start + batch)
+        ls, rs = left[part], right[part]
+        yield part, a.missing[ls] | b.missing[rs], _level_masks(a.digits[ls], b.digits[rs])
+
+
+def birthdate_levels_pairs(a: BirthDigits, b: BirthDigits, left: np.ndarray,
+                           right: np.ndarray, batch: int = 2_000_000) -> np.ndarray:
+    """``compare_birthdates_series`` for the pairs (``a[left[k]]``, ``b[right[k]]``)."""
+    out = np.empty(len(left), dtype=object)
+    choices = ["missing", *(level for level, _ in _TESTS)]
+    for part, missing, masks in _pair_batches(a, b, left, right, batch):
+        out[part] = np.select([missing, *masks], choices, default="different")
+    return out
+
+
 def within_one_slip_pairs(a: pd.Series, b: pd.Series, left: np.ndarray, right: np.ndarray,
                           batch: int = 2_000_000) -> np.ndarray:
     """Per pair (``a[left[k]]``, ``b[right[k]]``): is the level within one slip?
@@ -197,12 +225,8 @@ def within_one_slip_pairs(a: pd.Series, b: pd.Series, left: np.ndarray, right: n
     expanded pairs, but each side's dates are parsed once and the pairs are taken in
     batches, so tens of millions of candidate pairs never become strings.
     """
-    (da, empty_a), (db, empty_b) = _digit_matrix(a), _digit_matrix(b)
-    missing_a = empty_a | (_fields(da)[0] == 0)
-    missing_b = empty_b | (_fields(db)[0] == 0)
     out = np.zeros(len(left), dtype=bool)
-    for start in range(0, len(left), batch):
-        ls, rs = left[start:start + batch], right[start:start + batch]
-        masks = _level_masks(da[ls], db[rs])
-        out[start:start + batch] = ~(missing_a[ls] | missing_b[rs]) & np.logical_or.reduce(masks)
+    for part, missing, masks in _pair_batches(BirthDigits(a), BirthDigits(b), left, right,
+                                              batch):
+        out[part] = ~missing & np.logical_or.reduce(masks)
     return out

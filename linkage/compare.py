@@ -21,7 +21,7 @@ from jellyfish import jaro_winkler_similarity
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
-from linkage.birthdates import compare_birthdates_series
+from linkage.birthdates import BirthDigits, birthdate_levels_pairs
 from linkage.names import ParsedSurname, initials_compatible, surname_similarity
 
 __all__ = ["COMPARISON_COLUMNS", "compare_pairs"]
@@ -50,16 +50,17 @@ def _similarity(core_a: str, comps_a: tuple[str, ...], core_b: str,
                               ParsedSurname("", core_b, comps_b, ""))
 
 
-def _similarities(lcore: np.ndarray, lcomp: np.ndarray, rcore: np.ndarray, rcomp: np.ndarray
-                  ) -> np.ndarray:
+def _similarities(lcore: np.ndarray, lcomp: np.ndarray, rcore: np.ndarray, rcomp: np.ndarray,
+                  one_component: np.ndarray | None = None) -> np.ndarray:
     """:func:`_similarity` for all pairs: single-component names in one vectorised call.
 
     rapidfuzz's Jaro-Winkler in float64 equals jellyfish's to the last bit (checked on
     300,000 random pairs, and by a property test); the rest take the general path.
     """
-    single = np.fromiter((len(a) == 1 and len(b) == 1 and bool(ca) and bool(cb)
-                          for a, b, ca, cb in zip(lcomp, rcomp, lcore, rcore, strict=True)),
-                         dtype=bool, count=len(lcore))
+    if one_component is None:
+        one_component = np.fromiter((len(a) == 1 and len(b) == 1 for a, b in
+                                     zip(lcomp, rcomp, strict=True)), dtype=bool, count=len(lcomp))
+    single = one_component & (lcore != "") & (rcore != "")
     sims = np.zeros(len(lcore), dtype=np.float64)
     if single.any():
         sims[single] = np.minimum(1.0, process.cpdist(
@@ -98,19 +99,20 @@ def compare_pairs(pairs: pd.DataFrame, subjects: pd.DataFrame, identities: pd.Da
     lcore, rcore = left("core"), right("core")
     lcomp, rcomp = left("components"), right("components")
     out["achternaam_gelijk"] = (lcore == rcore) & (lcore != "")
-    single = np.fromiter((len(a) == 1 and len(b) == 1 for a, b in zip(lcomp, rcomp, strict=True)),
-                         dtype=bool, count=len(out))
+    # per side once (an identity is in many pairs), then taken per pair
+    single = ((subjects["components"].map(len).to_numpy() == 1)[s]
+              & (identities["components"].map(len).to_numpy() == 1)[i])
     component = (lcore == rcore) & (lcore != "")
     for k in np.flatnonzero(~single):
         component[k] = bool(set(lcomp[k]) & set(rcomp[k]))
     out["achternaam_component"] = component
-    out["achternaam_sim"] = np.round(_similarities(lcore, lcomp, rcore, rcomp), 4)
+    out["achternaam_sim"] = np.round(_similarities(lcore, lcomp, rcore, rcomp, single), 4)
     lini = subjects["initials"].map("|".join).to_numpy()[s]
     rini = identities["initials"].map("|".join).to_numpy()[i]
     out["voorletters_gelijk"] = (lini != "") & (lini == rini)
     out["voorletter"] = _initial_levels(left("first").astype(str), right("first").astype(str))
-    out["geboortedatum"] = compare_birthdates_series(
-        pd.Series(left("birth")), pd.Series(right("birth"))).to_numpy()
+    out["geboortedatum"] = birthdate_levels_pairs(
+        BirthDigits(subjects["birth"]), BirthDigits(identities["birth"]), s, i)
     ls, rs = left("geslacht").astype(int), right("geslacht").astype(int)
     out["geslacht_conflict"] = (ls != rs) & (ls != 9) & (rs != 9)
     return out

@@ -311,10 +311,11 @@ def read_source_chunks(
     def chunks() -> Iterator[pd.DataFrame]:
         first_row, any_rows = 2, False
         try:
-            for chunk in pd.read_csv(path, chunksize=chunk_rows, **options):
-                any_rows = True
-                yield _shape(source, chunk, columns, first_row)
-                first_row += len(chunk)
+            with pd.read_csv(path, chunksize=chunk_rows, **options) as reader:
+                for chunk in reader:
+                    any_rows = True
+                    yield _shape(source, chunk, columns, first_row)
+                    first_row += len(chunk)
         except pd.errors.ParserError as exc:
             raise parse_error(exc) from None
         if not any_rows:
