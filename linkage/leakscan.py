@@ -78,8 +78,12 @@ class HashedIds:
         if not len(self._hashes) or not len(values):
             return np.zeros(len(values), dtype=bool)
         wanted = _hash(values)
+        order = np.argsort(wanted)  # sorted needles: searchsorted walks on instead of jumping
+        wanted = wanted[order]
         at = np.minimum(np.searchsorted(self._hashes, wanted), len(self._hashes) - 1)
-        return np.asarray(self._hashes[at] == wanted)
+        found = np.empty(len(values), dtype=bool)
+        found[order] = self._hashes[at] == wanted
+        return found
 
     def __contains__(self, value: object) -> bool:
         return isinstance(value, str) and bool(self.contains([value])[0])
@@ -222,11 +226,17 @@ class IdentifierCollector:
         return found
 
     def _add_ids(self, values: pd.Series, source: str, column: str) -> None:
-        distinct = pd.Series(values.astype(str).unique(), dtype=object).str.strip()
-        distinct = distinct[distinct != ""]
-        short = distinct.str.isdigit() & (distinct.str.len() < MIN_NUMERIC_ID)
-        self._short_ids.update((source, column, v) for v in distinct[short])
-        scannable = distinct[~short].str.lower().tolist()
+        # a plain loop, not Series.str: its accessor is a reference cycle that keeps a whole
+        # chunk of strings alive until the garbage collector happens to run
+        scannable = []
+        for raw in values.astype(str).unique():
+            value = raw.strip()
+            if not value:
+                continue
+            if value.isdigit() and len(value) < MIN_NUMERIC_ID:
+                self._short_ids.add((source, column, value))
+            else:
+                scannable.append(value.lower())
         if scannable:
             self._pending.append(_sorted_distinct(_hash(scannable)))
             self._pending_size += len(self._pending[-1])
@@ -346,14 +356,15 @@ def _has_id(texts: Sequence[str], ids: HashedIds) -> np.ndarray:
     """Per text: whether the whole text, or any id candidate in it, is an input id."""
     if not len(ids):
         return np.zeros(len(texts), dtype=bool)
-    owner: list[int] = []
     candidates: list[str] = []
+    ends = np.empty(len(texts), dtype=np.intp)
     for number, text in enumerate(texts):
-        found = [text.strip().lower(), *_id_candidates(text)]
-        candidates.extend(found)
-        owner.extend([number] * len(found))
+        candidates.append(text.strip().lower())
+        candidates.extend(_id_candidates(text))
+        ends[number] = len(candidates)
+    owner = np.repeat(np.arange(len(texts)), np.diff(ends, prepend=0))
     has_id = np.zeros(len(texts), dtype=bool)
-    has_id[np.asarray(owner, dtype=np.intp)[ids.contains(candidates)]] = True
+    has_id[owner[ids.contains(candidates)]] = True
     return has_id
 
 
