@@ -31,10 +31,22 @@ def collapse_identities(rows: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     return identities, codes
 
 
-def _per_distinct(keys: list[tuple[object, ...]], parse) -> list:  # type: ignore[no-untyped-def]
-    """``parse(*key)`` for each key, computed once per distinct key (a local table only)."""
-    table = {k: parse(*k) for k in dict.fromkeys(keys)}
-    return [table[k] for k in keys]
+def _per_distinct(columns: list[pd.Series], parse) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """``parse(*values)`` per row of ``columns``, computed once per distinct combination.
+
+    The distinct combinations are found by hashing in C (``pd.factorize``) and the results
+    taken back by position, so millions of identities cost one call per distinct spelling
+    and no per-row Python.
+    """
+    if len(columns) == 1:
+        codes, uniques = pd.factorize(columns[0], use_na_sentinel=False)
+        values = [(u,) for u in uniques]
+    else:
+        codes, uniques = pd.MultiIndex.from_arrays(columns).factorize()
+        values = list(uniques)
+    table = np.empty(len(values), dtype=object)
+    table[:] = [parse(*v) for v in values]
+    return table[codes] if len(codes) else np.empty(0, dtype=object)
 
 
 def normalise_identities(frame: pd.DataFrame) -> pd.DataFrame:
@@ -48,17 +60,23 @@ def normalise_identities(frame: pd.DataFrame) -> pd.DataFrame:
     """
     out = frame.copy()
     voornamen = out["voornamen"] if "voornamen" in out else pd.Series("", index=out.index)
-    surnames = _per_distinct(list(zip(out["achternaam"], out["tussenvoegsel"], strict=True)),
-                             parse_surname)
-    out["prefix"] = [s.prefix for s in surnames]
-    out["core"] = [s.core for s in surnames]
-    out["components"] = [s.components for s in surnames]
-    out["phonetic"] = _per_distinct([(s.components,) for s in surnames],
-                                    lambda comps: tuple(dutch_phonetic(c) for c in comps))
-    initials = _per_distinct(list(zip(out["voorletters"], voornamen, strict=True)),
-                             parse_initials)
+    surname_codes, surname_keys = pd.MultiIndex.from_arrays(
+        [out["achternaam"], out["tussenvoegsel"]]).factorize()
+    parsed = [parse_surname(a, t) for a, t in surname_keys]
+
+    def per_surname(values: list[object]) -> np.ndarray:
+        table = np.empty(len(values), dtype=object)
+        table[:] = values
+        return table[surname_codes]
+
+    out["prefix"] = per_surname([p.prefix for p in parsed])
+    out["core"] = per_surname([p.core for p in parsed])
+    out["components"] = per_surname([p.components for p in parsed])
+    phonetic = {c: tuple(dutch_phonetic(x) for x in c) for c in {p.components for p in parsed}}
+    out["phonetic"] = per_surname([phonetic[p.components] for p in parsed])
+    initials = _per_distinct([out["voorletters"], voornamen], parse_initials)
     out["initials"] = initials
-    out["first"] = [first_initial(i) for i in initials]
+    out["first"] = _per_distinct([pd.Series(initials)], first_initial)
     out["birth"] = out["geboortedatum"].astype(str)
-    out["byear"] = _per_distinct([(b,) for b in out["birth"]], lambda b: birth_year(b) or -1)
+    out["byear"] = _per_distinct([out["birth"]], lambda b: birth_year(b) or -1).astype(int)
     return out
