@@ -196,10 +196,14 @@ def plain_fields(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
 
 def _link_ours(in_scope: pd.DataFrame, bvh: pd.DataFrame, settings: Any
                ) -> tuple[pd.DataFrame, dict[str, Any], Callable[[], dict[str, Any]]]:
-    from linkage.link import link_source, prepare_subjects
+    from linkage.identities import collapse_identities
+    from linkage.link import link_identities, prepare_subjects
 
+    # as the pipeline links: distinct identities, no all-pairs table kept
     subjects = prepare_subjects(in_scope)
-    result = link_source("bvh", subjects, bvh, "bvh_id", settings.linkage)
+    identities, codes = collapse_identities(bvh)
+    result = link_identities("bvh", subjects, identities, codes, bvh["bvh_id"], settings.linkage,
+                             keep_pairs=False)
     matched = result.row_subject != ""
     pairs = pd.DataFrame({"record_id": bvh.loc[matched, "bvh_id"].to_numpy(),
                           "gcos_id": result.row_subject[matched].to_numpy()})
@@ -214,9 +218,6 @@ def _link_ours(in_scope: pd.DataFrame, bvh: pd.DataFrame, settings: Any
     def after() -> dict[str, Any]:  # untimed: the same pairs expanded to BVH rows
         import numpy as np
 
-        from linkage.identities import collapse_identities
-
-        _, codes = collapse_identities(bvh)
         per_identity = np.bincount(codes)
         return {"candidate_pairs_rows": int(per_identity[result.blocking.pairs["i"]].sum())}
 
