@@ -33,7 +33,7 @@ from linkage.errors import VerificationError
 from linkage.export import _FORMULA_START
 from linkage.funnel import check_funnel, check_reconciliation
 from linkage.htmlreport import render_html
-from linkage.leakscan import build_identifiers, scan_file
+from linkage.leakscan import scan_file
 from linkage.readers import RawTable
 from linkage.report import report_vocabulary
 from schemas.analysis import analysis_schema, summarise_failures
@@ -293,20 +293,20 @@ def check_html(export: Path, report: Mapping[str, Any]) -> Check:
 
 def check_leaks(export: Path, report: Mapping[str, Any], config: Path) -> list[Check]:
     """Scan every export file for identifiers of the inputs named in ``config``."""
-    from pipelines.study import read_inputs  # the pipeline's own reader; pipelines sit above
+    from pipelines.study import scan_inputs  # the pipeline's own reader; pipelines sit above
 
     settings = load_settings(config)
-    tables = read_inputs(settings)
+    scanned = scan_inputs(settings, CATEGORY_COLUMNS)
+    tables = scanned.tables
     listed = {i["bron"]: i["sha256"] for i in report.get("invoer", [])}
     differ = sorted(s for s, t in tables.items() if listed.get(s) != t.sha256)
     inputs = Check("inputs are the ones the report names", not differ,
                    f"{len(differ)} of {len(tables)} differ ({', '.join(differ)})" if differ
                    else f"{len(tables)} files")
-    ids = build_identifiers(t.frame for t in tables.values())
-    vocabulary = export_vocabulary(settings, report, tables)
+    vocabulary = export_vocabulary(settings, report, tables, scanned.values)
     names = sorted(n for n in [*report.get("bestanden", {}), REPORT_JSON, REPORT_HTML]
                    if (export / n).is_file() and Path(n).name == n)
-    hits = [h for n in names for h in scan_file(export / n, ids, vocabulary, n)]
+    hits = [h for n in names for h in scan_file(export / n, scanned.identifiers, vocabulary, n)]
     by = Counter((h.file, h.kind) for h in hits)
     detail = "; ".join(f"{f}: {n} × {k}" for (f, k), n in sorted(by.items()))
     scan = Check(LEAKS, not hits,
@@ -314,16 +314,37 @@ def check_leaks(export: Path, report: Mapping[str, Any], config: Path) -> list[C
     return [inputs, scan]
 
 
+# the input columns whose values the report may name as category words
+CATEGORY_COLUMNS = (("bvh_incidenten", "rol"), ("bvh_incidenten", "mk_code"),
+                    ("hks_antecedenten", "afdoening"))
+
+
 def export_vocabulary(settings: Settings, report: Mapping[str, Any],
-                      tables: Mapping[str, RawTable]) -> frozenset[str]:
-    """The words the export's text files may hold whatever the data, as at export time."""
+                      tables: Mapping[str, RawTable],
+                      values: Mapping[tuple[str, str], set[str]] | None = None
+                      ) -> frozenset[str]:
+    """The words the export's text files may hold whatever the data, as at export time.
+
+    ``values`` holds the distinct lower-cased values of :data:`CATEGORY_COLUMNS` when the
+    inputs were read in chunks; without it they are taken from the ``tables``' frames.
+    """
+    if values is None:
+        values = {(source, column): _distinct_lower(tables[source].frame, column)
+                  for source, column in CATEGORY_COLUMNS}
     changes = report.get("privacy", {}).get("maatregelen", [])  # fewer words: a stricter scan
     return report_vocabulary(settings, changes,
-                             [*_report_words(report, tables),
+                             [*_report_words(report, values),
                               *(t.path.name for t in tables.values())])
 
 
-def _report_words(report: Mapping[str, Any], tables: Mapping[str, RawTable]) -> list[str]:
+def _distinct_lower(frame: pd.DataFrame, column: str) -> set[str]:
+    if column not in frame:
+        return set()
+    return set(frame[column].astype(str).str.strip().str.lower().unique())
+
+
+def _report_words(report: Mapping[str, Any], values: Mapping[tuple[str, str], set[str]]
+                  ) -> list[str]:
     """Category words the report names (roles, codes, afdoeningen), kept only when the inputs
     hold them in that column, so a report cannot excuse a surname by naming it a role."""
     f = report.get("filters", {})
@@ -332,7 +353,6 @@ def _report_words(report: Mapping[str, Any], tables: Mapping[str, RawTable]) -> 
               (f.get("hks", {}).get("per_afdoening", {}), "hks_antecedenten", "afdoening")]
     words = []
     for keys, source, column in wanted:
-        frame = tables[source].frame
-        seen = set(frame[column].astype(str).str.strip().str.lower()) if column in frame else set()
+        seen = values.get((source, column), set())
         words += [k for k in keys if str(k).strip().lower() in seen]
     return words

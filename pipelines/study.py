@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -47,7 +47,8 @@ from linkage.variables import gcos_variables
 from linkage.windows import count_in_windows, followup_complete
 from schemas.analysis import ANALYSIS_COLUMNS, COUNT_COLUMNS, analysis_schema, summarise_failures
 
-__all__ = ["StudyResult", "load_inputs", "read_inputs", "run_study", "validate_inputs"]
+__all__ = ["StudyResult", "load_inputs", "read_inputs", "run_study", "scan_inputs",
+           "validate_inputs"]
 
 SOURCES = ("gcos_subjecten", "gcos_besprekingen", "bvh_incidenten", "hks_antecedenten")
 GCOS_SOURCES = SOURCES[:2]
@@ -156,20 +157,21 @@ def validate_inputs(settings: Settings) -> dict[str, Validated]:
     return _validate_all(settings, read_inputs(settings))
 
 
-def load_inputs(settings: Settings, clock: _Clock | None = None) -> LoadedInputs:
-    """Read and validate the four extracts, the police ones chunk by chunk.
+@dataclass
+class ScannedInputs:
+    """What ``vhh-link verify`` needs of the inputs: provenance, identifiers, category words."""
 
-    GCOS extracts (one row per subject or discussion) are read whole. The police extracts
-    are read ``[inputs] chunk_rows`` rows at a time: each chunk goes to the leak scanner,
-    is validated and reduced to distinct identities + events (:mod:`linkage.police_extract`)
-    and let go, so memory does not grow with the raw text of tens of millions of rows.
-    Every problem in every file is reported at once.
-    """
-    clock = clock or _Clock()
+    tables: dict[str, RawTable]
+    identifiers: Identifiers
+    values: dict[tuple[str, str], set[str]]
+
+
+def _open_all(settings: Settings) -> tuple[dict[str, RawTable],
+                                           dict[str, Iterator[pd.DataFrame]]]:
+    """GCOS extracts read whole, police extracts opened for chunks; all problems at once."""
     tables: dict[str, RawTable] = {}
     chunks: dict[str, Iterator[pd.DataFrame]] = {}
     problems = []
-    t0 = time.perf_counter()
     for source in SOURCES:
         try:
             if source in GCOS_SOURCES:
@@ -184,7 +186,40 @@ def load_inputs(settings: Settings, clock: _Clock | None = None) -> LoadedInputs
     if problems:
         raise InputError(problems)
     _check_hks_date_column(settings, tables["hks_antecedenten"])
+    return tables, chunks
+
+
+def scan_inputs(settings: Settings, columns: Iterable[tuple[str, str]] = ()) -> ScannedInputs:
+    """The leak scanner's identifiers of every input row, and the distinct lower-cased
+    values of ``columns`` ((source, column) pairs), reading police extracts in chunks."""
+    tables, chunks = _open_all(settings)
+    collector = IdentifierCollector()
+    values: dict[tuple[str, str], set[str]] = {c: set() for c in columns}
+    for source in SOURCES:
+        frames = [tables[source].frame] if source in GCOS_SOURCES else chunks[source]
+        for frame in frames:
+            collector.add(frame, source=source)
+            for src, column in values:
+                if src == source and column in frame:
+                    values[(src, column)] |= set(
+                        frame[column].astype(str).str.strip().str.lower().unique())
+    return ScannedInputs(tables, collector.finish(), values)
+
+
+def load_inputs(settings: Settings, clock: _Clock | None = None) -> LoadedInputs:
+    """Read and validate the four extracts, the police ones chunk by chunk.
+
+    GCOS extracts (one row per subject or discussion) are read whole. The police extracts
+    are read ``[inputs] chunk_rows`` rows at a time: each chunk goes to the leak scanner,
+    is validated and reduced to distinct identities + events (:mod:`linkage.police_extract`)
+    and let go, so memory does not grow with the raw text of tens of millions of rows.
+    Every problem in every file is reported at once.
+    """
+    clock = clock or _Clock()
+    t0 = time.perf_counter()
+    tables, chunks = _open_all(settings)
     clock.add("read", time.perf_counter() - t0)
+    problems = []
 
     collector = IdentifierCollector()
 
