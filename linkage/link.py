@@ -7,7 +7,10 @@ tier that found it) or not found (with the reason).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -17,7 +20,7 @@ from linkage.birthdates import within_one_slip_pairs
 from linkage.blocking import Blocking, candidate_pairs
 from linkage.compare import COMPARISON_COLUMNS, compare_pairs
 from linkage.config import LinkageSettings
-from linkage.decide import decide_pairs, resolve_per_identity
+from linkage.decide import NO_TIER, decide_pairs, resolve_per_identity
 from linkage.identities import collapse_identities, normalise_identities
 from linkage.review import apply_review_decisions, review_ids, review_queue
 
@@ -49,6 +52,8 @@ class LinkResult:
     pairs: pd.DataFrame | None = None
     # method "probabilistic" only: the ECM m/u probabilities and log2 weights per feature
     ecm_gewichten: dict[str, Any] | None = None
+    # seconds per step: normalise, block, compare(_decide), decide, resolve
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def prepare_subjects(gcos: pd.DataFrame) -> pd.DataFrame:
@@ -97,17 +102,21 @@ def link_identities(source: str, subjects: pd.DataFrame, identities: pd.DataFram
     ``keep_pairs=False`` leaves out :attr:`LinkResult.pairs` (every candidate pair with its
     comparisons), which only ``explain`` reads and which is large on national extracts.
     """
-    identities = normalise_identities(identities)
-    blocking = candidate_pairs(subjects, identities, settings.max_block_pairs)
-    candidates = blocking.pairs
+    clock = _Stopwatch()
+    with clock("normalise"):
+        identities = normalise_identities(identities)
+    with clock("block"):
+        blocking = candidate_pairs(subjects, identities, settings.max_block_pairs)
     if not keep_pairs and settings.method == "rules":
-        # every rule (and every per-subject test inside one) needs the birthdates within one
-        # slip, so the other pairs end without a tier whatever the rest compares: skip them
-        candidates = candidates[within_one_slip_pairs(
-            subjects["birth"], identities["birth"], candidates["s"].to_numpy(),
-            candidates["i"].to_numpy())]
-    compared = compare_pairs(candidates, subjects, identities)
-    decided, weights, tiers = _decide(compared, settings)
+        with clock("compare_decide"):
+            decided = _decide_lean(blocking.pairs, subjects, identities, settings)
+        weights, tiers = None, settings.tiers
+    else:
+        with clock("compare"):
+            compared = compare_pairs(blocking.pairs, subjects, identities)
+        with clock("decide"):
+            decided, weights, tiers = _decide(compared, settings)
+    clock.start("resolve")
     pairs = resolve_per_identity(decided)
     pairs["review_id"] = review_ids(
         source, subjects.loc[pairs["s"].to_numpy(), "gcos_id"].reset_index(drop=True),
@@ -124,10 +133,71 @@ def link_identities(source: str, subjects: pd.DataFrame, identities: pd.DataFram
                             ).fillna("")
     row_rule = row_i.map(match["regel"]).fillna("")
     by_rule = {str(k): int(v) for k, v in pairs["regel"].value_counts().sort_index().items()}
+    status = _subject_status(subjects, live, tiers)
+    clock.stop()
     return LinkResult(source, row_subject.astype(str), row_rule.astype(str), koppelingen,
-                      review, _subject_status(subjects, live, tiers), blocking,
-                      len(identities), by_rule,
-                      _outcomes(decided, pairs) if keep_pairs else None, weights)
+                      review, status, blocking, len(identities), by_rule,
+                      _outcomes(decided, pairs) if keep_pairs else None, weights,
+                      clock.seconds)
+
+
+class _Stopwatch:
+    """Seconds per named step of one linkage (for the report's stage times)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._open: tuple[str, float] | None = None
+
+    def start(self, name: str) -> None:
+        self.stop()
+        self._open = (name, time.perf_counter())
+
+    def stop(self) -> None:
+        if self._open is not None:
+            name, t0 = self._open
+            self.seconds[name] = round(time.perf_counter() - t0, 3)
+            self._open = None
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        self.start(name)
+        yield
+        self.stop()
+
+
+_LEAN_BATCH = 2_000_000
+
+
+def _decide_lean(candidates: pd.DataFrame, subjects: pd.DataFrame, identities: pd.DataFrame,
+                 settings: LinkageSettings) -> pd.DataFrame:
+    """The rules' decisions for the pairs that get a tier, compared batch by batch.
+
+    Every rule (and every per-subject test inside one) needs the birthdates within one slip,
+    so the other pairs end without a tier whatever else they compare: they are skipped. The
+    rest is compared and decided in batches of whole subjects (the pairs are sorted by
+    subject, and the per-subject tests of ``police_no_initial`` look only at one subject's
+    pairs), keeping only pairs with a tier, so the comparison table of tens of millions of
+    candidate pairs is never held at once. Same decisions as comparing everything.
+    """
+    s, i = candidates["s"].to_numpy(), candidates["i"].to_numpy()
+    keep = within_one_slip_pairs(subjects["birth"], identities["birth"], s, i)
+    candidates = candidates[keep]
+    s = s[keep]
+    bounds = [0]
+    while bounds[-1] < len(s):  # cut only where the subject changes
+        cut = min(bounds[-1] + _LEAN_BATCH, len(s))
+        if cut < len(s):
+            cut = int(np.searchsorted(s, s[cut - 1], side="right"))
+        bounds.append(cut)
+    parts = []
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=False):
+        compared = compare_pairs(candidates.iloc[lo:hi], subjects, identities)
+        decided = decide_pairs(compared, settings.tiers, settings.surname_threshold)
+        parts.append(decided[decided["regel"] != NO_TIER])
+    if not parts:
+        empty = compare_pairs(candidates.iloc[:0], subjects, identities)
+        return decide_pairs(empty, settings.tiers, settings.surname_threshold)
+    return pd.concat(parts, ignore_index=True)
 
 
 def _decide(pairs: pd.DataFrame, settings: LinkageSettings

@@ -414,9 +414,12 @@ def _link(extract: PoliceExtract, subjects: pd.DataFrame, settings: Settings,
     source = "bvh" if extract.raw.source == "bvh_incidenten" else "hks"
     rows = extract.validated.valid
     with clock.stage(f"link_{source}"):
-        return link_identities(source, subjects, extract.identities, extract.codes,
-                               rows[ID_COLUMN[extract.raw.source]], settings.linkage,
-                               decisions, keep_pairs=False)
+        result = link_identities(source, subjects, extract.identities, extract.codes,
+                                 rows[ID_COLUMN[extract.raw.source]], settings.linkage,
+                                 decisions, keep_pairs=False)
+    for step, seconds in result.seconds.items():
+        clock.add(f"link_{source}.{step}", seconds)
+    return result
 
 
 def _linked_rows(rows: pd.DataFrame, link: LinkResult, analysed: set[str]) -> pd.DataFrame:

@@ -153,7 +153,10 @@ def test_a_police_file_with_a_header_only(tmp_path):
     assert "hks_antecedenten.csv" not in message  # an empty HKS extract is allowed
 
 
-def test_linking_identities_without_the_pair_table_decides_as_the_full_engine(noisy_study):
+@pytest.mark.parametrize("batch", [2_000_000, 97])
+def test_linking_identities_without_the_pair_table_decides_as_the_full_engine(
+        noisy_study, monkeypatch, batch):
+    monkeypatch.setattr("linkage.link._LEAN_BATCH", batch)  # 97: many batches of subjects
     _, config, _ = noisy_study
     settings = load_settings(config)
     v = validate_inputs(settings)
