@@ -103,8 +103,18 @@ def _typos(rng: np.random.Generator, core1: pd.Series, core2: pd.Series, want: n
     return t1, t2
 
 
-def _surname_table(people: pd.DataFrame, t1: np.ndarray, t2: np.ndarray
-                   ) -> tuple[np.ndarray, np.ndarray]:
+def _distinct(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(code, first): each row's number for its combination of values in ``columns``, and
+    the first row of each combination. Tables are built once per combination."""
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        codes, uniques = pd.factorize(np.asarray(column, dtype=object), sort=False)
+        key, _ = pd.factorize(key * (len(uniques) + 1) + codes, sort=False)
+    return key, np.unique(key, return_index=True)[1]
+
+
+def _surname_rows(people: pd.DataFrame, t1: np.ndarray, t2: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
     p1, c1, p2, c2 = (people[c].astype(object) for c in ("prefix1", "core1", "prefix2", "core2"))
     double = c2 != ""
     comp2 = _join(p2, c2)
@@ -124,25 +134,41 @@ def _surname_table(people: pd.DataFrame, t1: np.ndarray, t2: np.ndarray
             np.array([s.to_numpy(dtype=object) for s in prefix]))
 
 
-def _changed_tokens(rng: np.random.Generator, tokens: pd.Series) -> pd.Series:
-    """Drop the last initial (when there are several) or add one; the first is kept."""
-    n_tok = tokens.str.count(" ") + 1
-    drop = (n_tok >= 2) & (rng.random(len(tokens)) < 0.5)
-    extra = pd.Series(np.array(list("ABCDEFGHKLMNPRSTW"), dtype=object)[
-        rng.integers(0, 17, size=len(tokens))], index=tokens.index)
-    dropped = tokens.str.rsplit(" ", n=1).str[0]
-    return dropped.where(drop, tokens + " " + extra)
+def _surname_table(people: pd.DataFrame, t1: np.ndarray, t2: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    columns = [people[c].to_numpy() for c in ("prefix1", "core1", "prefix2", "core2")]
+    code, first = _distinct(*columns, t1, t2)
+    surname, prefix = _surname_rows(people.iloc[first].reset_index(drop=True), t1[first],
+                                    t2[first])
+    return surname[:, code], prefix[:, code]
+
+
+_EXTRA_INITIALS = np.array(list("ABCDEFGHKLMNPRSTW"), dtype=object)
+
+
+def _changed(rng: np.random.Generator, tokens: pd.Series, code: np.ndarray,
+             dotted: pd.Series) -> np.ndarray:
+    """Per person, dotted: the last initial dropped (when there are several) or one added;
+    the first is kept. ``tokens`` and ``dotted`` are per distinct value, ``code`` maps."""
+    several = (tokens.str.count(" ") >= 1).to_numpy()[code]
+    drop = several & (rng.random(len(code)) < 0.5)
+    extra = _EXTRA_INITIALS[rng.integers(0, len(_EXTRA_INITIALS), size=len(code))]
+    dropped = (tokens.str.rsplit(" ", n=1).str[0].str.replace(" ", ".", regex=False)
+               + ".").to_numpy(dtype=object)
+    return np.where(drop, dropped[code], dotted.to_numpy(dtype=object)[code] + extra + ".")
 
 
 def _initials_table(rng: np.random.Generator, tokens: pd.Series) -> np.ndarray:
+    code, first = _distinct(tokens.to_numpy())
+    tokens = tokens.iloc[first].reset_index(drop=True)
     dotted = tokens.str.replace(" ", ".", regex=False) + "."
     ambiguous = tokens.str.startswith("I J")  # "IJ" would read as the digraph
     plain = tokens.str.replace(" ", "", regex=False).where(~ambiguous, tokens)
-    changed = _changed_tokens(rng, tokens).str.replace(" ", ".", regex=False) + "."
-    empty = pd.Series("", index=tokens.index, dtype=object)
-    table = [dotted, plain, tokens, dotted.str.lower(), tokens.str.replace(" ", ". ") + ".",
-             dotted.str.rstrip("."), changed, empty]
-    return np.array([s.to_numpy(dtype=object) for s in table])
+    table = np.array([s.to_numpy(dtype=object) for s in (
+        dotted, plain, tokens, dotted.str.lower(), tokens.str.replace(" ", ". ") + ".",
+        dotted.str.rstrip("."))])[:, code]
+    empty = np.full(len(code), "", dtype=object)
+    return np.vstack([table, _changed(rng, tokens, code, dotted), empty])
 
 
 def person_variants(rng: np.random.Generator, people: pd.DataFrame, typo_for: np.ndarray

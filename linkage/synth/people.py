@@ -21,7 +21,7 @@ from linkage.synth.names import NamePool
 from linkage.synth.population import GIVEN_COLUMNS, draw_people, other_birthdates, redraw_names
 from linkage.synth.settings import FunnelDesign
 
-__all__ = ["build_people", "gcos_guard_frame"]
+__all__ = ["build_people", "draw_guarded_others", "gcos_guard_frame"]
 
 _MAX_ROUNDS = 200
 LOOSE_FATES = ("no_initial", "not_in_bvh")
@@ -134,6 +134,13 @@ def _guard_others(rng: np.random.Generator, pool: NamePool, others: pd.DataFrame
             values[fresh] = drawn[col].to_numpy()
             others[col] = values
     raise RuntimeError("could not draw non-subjects that are not confusable with a subject")
+
+
+def draw_guarded_others(rng: np.random.Generator, pool: NamePool, n: int, gcos: GuardIndex
+                        ) -> pd.DataFrame:
+    """``n`` random non-subjects, none confusable with a GCOS person of ``gcos``."""
+    kind = np.full(n, "random", dtype=object)
+    return _guard_others(rng, pool, _draw_others(rng, pool, n), kind, gcos)
 
 
 def build_people(rng: np.random.Generator, pool: NamePool, design: FunnelDesign,
