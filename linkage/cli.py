@@ -140,24 +140,52 @@ def demo(out: Path, seed: int) -> None:
 @click.option("--seed", type=int, default=2013, show_default=True)
 @click.option("--subjects", type=int, default=None,
               help="In-scope subjects (default 213, the reference study).")
-@click.option("--others", type=int, default=None, help="Non-subjects in the police extracts.")
+@click.option("--others", type=int, default=None,
+              help="Non-subjects generated with the subjects (default 1500 per 213 "
+                   "subjects); --bvh-rows adds more.")
 @click.option("--noise", type=click.Choice(["default", "high"]), default="default",
               show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv",
               show_default=True)
+@click.option("--bvh-rows", type=click.IntRange(min=1), default=None,
+              help="Write exactly this many BVH rows, streamed to disk in batches so that "
+                   "memory stays bounded (e.g. 20000000 for a national-size study).")
+@click.option("--hks-rows", type=click.IntRange(min=0), default=None,
+              help="With --bvh-rows: exactly this many HKS rows (default: a tenth of the "
+                   "BVH rows, or the subjects' and others' own HKS rows when more).")
+@click.option("--batch-rows", type=click.IntRange(min=1), default=None,
+              help="With --bvh-rows: police rows per batch (default 500000).")
 def synth(out: Path, seed: int, subjects: int | None, others: int | None, noise: str,
-          fmt: str) -> None:
+          fmt: str, bvh_rows: int | None, hks_rows: int | None, batch_rows: int | None
+          ) -> None:
     """Write synthetic extracts (input/) and their ground truth (truth/)."""
     from linkage.synth import SynthSettings, generate, write_synth
+    from linkage.synth.stream import StreamSize, write_streamed
 
     kwargs: dict[str, object] = {"seed": seed, "noise": noise}
     if subjects is not None:
         kwargs["subjects"] = subjects
     if others is not None:
         kwargs["others"] = others
-    written = write_synth(generate(SynthSettings(**kwargs)), out, fmt=fmt)  # type: ignore[arg-type]
+    if bvh_rows is None and (hks_rows is not None or batch_rows is not None):
+        raise click.UsageError("--hks-rows and --batch-rows need --bvh-rows")
+    try:
+        settings = SynthSettings(**kwargs)  # type: ignore[arg-type]
+        if bvh_rows is None:
+            written = write_synth(generate(settings), out, fmt=fmt)
+        else:
+            size = StreamSize(bvh_rows, hks_rows, batch_rows or StreamSize.batch_rows)
+            summary = write_streamed(settings, size, out, fmt,
+                                     progress=lambda line: click.echo(line, err=True))
+            written = summary.files
+    except ValueError as err:  # the settings' own message: counts and names, no values
+        raise click.UsageError(str(err)) from err
     for name, path in sorted(written.items()):
         click.echo(f"{name}: {path}")
+    if bvh_rows is not None:
+        click.echo(f"written: {summary.gcos_rows:,} GCOS, {summary.bvh_rows:,} BVH and "
+                   f"{summary.hks_rows:,} HKS rows in {summary.batches} batches, "
+                   f"{summary.seconds:.1f} s")
 
 
 @main.command()
