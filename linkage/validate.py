@@ -7,6 +7,7 @@ silently, and no reason text contains a value from the row.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,6 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from linkage.dates import parse_dates
+from linkage.distinct import per_distinct
 from linkage.errors import InputError, Problem
 from linkage.names import normalise_text
 from schemas.inputs import INPUT_MODELS
@@ -61,6 +63,10 @@ class Validated:
 
 def parse_sex(values: pd.Series) -> pd.Series:
     """M/V/O, man/vrouw/onbekend (any case) to 0/1/9; -1 for an unknown notation."""
+    return per_distinct(values, _sex_codes)
+
+
+def _sex_codes(values: pd.Series) -> pd.Series:
     key = values.astype(str).str.strip().str.lower().str.rstrip(".")
     return key.map(_SEX).fillna(-1).astype(int)
 
@@ -73,11 +79,13 @@ def _count(values: pd.Series) -> pd.Series:
 
 
 def _domains(values: pd.Series) -> pd.Series:
+    key = functools.cache(normalise_text)  # the same few names recur in every row
+
     def count(text: str) -> int:
-        names = {normalise_text(p) for p in str(text).split(";")} - {""}
+        names = {key(p) for p in str(text).split(";")} - {""}
         return len(names) if names <= _DOMAIN_KEYS else -1
 
-    return values.map(count).astype(int)
+    return per_distinct(values, lambda u: u.map(count)).astype(int)
 
 
 def _with_birthdate(frame: pd.DataFrame) -> pd.DataFrame:
@@ -107,8 +115,9 @@ def prepare(source: str, raw: pd.DataFrame, *, hks_date_column: str = "pleegdatu
             frame[col] = _count(frame[col])
         return _with_date(frame, "invoerdatum", "invoerdatum")
     if source == "bvh_incidenten":
-        frame["mk_code"] = frame["mk_code"].astype(str).str.strip().str.upper()
-        frame["rol"] = frame["rol"].astype(str).str.strip().str.lower()
+        frame["mk_code"] = per_distinct(frame["mk_code"],
+                                        lambda u: u.astype(str).str.strip().str.upper())
+        frame["rol"] = per_distinct(frame["rol"], lambda u: u.astype(str).str.strip().str.lower())
         return _with_date(frame, "incidentdatum", "incidentdatum")
     return _with_date(frame, hks_date_column, "datum")
 
@@ -118,18 +127,24 @@ def _reason(column: str, check: str, date_column: str) -> tuple[str, str]:
     return (date_column if column == "datum" else column), _BUILTIN_REASONS.get(check, check)
 
 
+def _reasons(cases: pd.DataFrame, date_column: str) -> tuple[list[str], list[str]]:
+    """The (kolom, reden) of each failure case, worked out once per (column, check)."""
+    pairs = list(zip(map(str, cases["column"]), map(str, cases["check"]), strict=True))
+    known = {pair: _reason(*pair, date_column) for pair in set(pairs)}
+    return [known[p][0] for p in pairs], [known[p][1] for p in pairs]
+
+
 def _failures(source: str, frame: pd.DataFrame, date_column: str) -> pd.DataFrame:
     """One row per (row index, column, reason) that fails the source's schema."""
     try:
-        INPUT_MODELS[source].validate(frame, lazy=True)
+        # in place: the checks only read, and a copy of a million-row frame costs a second
+        INPUT_MODELS[source].validate(frame, lazy=True, inplace=True)
     except pa.errors.SchemaErrors as err:
         cases = err.failure_cases
         cases = cases[cases["index"].notna()]
-        pairs = [_reason(str(c), str(k), date_column)
-                 for c, k in zip(cases["column"], cases["check"], strict=True)]
+        kolom, reden = _reasons(cases, date_column)
         return pd.DataFrame(
-            {"index": cases["index"].astype(int).to_numpy(),
-             "kolom": [p[0] for p in pairs], "reden": [p[1] for p in pairs]}
+            {"index": cases["index"].astype(int).to_numpy(), "kolom": kolom, "reden": reden}
         )
     return pd.DataFrame({"index": pd.Series(dtype=int), "kolom": pd.Series(dtype=str),
                          "reden": pd.Series(dtype=str)})
@@ -140,22 +155,40 @@ def quarantine_frame(source: str, frame: pd.DataFrame, failures: pd.DataFrame) -
     if failures.empty:
         return pd.DataFrame(columns=list(QUARANTINE_COLUMNS))
     failures = failures.sort_values(["index", "kolom"]).drop_duplicates()
-    grouped = failures.groupby("index", sort=True).agg(
-        kolom=("kolom", lambda s: ";".join(dict.fromkeys(s))),
-        reden=("reden", lambda s: "; ".join(dict.fromkeys(s))),
-    )
-    rows = frame.loc[grouped.index]
+    index = failures["index"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, index[1:] != index[:-1]])  # first failure of a row
+    rows = frame.loc[index[starts], ["bronrij", _ID_COLUMN[source]]]
     return pd.DataFrame(
         {"bron": source, "bronrij": rows["bronrij"].to_numpy(),
          "record_id": rows[_ID_COLUMN[source]].to_numpy(),
-         "kolom": grouped["kolom"].to_numpy(), "reden": grouped["reden"].to_numpy()}
+         "kolom": _joined(failures["kolom"].to_numpy(), starts, ";"),
+         "reden": _joined(failures["reden"].to_numpy(), starts, "; ")}
     )
+
+
+def _joined(values: np.ndarray, starts: np.ndarray, sep: str) -> np.ndarray:
+    """Per run of rows (each starting at ``starts``): its distinct values in order, joined.
+
+    Most quarantined rows fail one check, so only the runs of two or more are joined in
+    Python; grouping with a lambda per row took seconds when a whole extract failed.
+    """
+    out = values[starts].astype(object)
+    ends = np.r_[starts[1:], len(values)]
+    for i in np.flatnonzero(ends - starts > 1):
+        out[i] = sep.join(dict.fromkeys(values[starts[i]:ends[i]]))
+    return out
 
 
 def validate_source(
     source: str, raw: pd.DataFrame, *, file: str, hks_date_column: str = "pleegdatum",
 ) -> Validated:
-    """Validate one source: every row ends up valid or quarantined, with reasons."""
+    """Validate one source: every row ends up valid or quarantined, with reasons.
+
+    ``raw`` may be one chunk of a larger extract: rows keep their ``bronrij`` and index
+    label, and each row is decided as in the whole extract, except that an id is only
+    checked for duplicates within ``raw``. A caller that validates in chunks must find
+    ids repeated across chunks itself.
+    """
     if raw.empty and source != "hks_antecedenten":
         raise InputError([Problem(file, "has a header but no data rows",
                                   hint="export the extract again")])
@@ -163,7 +196,8 @@ def validate_source(
     failures = _failures(source, frame, hks_date_column)
     quarantine = quarantine_frame(source, frame, failures)
     bad = frame.index.isin(failures["index"].unique())
-    return Validated(source, frame.loc[~bad].copy(), quarantine, len(frame))
+    # take: one copy, where .loc[~bad].copy() made two
+    return Validated(source, frame.take(np.flatnonzero(~bad)), quarantine, len(frame))
 
 
 def move_to_quarantine(validated: Validated, mask: pd.Series, kolom: str, reden: str

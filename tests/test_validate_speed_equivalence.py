@@ -21,6 +21,7 @@ from linkage.synth.generate import generate
 from linkage.synth.settings import SynthSettings
 from linkage.synth.write import write_synth
 from linkage.validate import validate_source
+from schemas.inputs import _filled
 
 SOURCES = ("gcos_subjecten", "gcos_besprekingen", "bvh_incidenten", "hks_antecedenten")
 ID_COLUMN = {"gcos_subjecten": "gcos_id", "gcos_besprekingen": "gcos_id",
@@ -163,6 +164,17 @@ def test_an_extract_that_mostly_fails_matches(raw_frames):
     new = validate_source("bvh_incidenten", raw, file="x.csv")
     assert len(new.quarantine) > len(raw) / 2
     assert_same(new, validate_oracle.validate_source("bvh_incidenten", raw, file="x.csv"))
+
+
+def test_the_blank_check_agrees_with_strip_for_every_character():
+    """``_filled`` tests white space with ``str.isspace``; ``str.strip`` must agree."""
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    values = pd.Series(chars + [c + c for c in chars[:0x3100]] + ["", " a ", "a\u200b"],
+                       dtype=object)
+    pd.testing.assert_series_equal(_filled(values), values.str.strip() != "",
+                                   check_names=False)
+    mixed = pd.Series(["", " ", "a", np.nan, None, 3], dtype=object)
+    pd.testing.assert_series_equal(_filled(mixed), mixed.str.strip() != "")
 
 
 def _split(frame: pd.DataFrame, parts: int) -> list[pd.DataFrame]:
