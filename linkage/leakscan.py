@@ -173,6 +173,7 @@ def build_identifiers(frames: Iterable[pd.DataFrame]) -> Identifiers:
 
 ID_COLUMNS = ("gcos_id", "bvh_id", "hks_id", "registratienummer")
 _MERGE_AT_LEAST = 1 << 20  # pending hashes before a merge is worth its while
+_HASH_BATCH = 1 << 16  # ids normalised and hashed at a time: few strings alive at once
 
 
 class IdentifierCollector:
@@ -226,22 +227,30 @@ class IdentifierCollector:
         return found
 
     def _add_ids(self, values: pd.Series, source: str, column: str) -> None:
-        # a plain loop, not Series.str: its accessor is a reference cycle that keeps a whole
-        # chunk of strings alive until the garbage collector happens to run
+        distinct = values.astype(str).unique()
+        hashes = [self._hash_ids(distinct[start:start + _HASH_BATCH], source, column)
+                  for start in range(0, len(distinct), _HASH_BATCH)]
+        if hashes:
+            self._pending.append(_sorted_distinct(np.concatenate(hashes)))
+            self._pending_size += len(self._pending[-1])
+        if self._pending_size >= max(len(self._merged), _MERGE_AT_LEAST):
+            self._merge()
+
+    def _hash_ids(self, raw: Sequence[str], source: str, column: str) -> np.ndarray:
+        """Hashes of the normalised scannable ids among ``raw``; the short ones are counted.
+
+        A plain loop over a slice, not Series.str: its accessor is a reference cycle that
+        keeps a whole chunk of strings alive until the garbage collector happens to run."""
         scannable = []
-        for raw in values.astype(str).unique():
-            value = raw.strip()
+        for text in raw:
+            value = text.strip()
             if not value:
                 continue
             if value.isdigit() and len(value) < MIN_NUMERIC_ID:
                 self._short_ids.add((source, column, value))
             else:
                 scannable.append(value.lower())
-        if scannable:
-            self._pending.append(_sorted_distinct(_hash(scannable)))
-            self._pending_size += len(self._pending[-1])
-        if self._pending_size >= max(len(self._merged), _MERGE_AT_LEAST):
-            self._merge()
+        return _hash(scannable)
 
     def _merge(self) -> None:
         if not self._pending:

@@ -128,9 +128,10 @@ def test_any_split_into_chunks_gives_the_same_identifiers(
     assert same_identifiers(split, whole)
 
 
-def test_many_chunks_merged_along_the_way_give_the_same_ids(
+def test_many_chunks_merged_and_hashed_in_slices_give_the_same_ids(
         whole: Identifiers, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(leakscan, "_MERGE_AT_LEAST", 1)  # merge after nearly every chunk
+    monkeypatch.setattr(leakscan, "_HASH_BATCH", 2)      # and hash a chunk in slices
     assert same_identifiers(in_single_rows(), whole)
 
 
