@@ -192,10 +192,12 @@ def synth(out: Path, seed: int, subjects: int | None, others: int | None, noise:
 @click.option("--config", "config_path", type=click.Path(path_type=Path), required=True)
 def validate(config_path: Path) -> None:
     """Read and validate the inputs only; report every problem; write nothing."""
-    from pipelines.study import validate_inputs
+    from linkage.filters import read_incident_codes
+    from pipelines.study import load_inputs
 
     settings = load_settings(config_path)
-    results = validate_inputs(settings)
+    read_incident_codes(settings.resolve(settings.filters.incident_codes))
+    results = load_inputs(settings, identifiers=False).validated  # police files in chunks
     bad = 0
     for source, v in results.items():
         click.echo(f"{source}: {v.rows_read} rows read, {len(v.valid)} valid, "

@@ -206,14 +206,16 @@ def scan_inputs(settings: Settings, columns: Iterable[tuple[str, str]] = ()) -> 
     return ScannedInputs(tables, collector.finish(), values)
 
 
-def load_inputs(settings: Settings, clock: _Clock | None = None) -> LoadedInputs:
+def load_inputs(settings: Settings, clock: _Clock | None = None, *,
+                identifiers: bool = True) -> LoadedInputs:
     """Read and validate the four extracts, the police ones chunk by chunk.
 
     GCOS extracts (one row per subject or discussion) are read whole. The police extracts
     are read ``[inputs] chunk_rows`` rows at a time: each chunk goes to the leak scanner,
     is validated and reduced to distinct identities + events (:mod:`linkage.police_extract`)
     and let go, so memory does not grow with the raw text of tens of millions of rows.
-    Every problem in every file is reported at once.
+    Every problem in every file is reported at once. ``identifiers=False`` skips the leak
+    scanner's identifiers (``vhh-link validate`` exports nothing).
     """
     clock = clock or _Clock()
     t0 = time.perf_counter()
@@ -225,6 +227,8 @@ def load_inputs(settings: Settings, clock: _Clock | None = None) -> LoadedInputs
 
     def collector_for(source: str) -> Callable[[pd.DataFrame], None]:
         def collect(chunk: pd.DataFrame) -> None:
+            if not identifiers:
+                return
             t = time.perf_counter()
             collector.add(chunk, source=source)
             clock.add("identifiers", time.perf_counter() - t)
