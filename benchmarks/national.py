@@ -1,0 +1,136 @@
+"""National scale: ``vhh-link run`` end to end on streamed synthetic extracts, and growth.
+
+For each size (BVH rows; HKS rows a tenth of that, or more when the design's own people have
+more; 50,000 GCOS subjects by default) the
+generator streams a study to ``--workdir/<size>`` (kept, so a rerun reuses it), then
+``vhh-link run`` executes in a child process of its own. Measured per size: the generator's
+wall time and peak RSS, the run's wall time and peak RSS (``os.wait4`` of that child only),
+and the stage times of the run's report (``tijden``). Then the ratio of time per doubling of
+the rows (target <= 2.2: no quadratic step). Results go to ``--out`` as JSON.
+
+Machines here are shared and noisy: compare the ratios within one run, not seconds across
+runs. The load average is recorded at the start and end of every child.
+
+    python benchmarks/national.py --sizes 2.5M 5M 10M 20M             # growth, ~30 min
+    python benchmarks/national.py --sizes 20M --workdir /work/data     # national size only
+    python benchmarks/national.py --sizes 100k 200k --subjects 2130    # a quick check
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def parse_size(text: str) -> int:
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)([kKmM]?)", text.strip())
+    if not match:
+        raise argparse.ArgumentTypeError(f"size {text!r}: write it like 250k, 2.5M or 20M")
+    factor = {"": 1, "k": 1_000, "m": 1_000_000}[match.group(2).lower()]
+    return int(float(match.group(1)) * factor)
+
+
+def _label(rows: int) -> str:
+    return f"{rows / 1e6:g}M" if rows >= 1_000_000 else f"{rows / 1e3:g}k"
+
+
+def measured(args: list[str], log: Path) -> dict[str, Any]:
+    """Run ``args`` as a child; its wall time, peak RSS and exit code."""
+    load0 = os.getloadavg()[0]
+    t0 = time.perf_counter()
+    with log.open("w") as out:
+        proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t0
+    code = os.waitstatus_to_exitcode(status)
+    if code:
+        tail = log.read_text(errors="replace")[-3000:]
+        raise SystemExit(f"{' '.join(args[:4])} ... failed ({code}); see {log}:\n{tail}")
+    return {"seconds": round(seconds, 1), "peak_mb": round(usage.ru_maxrss / 1024),
+            "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
+            "load_start": round(load0, 2), "load_end": round(os.getloadavg()[0], 2)}
+
+
+def prepare(folder: Path, subjects: int, bvh_rows: int, seed: int) -> dict[str, Any] | None:
+    """Stream the study into ``folder`` unless it is already there; the generator's cost."""
+    done = folder / "truth" / "expected_funnel.json"
+    generated = None
+    if not done.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        generated = measured([sys.executable, "-m", "linkage.cli", "synth", "--out",
+                              str(folder), "--subjects", str(subjects), "--bvh-rows",
+                              str(bvh_rows), "--seed", str(seed)], folder / "synth.log")
+    config = folder / "config.toml"
+    if not config.exists():
+        shutil.copyfile(ROOT / "config" / "default.toml", config)
+        shutil.copyfile(ROOT / "config" / "incidentcodes_voorbeeld.csv",
+                        folder / "incidentcodes_voorbeeld.csv")
+    if not (folder / "bench.key").exists():
+        subprocess.run([sys.executable, "-m", "linkage.cli", "keygen", "--out",
+                        str(folder / "bench.key")], check=True, capture_output=True, cwd=ROOT)
+    return generated
+
+
+def run_once(folder: Path) -> dict[str, Any]:
+    out = folder / "out"
+    shutil.rmtree(out, ignore_errors=True)
+    result = measured([sys.executable, "-m", "linkage.cli", "run", "--config",
+                       str(folder / "config.toml"), "--key-file", str(folder / "bench.key"),
+                       "--out", str(out)], folder / "run.log")
+    report = json.loads((out / "export" / "auditrapport.json").read_text("utf-8"))
+    funnel = {s["stap"]: s["rest"] for s in report["trechter"]}
+    return {**result, "stages": report["tijden"], "funnel": funnel,
+            "bvh_rows": report["rijen"]["bvh"]["gelezen"],
+            "hks_rows": report["rijen"]["hks"]["gelezen"],
+            "identities_bvh": report["koppeling"]["bvh"]["identiteiten"],
+            "candidate_pairs_bvh": report["koppeling"]["bvh"]["kandidaatparen"],
+            "capped_blocks_bvh": len(report["koppeling"]["bvh"]["afgetopte_blokken"])}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=parse_size, nargs="+", default=[parse_size("2.5M")])
+    parser.add_argument("--subjects", type=int, default=50_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/vhh-national"))
+    parser.add_argument("--out", type=Path,
+                        default=ROOT / "benchmarks" / "results" / "national.json")
+    args = parser.parse_args()
+    results = []
+    for rows in args.sizes:
+        folder = args.workdir / f"{_label(rows)}_{args.subjects}_{args.seed}"
+        generated = prepare(folder, args.subjects, rows, args.seed)
+        if generated:
+            print(f"[{_label(rows)}] generated in {generated['seconds']} s, "
+                  f"peak {generated['peak_mb']} MB", flush=True)
+        run = run_once(folder)
+        results.append({"size": _label(rows), "subjects": args.subjects, "generate": generated,
+                        **run})
+        print(f"[{_label(rows)}] {run['bvh_rows']:,} BVH + {run['hks_rows']:,} HKS rows: "
+              f"{run['seconds']} s, peak {run['peak_mb']} MB (load {run['load_start']}"
+              f"-{run['load_end']})", flush=True)
+        print("    " + ", ".join(f"{k} {v:.0f}s" for k, v in run["stages"].items()
+                                 if "." not in k and v >= 1), flush=True)
+    if len(results) > 1:
+        print("\nper doubling: time ratio (rows ratio)")
+        for a, b in zip(results, results[1:], strict=False):
+            print(f"  {a['size']:>5} -> {b['size']:<5} x{b['seconds'] / a['seconds']:.2f} "
+                  f"(x{b['bvh_rows'] / a['bvh_rows']:.2f})")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"command": " ".join(sys.argv), "results": results},
+                                   indent=2) + "\n")
+    print(f"written: {args.out}")
+
+
+if __name__ == "__main__":
+    main()
