@@ -9,6 +9,7 @@ window), and the validator says so with its own reason.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,8 @@ __all__ = ["ParsedDates", "parse_dates", "date_key_to_timestamp"]
 _DMY = r"^\s*(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})\s*$"
 _ISO = (r"^\s*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
         r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$")
+
+_DMY_RE, _ISO_RE = re.compile(_DMY), re.compile(_ISO)
 
 OK, PARTIAL, MISSING, INVALID = "ok", "partial", "missing", "invalid"
 
@@ -76,9 +79,7 @@ def _parse_distinct(values: pd.Series) -> ParsedDates:
             dated = _from_datetimes(values.where(is_date))
             text = text.where(~is_date, dated.key.str.slice(0, 4) + "-"
                               + dated.key.str.slice(4, 6) + "-" + dated.key.str.slice(6, 8))
-    parts = text.str.extract(_DMY)
-    iso = text.str.extract(_ISO)
-    parts = parts.fillna(iso)
+    parts = _date_parts(text)
     y = pd.to_numeric(parts["y"], errors="coerce")
     m = pd.to_numeric(parts["m"], errors="coerce")
     d = pd.to_numeric(parts["d"], errors="coerce")
@@ -86,11 +87,11 @@ def _parse_distinct(values: pd.Series) -> ParsedDates:
     sane = matched & (m <= 12) & (d <= 31) & (y >= 1000)
     full = sane & (m > 0) & (d > 0)
     partial = sane & ~full & ~((m == 0) & (d > 0))  # a known day in an unknown month is junk
-    key = (
-        y.fillna(0).astype(int).astype(str).str.zfill(4)
-        + m.fillna(0).astype(int).astype(str).str.zfill(2)
-        + d.fillna(0).astype(int).astype(str).str.zfill(2)
-    )
+    # YYYYMMDD as one number, then one zero-padding: the patterns allow at most 4 digits of
+    # year and 2 of month and day, so this is the three parts padded and joined
+    number = (y.fillna(0).astype(int) * 10000 + m.fillna(0).astype(int) * 100
+              + d.fillna(0).astype(int))
+    key = number.astype(str).str.zfill(8)
     date = pd.to_datetime(key.where(full), format="%Y%m%d", errors="coerce").astype(
         "datetime64[ns]"
     )
@@ -101,6 +102,19 @@ def _parse_distinct(values: pd.Series) -> ParsedDates:
     status_s = pd.Series(status, index=values.index, dtype=object)
     key = key.where(status_s.isin([OK, PARTIAL]), "").astype(object)
     return ParsedDates(key=key, date=date.where(status_s == OK), status=status_s)
+
+
+def _date_parts(text: pd.Series) -> pd.DataFrame:
+    """Day, month and year text (``string`` dtype, NA where nothing matched) of each value.
+
+    The day-month-year notation first, else ISO: what ``str.extract`` of each pattern and a
+    ``fillna`` gave, in one pass over the values instead of two pandas extractions.
+    """
+    rows = []
+    for value in text.to_numpy(dtype=object):
+        match = (_DMY_RE.search(value) or _ISO_RE.search(value)) if isinstance(value, str) else None
+        rows.append(match.group("d", "m", "y") if match else (None, None, None))
+    return pd.DataFrame(rows, columns=["d", "m", "y"], index=text.index, dtype="string")
 
 
 def date_key_to_timestamp(key: pd.Series) -> pd.Series:

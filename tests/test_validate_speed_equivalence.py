@@ -15,7 +15,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import validate_oracle
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from linkage.dates import parse_dates
 from linkage.readers import read_source
 from linkage.synth.generate import generate
 from linkage.synth.settings import SynthSettings
@@ -175,6 +178,31 @@ def test_the_blank_check_agrees_with_strip_for_every_character():
                                    check_names=False)
     mixed = pd.Series(["", " ", "a", np.nan, None, 3], dtype=object)
     pd.testing.assert_series_equal(_filled(mixed), mixed.str.strip() != "")
+
+
+def _date_text(day: int, month: int, year: int, pad: bool, iso: bool, seps: str,
+               edge: str) -> str:
+    d, m = (f"{day:02d}", f"{month:02d}") if pad else (str(day), str(month))
+    text = f"{year:04d}{seps[0]}{m}{seps[1]}{d}" if iso else f"{d}{seps[0]}{m}{seps[1]}{year:04d}"
+    return edge.replace("|", text)
+
+
+_DATE_TEXT = st.one_of(
+    st.builds(_date_text, st.integers(0, 40), st.integers(0, 14),
+              st.sampled_from([0, 999, 1000, 1899, 1900, 1980, 2000, 2024, 2999, 9999]),
+              st.booleans(), st.booleans(), st.sampled_from(["--", "//", "..", "-/", "- "]),
+              st.sampled_from(["|", " | ", "\t|", "| 10:00", "|T10:00:00.5", "|\n", "x|"])),
+    st.text(st.sampled_from("0123456789١٢３-/. T:x"), max_size=14),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_DATE_TEXT, min_size=1, max_size=300))
+def test_dates_parse_as_the_reference_parses_them(texts):
+    values = pd.Series(texts + texts[:3], dtype=object)  # repeats take the spreading path
+    new, old = parse_dates(values), validate_oracle.parse_dates(values)
+    for part in ("key", "date", "status"):
+        pd.testing.assert_series_equal(getattr(new, part), getattr(old, part), check_exact=True)
 
 
 def _split(frame: pd.DataFrame, parts: int) -> list[pd.DataFrame]:
