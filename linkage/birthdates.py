@@ -217,16 +217,18 @@ def birthdate_levels_pairs(a: BirthDigits, b: BirthDigits, left: np.ndarray,
     return out
 
 
-def within_one_slip_pairs(a: pd.Series, b: pd.Series, left: np.ndarray, right: np.ndarray,
-                          batch: int = 2_000_000) -> np.ndarray:
+def within_one_slip_pairs(a: pd.Series | BirthDigits, b: pd.Series | BirthDigits,
+                          left: np.ndarray, right: np.ndarray, batch: int = 2_000_000
+                          ) -> np.ndarray:
     """Per pair (``a[left[k]]``, ``b[right[k]]``): is the level within one slip?
 
     The same answer as ``compare_birthdates_series(...).isin(ONE_SLIP_LEVELS)`` on the
     expanded pairs, but each side's dates are parsed once and the pairs are taken in
     batches, so tens of millions of candidate pairs never become strings.
     """
+    da = a if isinstance(a, BirthDigits) else BirthDigits(a)
+    db = b if isinstance(b, BirthDigits) else BirthDigits(b)
     out = np.zeros(len(left), dtype=bool)
-    for part, missing, masks in _pair_batches(BirthDigits(a), BirthDigits(b), left, right,
-                                              batch):
+    for part, missing, masks in _pair_batches(da, db, left, right, batch):
         out[part] = ~missing & np.logical_or.reduce(masks)
     return out

@@ -15,6 +15,8 @@ decision can be retraced):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from jellyfish import jaro_winkler_similarity
@@ -24,7 +26,7 @@ from rapidfuzz.distance import JaroWinkler
 from linkage.birthdates import BirthDigits, birthdate_levels_pairs
 from linkage.names import ParsedSurname, initials_compatible, surname_similarity
 
-__all__ = ["COMPARISON_COLUMNS", "compare_pairs"]
+__all__ = ["COMPARISON_COLUMNS", "Side", "compare_pairs"]
 
 COMPARISON_COLUMNS = (
     "achternaam_gelijk", "achternaam_component", "achternaam_sim", "voorletters_gelijk",
@@ -79,9 +81,35 @@ def _initial_levels(a: np.ndarray, b: np.ndarray) -> np.ndarray:
                                                  np.where(ij, "compatible", "different")))
 
 
-def compare_pairs(pairs: pd.DataFrame, subjects: pd.DataFrame, identities: pd.DataFrame
-                  ) -> pd.DataFrame:
-    """Add the comparison columns to ``pairs`` (columns ``s`` and ``i``)."""
+@dataclass(frozen=True)
+class Side:
+    """One side's fields as arrays, computed once (an identity is in many pairs)."""
+
+    core: np.ndarray
+    components: np.ndarray
+    one_component: np.ndarray
+    initials: np.ndarray   # all initials joined with "|"
+    first: np.ndarray
+    birth: BirthDigits
+    sex: np.ndarray
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> Side:
+        return cls(core=frame["core"].to_numpy(), components=frame["components"].to_numpy(),
+                   one_component=frame["components"].map(len).to_numpy() == 1,
+                   initials=frame["initials"].map("|".join).to_numpy(),
+                   first=frame["first"].astype(str).to_numpy(),
+                   birth=BirthDigits(frame["birth"]),
+                   sex=frame["geslacht"].astype(int).to_numpy())
+
+
+def compare_pairs(pairs: pd.DataFrame, subjects: pd.DataFrame, identities: pd.DataFrame,
+                  sides: tuple[Side, Side] | None = None) -> pd.DataFrame:
+    """Add the comparison columns to ``pairs`` (columns ``s`` and ``i``).
+
+    ``sides`` (:meth:`Side.of` of subjects and identities) may be passed when the pairs
+    come in batches, so each side's arrays are built once.
+    """
     out = pairs.copy()
     if out.empty:
         for col in COMPARISON_COLUMNS:
@@ -89,30 +117,20 @@ def compare_pairs(pairs: pd.DataFrame, subjects: pd.DataFrame, identities: pd.Da
         return out
     out = out.reset_index(drop=True)
     s, i = out["s"].to_numpy(), out["i"].to_numpy()
-
-    def left(col: str) -> np.ndarray:
-        return subjects[col].to_numpy()[s]
-
-    def right(col: str) -> np.ndarray:
-        return identities[col].to_numpy()[i]
-
-    lcore, rcore = left("core"), right("core")
-    lcomp, rcomp = left("components"), right("components")
+    a, b = sides or (Side.of(subjects), Side.of(identities))
+    lcore, rcore = a.core[s], b.core[i]
+    lcomp, rcomp = a.components[s], b.components[i]
     out["achternaam_gelijk"] = (lcore == rcore) & (lcore != "")
-    # per side once (an identity is in many pairs), then taken per pair
-    single = ((subjects["components"].map(len).to_numpy() == 1)[s]
-              & (identities["components"].map(len).to_numpy() == 1)[i])
+    single = a.one_component[s] & b.one_component[i]
     component = (lcore == rcore) & (lcore != "")
     for k in np.flatnonzero(~single):
         component[k] = bool(set(lcomp[k]) & set(rcomp[k]))
     out["achternaam_component"] = component
     out["achternaam_sim"] = np.round(_similarities(lcore, lcomp, rcore, rcomp, single), 4)
-    lini = subjects["initials"].map("|".join).to_numpy()[s]
-    rini = identities["initials"].map("|".join).to_numpy()[i]
+    lini, rini = a.initials[s], b.initials[i]
     out["voorletters_gelijk"] = (lini != "") & (lini == rini)
-    out["voorletter"] = _initial_levels(left("first").astype(str), right("first").astype(str))
-    out["geboortedatum"] = birthdate_levels_pairs(
-        BirthDigits(subjects["birth"]), BirthDigits(identities["birth"]), s, i)
-    ls, rs = left("geslacht").astype(int), right("geslacht").astype(int)
+    out["voorletter"] = _initial_levels(a.first[s], b.first[i])
+    out["geboortedatum"] = birthdate_levels_pairs(a.birth, b.birth, s, i)
+    ls, rs = a.sex[s], b.sex[i]
     out["geslacht_conflict"] = (ls != rs) & (ls != 9) & (rs != 9)
     return out

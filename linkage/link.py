@@ -18,7 +18,7 @@ import pandas as pd
 
 from linkage.birthdates import within_one_slip_pairs
 from linkage.blocking import Blocking, candidate_pairs
-from linkage.compare import COMPARISON_COLUMNS, compare_pairs
+from linkage.compare import COMPARISON_COLUMNS, Side, compare_pairs
 from linkage.config import LinkageSettings
 from linkage.decide import NO_TIER, decide_pairs, resolve_per_identity
 from linkage.identities import collapse_identities, normalise_identities
@@ -179,8 +179,9 @@ def _decide_lean(candidates: pd.DataFrame, subjects: pd.DataFrame, identities: p
     pairs), keeping only pairs with a tier, so the comparison table of tens of millions of
     candidate pairs is never held at once. Same decisions as comparing everything.
     """
+    sides = (Side.of(subjects), Side.of(identities))
     s, i = candidates["s"].to_numpy(), candidates["i"].to_numpy()
-    keep = within_one_slip_pairs(subjects["birth"], identities["birth"], s, i)
+    keep = within_one_slip_pairs(sides[0].birth, sides[1].birth, s, i)
     candidates = candidates[keep]
     s = s[keep]
     bounds = [0]
@@ -191,7 +192,7 @@ def _decide_lean(candidates: pd.DataFrame, subjects: pd.DataFrame, identities: p
         bounds.append(cut)
     parts = []
     for lo, hi in zip(bounds[:-1], bounds[1:], strict=False):
-        compared = compare_pairs(candidates.iloc[lo:hi], subjects, identities)
+        compared = compare_pairs(candidates.iloc[lo:hi], subjects, identities, sides)
         decided = decide_pairs(compared, settings.tiers, settings.surname_threshold)
         parts.append(decided[decided["regel"] != NO_TIER])
     if not parts:
