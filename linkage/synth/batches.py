@@ -150,13 +150,15 @@ def _in_file_order(rng: np.random.Generator, parts: tuple[_Part, _Part], render:
     """The parts' rows as text, shuffled together and numbered from ``first``; and the
     numbers of the first part's rows."""
     sizes = [len(part.rows) for part in parts]
-    numbers = first + rng.permutation(sum(sizes))
-    mine = np.split(numbers, [sizes[0]])
-    frames = [render(rng, part.rows.assign(record_id=numbered_ids(letter, ids, width)),
+    positions = np.split(rng.permutation(sum(sizes)), [sizes[0]])
+    frames = [render(rng, part.rows.assign(record_id=numbered_ids(letter, first + at, width)),
                      part.people, part.variants)
-              for part, ids in zip(parts, mine, strict=True)]
-    text = pd.concat(frames, ignore_index=True).iloc[np.argsort(numbers)]
-    return text.reset_index(drop=True), mine[0]
+              for part, at in zip(parts, positions, strict=True)]
+    text = {column: np.empty(sum(sizes), dtype=object) for column in frames[0].columns}
+    for frame, at in zip(frames, positions, strict=True):
+        for column, values in text.items():
+            values[at] = frame[column].to_numpy()
+    return pd.DataFrame(text), first + positions[0]
 
 
 def batch_rng(seed: int, index: int) -> np.random.Generator:

@@ -73,10 +73,14 @@ def birth_variants(bd: np.ndarray) -> np.ndarray:
     return np.where(repeat, -1, out)
 
 
+def _letter_code(letter: str) -> int:
+    first = letter[:1]
+    return ord(first) - 64 if "A" <= first <= "Z" and first else 0
+
+
 def _letter_codes(letter: np.ndarray) -> np.ndarray:
-    first = pd.Series(letter, dtype=object).fillna("").str.slice(0, 1)
-    code = first.map(lambda c: ord(c) - 64 if len(c) == 1 and "A" <= c <= "Z" else 0)
-    return code.to_numpy(dtype=np.int64)
+    codes, uniques = pd.factorize(pd.Series(letter, dtype=object).fillna(""), sort=False)
+    return np.array([_letter_code(str(u)) for u in uniques] + [0], dtype=np.int64)[codes]
 
 
 def _sorted_join(keys: np.ndarray, sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -91,11 +95,15 @@ def _sorted_join(keys: np.ndarray, sorted_keys: np.ndarray) -> tuple[np.ndarray,
 class SimilarityMemo:
     """Whether two surname components resemble (Jaro-Winkler >= ``SIMILARITY``), each
     distinct pair of strings computed once: a guard index meets the same surnames in batch
-    after batch."""
+    after batch. Pairs of the first ``DENSE`` strings seen (in practice the common surname
+    cores) are kept in a matrix, other pairs in a sorted array."""
+
+    DENSE = 4096
 
     def __init__(self) -> None:
         self._ids: dict[str, int] = {}
         self._strings: list[str] = []
+        self._matrix: np.ndarray | None = None  # int8: -1 not yet known, else 0/1
         self._keys = np.empty(0, dtype=np.int64)  # sorted (id_a << 32 | id_b)
         self._close = np.empty(0, dtype=bool)
 
@@ -112,6 +120,27 @@ class SimilarityMemo:
 
     def close(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Per pair of ids (distinct pairs): whether the strings resemble."""
+        out = np.zeros(len(a), dtype=bool)
+        dense = (a < self.DENSE) & (b < self.DENSE)
+        out[dense] = self._close_dense(a[dense], b[dense])
+        out[~dense] = self._close_sparse(a[~dense], b[~dense])
+        return out
+
+    def _similar(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.array([jellyfish.jaro_winkler_similarity(self._strings[x], self._strings[y])
+                         >= SIMILARITY for x, y in zip(a, b, strict=True)], dtype=bool)
+
+    def _close_dense(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        if self._matrix is None:
+            self._matrix = np.full((self.DENSE, self.DENSE), -1, dtype=np.int8)
+        value = self._matrix[a, b]
+        new = value < 0
+        if new.any():
+            value[new] = self._similar(a[new], b[new])
+            self._matrix[a[new], b[new]] = value[new]
+        return value.astype(bool)
+
+    def _close_sparse(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         key = (a.astype(np.int64) << 32) | b
         pos = np.minimum(np.searchsorted(self._keys, key), max(len(self._keys) - 1, 0))
         known = self._keys[pos] == key if len(self._keys) else np.zeros(len(key), dtype=bool)
@@ -119,16 +148,12 @@ class SimilarityMemo:
         out[known] = self._close[pos[known]]
         new = np.flatnonzero(~known)
         if len(new):
-            out[new] = [jellyfish.jaro_winkler_similarity(self._strings[x], self._strings[y])
-                        >= SIMILARITY for x, y in zip(a[new], b[new], strict=True)]
-            self._remember(key[new], out[new])
+            out[new] = self._similar(a[new], b[new])
+            order = np.argsort(key[new])
+            at = np.searchsorted(self._keys, key[new][order])
+            self._keys = np.insert(self._keys, at, key[new][order])
+            self._close = np.insert(self._close, at, out[new][order])
         return out
-
-    def _remember(self, keys: np.ndarray, close: np.ndarray) -> None:
-        order = np.argsort(keys)
-        at = np.searchsorted(self._keys, keys[order])
-        self._keys = np.insert(self._keys, at, keys[order])
-        self._close = np.insert(self._close, at, close[order])
 
 
 class _Keys:
