@@ -77,6 +77,6 @@ def normalise_identities(frame: pd.DataFrame) -> pd.DataFrame:
     initials = _per_distinct([out["voorletters"], voornamen], parse_initials)
     out["initials"] = initials
     out["first"] = _per_distinct([pd.Series(initials)], first_initial)
-    out["birth"] = out["geboortedatum"].astype(str)
+    out["birth"] = _per_distinct([out["geboortedatum"]], str)  # one object per date
     out["byear"] = _per_distinct([out["birth"]], lambda b: birth_year(b) or -1).astype(int)
     return out
