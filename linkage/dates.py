@@ -79,19 +79,13 @@ def _parse_distinct(values: pd.Series) -> ParsedDates:
             dated = _from_datetimes(values.where(is_date))
             text = text.where(~is_date, dated.key.str.slice(0, 4) + "-"
                               + dated.key.str.slice(4, 6) + "-" + dated.key.str.slice(6, 8))
-    parts = _date_parts(text)
-    y = pd.to_numeric(parts["y"], errors="coerce")
-    m = pd.to_numeric(parts["m"], errors="coerce")
-    d = pd.to_numeric(parts["d"], errors="coerce")
-    matched = y.notna() & m.notna() & d.notna()
+    y, m, d, matched = _date_numbers(text)
     sane = matched & (m <= 12) & (d <= 31) & (y >= 1000)
     full = sane & (m > 0) & (d > 0)
     partial = sane & ~full & ~((m == 0) & (d > 0))  # a known day in an unknown month is junk
     # YYYYMMDD as one number, then one zero-padding: the patterns allow at most 4 digits of
     # year and 2 of month and day, so this is the three parts padded and joined
-    number = (y.fillna(0).astype(int) * 10000 + m.fillna(0).astype(int) * 100
-              + d.fillna(0).astype(int))
-    key = number.astype(str).str.zfill(8)
+    key = pd.Series(y * 10000 + m * 100 + d, index=values.index).astype(str).str.zfill(8)
     date = pd.to_datetime(key.where(full), format="%Y%m%d", errors="coerce").astype(
         "datetime64[ns]"
     )
@@ -104,17 +98,36 @@ def _parse_distinct(values: pd.Series) -> ParsedDates:
     return ParsedDates(key=key, date=date.where(status_s == OK), status=status_s)
 
 
-def _date_parts(text: pd.Series) -> pd.DataFrame:
-    """Day, month and year text (``string`` dtype, NA where nothing matched) of each value.
+def _date_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Year, month and day of each text (0 where none), and whether all three were read."""
+    read = np.array([_read(v) for v in text.to_numpy(dtype=object)], dtype=np.int64)
+    read = read.reshape(-1, 4)  # also when there are no values
+    return read[:, 0], read[:, 1], read[:, 2], read[:, 3].astype(bool)
 
-    The day-month-year notation first, else ISO: what ``str.extract`` of each pattern and a
-    ``fillna`` gave, in one pass over the values instead of two pandas extractions.
+
+_UNREAD = (0, 0, 0, 0)
+
+
+def _read(value: object) -> tuple[int, int, int, int]:
+    """(year, month, day, 1) of the day-month-year notation, else of ISO; ``_UNREAD`` if neither.
+
+    ``\\d`` also matches non-ASCII digits, which ``pd.to_numeric`` does not read: such a part
+    goes to ``to_numeric`` itself, so a value reads exactly as it did when whole columns of
+    parts went through ``to_numeric``.
     """
-    rows = []
-    for value in text.to_numpy(dtype=object):
-        match = (_DMY_RE.search(value) or _ISO_RE.search(value)) if isinstance(value, str) else None
-        rows.append(match.group("d", "m", "y") if match else (None, None, None))
-    return pd.DataFrame(rows, columns=["d", "m", "y"], index=text.index, dtype="string")
+    match = (_DMY_RE.search(value) or _ISO_RE.search(value)) if isinstance(value, str) else None
+    if match is None:
+        return _UNREAD
+    y, m, d = match.group("y", "m", "d")
+    if match.group().isascii():
+        return int(y), int(m), int(d), 1
+    parts = [_to_numeric(p) for p in (y, m, d)]
+    return _UNREAD if None in parts else (parts[0], parts[1], parts[2], 1)
+
+
+def _to_numeric(digits: str) -> int | None:
+    number = pd.to_numeric(pd.Series([digits], dtype="string"), errors="coerce").iloc[0]
+    return None if pd.isna(number) else int(number)
 
 
 def date_key_to_timestamp(key: pd.Series) -> pd.Series:
