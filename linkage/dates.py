@@ -121,8 +121,10 @@ def _read(value: object) -> tuple[int, int, int, int]:
     y, m, d = match.group("y", "m", "d")
     if match.group().isascii():
         return int(y), int(m), int(d), 1
-    parts = [_to_numeric(p) for p in (y, m, d)]
-    return _UNREAD if None in parts else (parts[0], parts[1], parts[2], 1)
+    year, month, day = (_to_numeric(part) for part in (y, m, d))
+    if year is None or month is None or day is None:
+        return _UNREAD
+    return year, month, day, 1
 
 
 def _to_numeric(digits: str) -> int | None:
