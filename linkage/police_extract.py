@@ -20,6 +20,7 @@ failed for another reason too.)
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -196,6 +197,11 @@ def reduce_police_chunks(source: str, table: RawTable, chunks: Iterable[pd.DataF
         keys = checked.valid.loc[:, list(IDENTITY_FIELDS)].astype(str)
         parts.append(_compact(source, checked.valid, index.add(keys)))
         quarantines.append(checked.quarantine)
+        del chunk, checked, keys
+        # pandas' string accessors leave reference cycles that keep a chunk's million
+        # strings alive until a full collection; without this, memory grows with every
+        # chunk (measured on 5M BVH rows: peak 3.8 GB without, 2.5 GB with)
+        gc.collect()
     rows = _concat(parts)
     quarantine = pd.concat(quarantines, ignore_index=True) if len(quarantines) > 1 \
         else quarantines[0]
