@@ -5,6 +5,10 @@
     data = generate(SynthSettings(seed=2013))      # the reference funnel, in memory
     write_synth(data, Path("demo-out"))            # demo-out/input/*.csv, demo-out/truth/*
 
+For national-size extracts (millions of rows) ``linkage.synth.stream.write_streamed``
+writes the same kind of study batch by batch, so memory stays bounded
+(``vhh-link synth --bvh-rows 20000000 --hks-rows 2000000``).
+
 Every name, birthdate and event is invented (Faker nl_NL and numpy); nothing comes from a
 real person.
 """
