@@ -86,34 +86,40 @@ def _block(left: pd.Series, right: pd.Series, cap: int, name: str
     return merged, biggest, capped_list
 
 
-def _combine(frames: list[pd.DataFrame], n_identities: int) -> tuple[pd.DataFrame, dict[str, int]]:
+_PASS_BITS = 4  # low bits of a packed pair hold its pass (one bit per pass)
+
+
+def _packed(pairs: pd.DataFrame, n_identities: int, bit: int) -> np.ndarray:
+    """Each pair as one int64: ((s * n_identities + i) << _PASS_BITS) | bit."""
+    key = pairs["s"].to_numpy(dtype=np.int64) * n_identities + pairs["i"].to_numpy(dtype=np.int64)
+    return (key << _PASS_BITS) | bit
+
+
+def _combine(packed: list[np.ndarray], n_identities: int) -> tuple[pd.DataFrame, dict[str, int]]:
     """One row per distinct (s, i), sorted by s then i, with the passes that paired it.
 
-    Each pass is a bit; the pairs of all passes are sorted once by a single int64 key and
-    the bits of equal keys or-ed together, so no per-pair Python and no (s, i) group-by:
-    national extracts give tens of millions of candidate pairs. A pass's count is the
-    number of distinct pairs carrying its bit.
+    Each pair of each pass is one int64 (its (s, i) key with the pass's bit below it); the
+    pairs of all passes are sorted in place once and the bits of equal keys or-ed together:
+    no per-pair Python, no (s, i) group-by and one 8-byte array for tens of millions of
+    candidate pairs. A pass's count is the number of distinct pairs carrying its bit.
     """
     names = sorted(BLOCKING_PASSES)
-    s = np.concatenate([f["s"].to_numpy(dtype=np.int64) for f in frames])
-    i = np.concatenate([f["i"].to_numpy(dtype=np.int64) for f in frames])
-    bit = np.concatenate([np.full(len(f), 1 << names.index(f.attrs["pass"]), dtype=np.uint8)
-                          for f in frames])
-    key = s * max(n_identities, 1) + i
-    del s, i
-    order = np.argsort(key, kind="stable")
-    key, bit = key[order], bit[order]
-    del order
+    allpairs = np.concatenate(packed) if packed else np.empty(0, dtype=np.int64)
+    packed.clear()
+    allpairs.sort()
+    key = allpairs >> _PASS_BITS
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.empty(0, int)
-    flags = np.bitwise_or.reduceat(bit, starts) if len(key) else np.empty(0, np.uint8)
+    flags = (np.bitwise_or.reduceat(allpairs & ((1 << _PASS_BITS) - 1), starts).astype(np.uint8)
+             if len(key) else np.empty(0, np.uint8))
+    del allpairs
     key = key[starts]
     per_pass = {name: int(np.count_nonzero(flags & (1 << names.index(name))))
                 for name in BLOCKING_PASSES}
     used = np.unique(flags)
     labels = ["+".join(n for k, n in enumerate(names) if f >> k & 1) for f in used]
     passes = pd.Categorical.from_codes(np.searchsorted(used, flags), categories=labels)
-    combined = pd.DataFrame({"s": (key // max(n_identities, 1)).astype(np.int32),
-                             "i": (key % max(n_identities, 1)).astype(np.int32),
+    combined = pd.DataFrame({"s": (key // n_identities).astype(np.int32),
+                             "i": (key % n_identities).astype(np.int32),
                              "passes": passes})
     return combined, per_pass
 
@@ -121,13 +127,15 @@ def _combine(frames: list[pd.DataFrame], n_identities: int) -> tuple[pd.DataFram
 def candidate_pairs(subjects: pd.DataFrame, identities: pd.DataFrame, max_block_pairs: int
                     ) -> Blocking:
     """All candidate (subject, identity) pairs over every blocking pass."""
-    frames, largest, capped = [], [], []
+    packed, largest, capped = [], [], []
+    names = sorted(BLOCKING_PASSES)
+    n_identities = max(len(identities), 1)
     for name, key_of in BLOCKING_PASSES.items():
         pairs, big, cap = _block(key_of(subjects), key_of(identities), max_block_pairs, name)
-        pairs.attrs["pass"] = name
-        frames.append(pairs)
+        packed.append(_packed(pairs, n_identities, 1 << names.index(name)))
+        del pairs
         largest.extend(big)
         capped.extend(cap)
-    combined, per_pass = _combine(frames, len(identities))
+    combined, per_pass = _combine(packed, n_identities)
     largest.sort(key=lambda b: -int(b["pairs"]))  # type: ignore[call-overload]
     return Blocking(combined, per_pass, largest[:10], capped)
