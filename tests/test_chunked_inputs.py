@@ -237,6 +237,7 @@ def test_one_slip_pairs_agree_with_the_levels(left, right, data):
 def test_the_report_times_every_stage(demo_run):
     times = json.loads((demo_run.export / "auditrapport.json").read_text("utf-8"))["tijden"]
     for stage in ("read", "validate", "identifiers", "normalise", "link_bvh", "link_hks",
-                  "filter", "aggregate", "pseudonymise", "disclosure", "validate_output"):
+                  "filter", "aggregate", "pseudonymise", "disclosure", "validate_output",
+                  "secure"):
         assert stage in times, stage
         assert times[stage] >= 0
