@@ -27,7 +27,7 @@ from linkage.codebook import codebook_dict, codebook_json, codebook_markdown
 from linkage.config import Settings
 from linkage.crosswalk import encrypt_crosswalk
 from linkage.disclosure import protect
-from linkage.errors import ExportBlocked, InputError
+from linkage.errors import ExportBlocked, InputError, Problem
 from linkage.export import atomic_write_bytes, publish_export, write_csv, write_parquet, write_sav
 from linkage.filters import filter_bvh, filter_hks, read_incident_codes
 from linkage.funnel import check_funnel, check_reconciliation
@@ -117,7 +117,8 @@ def _check_hks_date_column(settings: Settings, table: RawTable) -> None:
 
 def read_inputs(settings: Settings) -> dict[str, RawTable]:
     """Read all four extracts whole (small extracts, tools); every problem reported at once."""
-    tables, problems = {}, []
+    tables: dict[str, RawTable] = {}
+    problems: list[Problem] = []
     for source in SOURCES:
         try:
             tables[source] = _read(settings, source)
@@ -138,7 +139,8 @@ def _quarantine_orphans(out: dict[str, Validated]) -> None:
 
 
 def _validate_all(settings: Settings, tables: dict[str, RawTable]) -> dict[str, Validated]:
-    problems, out = [], {}
+    problems: list[Problem] = []
+    out: dict[str, Validated] = {}
     for source, table in tables.items():
         try:
             out[source] = validate_source(source, table.frame, file=str(table.path),
@@ -171,7 +173,7 @@ def _open_all(settings: Settings) -> tuple[dict[str, RawTable],
     """GCOS extracts read whole, police extracts opened for chunks; all problems at once."""
     tables: dict[str, RawTable] = {}
     chunks: dict[str, Iterator[pd.DataFrame]] = {}
-    problems = []
+    problems: list[Problem] = []
     for source in SOURCES:
         try:
             if source in GCOS_SOURCES:
@@ -221,7 +223,7 @@ def load_inputs(settings: Settings, clock: _Clock | None = None, *,
     t0 = time.perf_counter()
     tables, chunks = _open_all(settings)
     clock.add("read", time.perf_counter() - t0)
-    problems = []
+    problems: list[Problem] = []
 
     collector = IdentifierCollector()
 
@@ -361,7 +363,8 @@ def run_study(settings: Settings, key: MasterKey, out_dir: Path,
                                                hks_filter.reden, hks_in)),
     }
     rule_names = (settings.linkage.tiers if settings.linkage.method == "rules" else ())
-    report = {
+    funnel_dicts = [s.as_dict() for s in funnel]
+    report: dict[str, Any] = {
         "titel": "Auditrapport koppeling Veiligheidshuis (GCOS-BVH-HKS)",
         "versie": linkage.__version__, "run_id": run_id, "sleutel_id": key.key_id,
         "project": settings.project,
@@ -370,7 +373,7 @@ def run_study(settings: Settings, key: MasterKey, out_dir: Path,
                     "rijen": rows_read[s], "codering": t.encoding,
                     "scheidingsteken": t.delimiter, "genegeerde_kolommen": list(t.ignored_columns)}
                    for s, t in tables.items()],
-        "trechter": [s.as_dict() for s in funnel],
+        "trechter": funnel_dicts,
         "rijen": rows,
         "gcos_besprekingen": row_reconciliation(
             "gcos_besprekingen", rows_read["gcos_besprekingen"],
@@ -394,7 +397,7 @@ def run_study(settings: Settings, key: MasterKey, out_dir: Path,
         "beschrijvend": descriptives(analysis, settings.privacy.small_cell),
         "start": started.isoformat(timespec="seconds"),
     }
-    problems = check_funnel(report["trechter"]) + [
+    problems = check_funnel(funnel_dicts) + [
         p for r in rows.values() for p in check_reconciliation(r)]
     if problems:  # a bug, never a data problem: refuse to export numbers that do not add up
         raise ExportBlocked(["the report does not add up:", *problems])
@@ -526,6 +529,10 @@ def _who_was_lost(v: dict[str, Validated], in_scope: pd.DataFrame, out_of_scope:
     return pd.DataFrame(rows, columns=["gcos_id", "stap", "reden"])
 
 
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
 def _export_writers(frame: pd.DataFrame, book: dict[str, Any], report: dict[str, Any],
                     settings: Settings, clock: _Clock) -> dict[str, Callable[[Path], None]]:
     writers: dict[str, Callable[[Path], None]] = {}
@@ -535,8 +542,8 @@ def _export_writers(frame: pd.DataFrame, book: dict[str, Any], report: dict[str,
         writers["analysebestand.parquet"] = lambda p: write_parquet(frame, p)
     if "sav" in settings.export.formats:
         writers["analysebestand.sav"] = lambda p: write_sav(frame, p)
-    writers["codeboek.md"] = lambda p: p.write_text(codebook_markdown(book), encoding="utf-8")
-    writers["codeboek.json"] = lambda p: p.write_text(codebook_json(book), encoding="utf-8")
+    writers["codeboek.md"] = lambda p: _write_text(p, codebook_markdown(book))
+    writers["codeboek.json"] = lambda p: _write_text(p, codebook_json(book))
 
     def write_report(path: Path) -> None:
         hashes = {name: hashlib.sha256((path.parent / name).read_bytes()).hexdigest()
