@@ -15,8 +15,9 @@ still cover its records.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -64,6 +65,15 @@ class Blocking:
     pairs_per_pass: dict[str, int]
     largest_blocks: list[dict[str, object]]  # pass, size (pairs); secure report adds the key
     capped_blocks: list[dict[str, object]]
+    n_pairs: int = -1  # len(pairs), kept when the pipeline lets the pairs go after linkage
+
+    def __post_init__(self) -> None:
+        if self.n_pairs < 0:
+            object.__setattr__(self, "n_pairs", len(self.pairs))
+
+    def without_pairs(self) -> Blocking:
+        """The same report numbers without the pair table (tens of millions of rows)."""
+        return replace(self, pairs=self.pairs.iloc[:0])
 
 
 def _block(left: pd.Series, right: pd.Series, cap: int, name: str
@@ -107,12 +117,18 @@ def _combine(packed: list[np.ndarray], n_identities: int) -> tuple[pd.DataFrame,
     allpairs = np.concatenate(packed) if packed else np.empty(0, dtype=np.int64)
     packed.clear()
     allpairs.sort()
-    key = allpairs >> _PASS_BITS
+    # the pass bits as bytes (the lowest byte of each little-endian int64, a strided view:
+    # no second 8-byte array), then the keys by shifting in place
+    low = allpairs.view(np.uint8)[:: allpairs.itemsize] if sys.byteorder == "little" else \
+        allpairs.astype(np.uint8)
+    low = low & np.uint8((1 << _PASS_BITS) - 1)
+    allpairs >>= _PASS_BITS
+    key = allpairs
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.empty(0, int)
-    flags = (np.bitwise_or.reduceat(allpairs & ((1 << _PASS_BITS) - 1), starts).astype(np.uint8)
-             if len(key) else np.empty(0, np.uint8))
-    del allpairs
+    flags = (np.bitwise_or.reduceat(low, starts) if len(key) else np.empty(0, np.uint8))
+    del low
     key = key[starts]
+    del allpairs
     per_pass = {name: int(np.count_nonzero(flags & (1 << names.index(name))))
                 for name in BLOCKING_PASSES}
     used = np.unique(flags)

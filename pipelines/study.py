@@ -427,7 +427,8 @@ def _link(extract: PoliceExtract, subjects: pd.DataFrame, settings: Settings,
                                  decisions, keep_pairs=False)
     for step, seconds in result.seconds.items():
         clock.add(f"link_{source}.{step}", seconds)
-    return result
+    # the report needs only the number of candidate pairs: let the pair table go
+    return replace(result, blocking=result.blocking.without_pairs())
 
 
 def _linked_rows(rows: pd.DataFrame, link: LinkResult, analysed: set[str]) -> pd.DataFrame:
@@ -471,7 +472,7 @@ def _link_report(link: LinkResult) -> dict[str, Any]:
     return {
         "identiteiten": link.identities,
         "paren_per_blokkering": link.blocking.pairs_per_pass,
-        "kandidaatparen": int(len(link.blocking.pairs)),
+        "kandidaatparen": int(link.blocking.n_pairs),
         "grootste_blokken": [{"blokkering": b["pass"], "paren": b["pairs"]}
                              for b in link.blocking.largest_blocks],
         "afgetopte_blokken": [{"blokkering": b["pass"], "paren": b["pairs"]}
