@@ -127,15 +127,23 @@ def _compact(source: str, valid: pd.DataFrame, codes: np.ndarray) -> pd.DataFram
 
 
 def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate compact chunks; categoricals are united, not widened to text."""
+    """Concatenate compact chunks column by column, letting each chunk's column go as soon
+    as it is copied (so the table is never held twice); categoricals are united, not
+    widened to text."""
     if len(parts) == 1:
         return parts[0]
-    frame = pd.concat([p.drop(columns=[c for c in _CODES if c in p]) for p in parts])
-    for col in _CODES:
-        if col in parts[0]:
-            united = union_categoricals([p[col].array for p in parts])
-            frame[col] = united
-    return frame.loc[:, list(parts[0].columns)]
+    columns = list(parts[0].columns)
+    index = pd.Index(np.concatenate([p.index.to_numpy() for p in parts]))
+    data = {}
+    for col in columns:
+        pieces = [p.pop(col) for p in parts]
+        if col in _CODES:
+            data[col] = pd.Series(union_categoricals([x.array for x in pieces]), index=index)
+        else:
+            data[col] = pd.Series(pd.concat(pieces, ignore_index=True).array, index=index)
+        del pieces
+    parts.clear()
+    return pd.DataFrame(data, index=index)
 
 
 def _quarantine_duplicates(source: str, rows: pd.DataFrame, quarantine: pd.DataFrame
