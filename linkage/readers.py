@@ -140,7 +140,7 @@ def _canonical_header(name: object) -> str:
 
 def read_source(
     source: str, path: Path, *, encoding: str = "auto", delimiter: str = "auto",
-    rename: Mapping[str, str] | None = None,
+    rename: Mapping[str, str] | None = None, keep: tuple[str, ...] = (),
 ) -> RawTable:
     """Read one input file into a :class:`RawTable` with canonical column names."""
     if not path.exists():
@@ -161,7 +161,7 @@ def read_source(
     frame.columns = [renames.get(_canonical_header(c), _canonical_header(c))
                      for c in frame.columns]
     _check_columns(source, path, frame, sep)
-    wanted = REQUIRED[source] + tuple(c for c in OPTIONAL[source] if c in frame.columns)
+    wanted = _wanted(source, list(frame.columns), keep)
     ignored = tuple(c for c in frame.columns if c not in wanted)
     frame = frame.loc[:, list(wanted)].copy()
     for col in OPTIONAL[source]:
@@ -242,12 +242,18 @@ def _columns(frame_columns: list[object], rename: Mapping[str, str] | None) -> l
     return [renames.get(_canonical_header(c), _canonical_header(c)) for c in frame_columns]
 
 
-def _shape(source: str, frame: pd.DataFrame, columns: list[str], first_row: int
-           ) -> pd.DataFrame:
+def _wanted(source: str, columns: list[str], keep: tuple[str, ...]) -> tuple[str, ...]:
+    """The columns read: required, optional when present, and ``keep`` when present (a
+    column the config names, such as another HKS date column)."""
+    known = REQUIRED[source] + tuple(c for c in OPTIONAL[source] if c in columns)
+    return known + tuple(c for c in dict.fromkeys(keep) if c in columns and c not in known)
+
+
+def _shape(source: str, frame: pd.DataFrame, columns: list[str], first_row: int,
+           keep: tuple[str, ...] = ()) -> pd.DataFrame:
     """Canonical columns, the optional ones filled with "", and ``bronrij`` from ``first_row``."""
     frame.columns = columns
-    wanted = REQUIRED[source] + tuple(c for c in OPTIONAL[source] if c in columns)
-    frame = frame.loc[:, list(wanted)]
+    frame = frame.loc[:, list(_wanted(source, columns, keep))]
     for col in OPTIONAL[source]:
         if col not in frame.columns:
             frame[col] = ""
@@ -259,6 +265,7 @@ def _shape(source: str, frame: pd.DataFrame, columns: list[str], first_row: int
 def read_source_chunks(
     source: str, path: Path, *, encoding: str = "auto", delimiter: str = "auto",
     rename: Mapping[str, str] | None = None, chunk_rows: int = 1_000_000,
+    keep: tuple[str, ...] = (),
 ) -> tuple[RawTable, Iterator[pd.DataFrame]]:
     """Read one input file ``chunk_rows`` rows at a time.
 
@@ -273,7 +280,8 @@ def read_source_chunks(
                                   hint=f"check [inputs] {source} in the config")])
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".parquet"):
-        whole = read_source(source, path, encoding=encoding, delimiter=delimiter, rename=rename)
+        whole = read_source(source, path, encoding=encoding, delimiter=delimiter, rename=rename,
+                            keep=keep)
         frame = whole.frame
 
         def slices() -> Iterator[pd.DataFrame]:
@@ -304,8 +312,8 @@ def read_source_chunks(
         raise parse_error(exc) from None
     columns = _columns(list(header.columns), rename)
     _check_columns(source, path, header.set_axis(columns, axis=1), sep)
-    ignored = tuple(c for c in columns if c not in REQUIRED[source] + OPTIONAL[source])
-    table = RawTable(source, path, _shape(source, header, columns, 2), digest,
+    ignored = tuple(c for c in columns if c not in _wanted(source, columns, keep))
+    table = RawTable(source, path, _shape(source, header, columns, 2, keep), digest,
                      used_encoding, sep, ignored)
 
     def chunks() -> Iterator[pd.DataFrame]:
@@ -314,7 +322,7 @@ def read_source_chunks(
             with pd.read_csv(path, chunksize=chunk_rows, **options) as reader:
                 for chunk in reader:
                     any_rows = True
-                    yield _shape(source, chunk, columns, first_row)
+                    yield _shape(source, chunk, columns, first_row, keep)
                     first_row += len(chunk)
         except pd.errors.ParserError as exc:
             raise parse_error(exc) from None

@@ -103,9 +103,15 @@ class LoadedInputs:
     identifiers: Identifiers          # the leak scanner's identifiers of every row read
 
 
+def _keep(settings: Settings, source: str) -> tuple[str, ...]:
+    """Columns the config names beyond the input contract (another HKS date column)."""
+    return (settings.filters.hks_date_column,) if source == "hks_antecedenten" else ()
+
+
 def _read(settings: Settings, source: str) -> RawTable:
     return read_source(source, settings.input_path(source), encoding=settings.inputs.encoding,
-                       delimiter=settings.inputs.delimiter, rename=settings.columns.get(source))
+                       delimiter=settings.inputs.delimiter, rename=settings.columns.get(source),
+                       keep=_keep(settings, source))
 
 
 def _check_hks_date_column(settings: Settings, table: RawTable) -> None:
@@ -182,7 +188,7 @@ def _open_all(settings: Settings) -> tuple[dict[str, RawTable],
                 tables[source], chunks[source] = read_source_chunks(
                     source, settings.input_path(source), encoding=settings.inputs.encoding,
                     delimiter=settings.inputs.delimiter, rename=settings.columns.get(source),
-                    chunk_rows=settings.inputs.chunk_rows)
+                    chunk_rows=settings.inputs.chunk_rows, keep=_keep(settings, source))
         except InputError as err:
             problems.extend(err.problems)
     if problems:

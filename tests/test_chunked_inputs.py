@@ -241,3 +241,21 @@ def test_the_report_times_every_stage(demo_run):
                   "secure"):
         assert stage in times, stage
         assert times[stage] >= 0
+
+
+def test_another_hks_date_column_named_in_the_config_is_read(tmp_path):
+    config, _ = make_study_folder(tmp_path)
+    path = tmp_path / "input" / "hks_antecedenten.csv"
+    frame = pd.read_csv(path, sep=",", dtype=str, keep_default_na=False, encoding="cp1252")
+    frame["afdoeningsdatum"] = "15-06-2013"
+    frame.to_csv(path, sep=",", index=False, encoding="cp1252")
+    text = config.read_text(encoding="utf-8").replace(
+        'hks_date_column = "pleegdatum"', 'hks_date_column = "afdoeningsdatum"')
+    config.write_text(text, encoding="utf-8")
+    settings = load_settings(config)
+    loaded = load_inputs(settings, identifiers=False)
+    hks = loaded.validated["hks_antecedenten"].valid
+    assert (hks["datum"] == pd.Timestamp("2013-06-15")).all()
+    assert "afdoeningsdatum" not in loaded.tables["hks_antecedenten"].ignored_columns
+    whole = validate_inputs(settings)["hks_antecedenten"].valid
+    assert (whole["datum"] == pd.Timestamp("2013-06-15")).all()
