@@ -152,7 +152,10 @@ def _quarantine_duplicates(source: str, rows: pd.DataFrame, quarantine: pd.DataF
     id_col = ID_COLUMN[source]
     ids = pd.concat([rows[id_col].astype(_ARROW),
                      quarantine["record_id"].astype(str).astype(_ARROW)], ignore_index=True)
-    dup = ids.duplicated(keep=False).to_numpy()
+    # factorize stays in Arrow (duplicated() would turn 20M ids into Python strings)
+    codes, _ = pd.factorize(ids)
+    dup = np.bincount(codes)[codes] > 1
+    del codes
     valid_dup, quarantined_dup = dup[: len(rows)], dup[len(rows):]
     if not dup.any():
         return rows, quarantine
