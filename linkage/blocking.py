@@ -57,6 +57,79 @@ BLOCKING_PASSES: dict[str, Callable[[pd.DataFrame], pd.Series]] = {
 }
 
 
+def _exploded(column: str) -> Callable[[pd.DataFrame], pd.Series]:
+    return lambda f: f[column].explode().fillna("")
+
+
+def _full_birth(f: pd.DataFrame) -> pd.Series:
+    return _per_distinct_value(f["birth"], lambda b: b if len(b) == 8 and b[4:6] != "00"
+                               and b[6:] != "00" else "")
+
+
+def _month_day(f: pd.DataFrame) -> pd.Series:
+    return _per_distinct_value(f["birth"], lambda b: b[4:] if len(b) == 8 and b[4:6] != "00"
+                               and b[6:] != "00" else "")
+
+
+def _per_distinct_value(values: pd.Series, fn: Callable[[str], str]) -> pd.Series:
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=False)
+    table = np.array([fn(str(u)) for u in uniques], dtype=object)
+    return pd.Series(table[codes] if len(codes) else [], index=values.index, dtype=object)
+
+
+@dataclass(frozen=True)
+class _Coded:
+    """A pass as two parts compared for equality: ``a`` (per row, or exploded per surname
+    component) and ``b`` (per row); "" / -1 mean no key. Same pairs as the pass's string
+    key ``a|b`` in :data:`BLOCKING_PASSES`, without building that string per identity."""
+
+    a: Callable[[pd.DataFrame], pd.Series]
+    b: Callable[[pd.DataFrame], pd.Series]
+    label: Callable[[object, object], str]
+
+
+_CODED: dict[str, _Coded] = {
+    "geboortedatum": _Coded(_full_birth, lambda f: pd.Series(0, index=f.index),
+                            lambda a, b: str(a)),
+    "fonetisch_jaar": _Coded(_exploded("phonetic"), lambda f: f["byear"],
+                             lambda a, b: f"{a}|{b}"),
+    "achternaam_voorletter": _Coded(_exploded("components"), lambda f: f["first"],
+                                    lambda a, b: f"{a}|{b}"),
+    "achternaam_dagmaand": _Coded(_exploded("components"), _month_day,
+                                  lambda a, b: f"{a}|{b}"),
+}
+
+
+def _coded_keys(subjects: pd.DataFrame, identities: pd.DataFrame, coded: _Coded
+                ) -> tuple[pd.Series, pd.Series, Callable[[int], str]]:
+    """Integer keys of both sides (index: row position), coded against the subjects' own
+    values: an identity value no subject has cannot pair and gets no key at all."""
+    def parts(frame: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
+        a = coded.a(frame)
+        b = coded.b(frame).to_numpy()[a.index.to_numpy()] if len(a) else np.empty(0)
+        return a, b
+
+    a_s, b_s = parts(subjects)
+    valid = (a_s.to_numpy() != "") & ~pd.Series(b_s, dtype=object).isin(["", -1]).to_numpy()
+    vocab_a = pd.Index(pd.unique(a_s.to_numpy()[valid]))
+    vocab_b = pd.Index(pd.unique(b_s[valid]))
+    width = max(len(vocab_b), 1)
+
+    def keys(a: pd.Series, b: np.ndarray) -> pd.Series:
+        ca = vocab_a.get_indexer(a.to_numpy()) if len(a) else np.empty(0, dtype=np.intp)
+        cb = vocab_b.get_indexer(b) if len(b) else np.empty(0, dtype=np.intp)
+        ok = (ca >= 0) & (cb >= 0)
+        return pd.Series(ca[ok].astype(np.int64) * width + cb[ok], index=a.index[ok])
+
+    def label(key: int) -> str:
+        return coded.label(vocab_a[key // width], vocab_b[key % width])
+
+    left = keys(a_s, b_s)
+    del a_s, b_s
+    right = keys(*parts(identities))
+    return left, right, label
+
+
 @dataclass(frozen=True)
 class Blocking:
     """Candidate pairs and what the passes did, for the report."""
@@ -76,17 +149,20 @@ class Blocking:
         return replace(self, pairs=self.pairs.iloc[:0])
 
 
-def _block(left: pd.Series, right: pd.Series, cap: int, name: str
+def _block(left: pd.Series, right: pd.Series, cap: int, name: str,
+           label: Callable[[object], str] = str
            ) -> tuple[pd.DataFrame, list[dict[str, object]], list[dict[str, object]]]:
-    left = left[left != ""]
-    right = right[right != ""]
+    """Pairs of equal keys (``""`` or absent: no key); blocks over ``cap`` pairs skipped."""
+    if left.dtype == object:
+        left = left[left != ""]
+        right = right[right != ""]
     lcount = left.value_counts()
     rcount = right.value_counts()
     sizes = (lcount * rcount.reindex(lcount.index).fillna(0)).astype(int)
     sizes = sizes[sizes > 0].sort_values(ascending=False)
     capped = sizes[sizes > cap]
-    biggest = [{"pass": name, "key": str(k), "pairs": int(v)} for k, v in sizes.head(5).items()]
-    capped_list = [{"pass": name, "key": str(k), "pairs": int(v)} for k, v in capped.items()]
+    biggest = [{"pass": name, "key": label(k), "pairs": int(v)} for k, v in sizes.head(5).items()]
+    capped_list = [{"pass": name, "key": label(k), "pairs": int(v)} for k, v in capped.items()]
     keep_l = left[~left.isin(capped.index)]
     merged = pd.merge(
         pd.DataFrame({"s": keep_l.index, "key": keep_l.to_numpy()}),
@@ -146,8 +222,10 @@ def candidate_pairs(subjects: pd.DataFrame, identities: pd.DataFrame, max_block_
     packed, largest, capped = [], [], []
     names = sorted(BLOCKING_PASSES)
     n_identities = max(len(identities), 1)
-    for name, key_of in BLOCKING_PASSES.items():
-        pairs, big, cap = _block(key_of(subjects), key_of(identities), max_block_pairs, name)
+    for name in BLOCKING_PASSES:
+        left, right, label = _coded_keys(subjects, identities, _CODED[name])
+        pairs, big, cap = _block(left, right, max_block_pairs, name, label)
+        del left, right
         packed.append(_packed(pairs, n_identities, 1 << names.index(name)))
         del pairs
         largest.extend(big)
