@@ -68,7 +68,6 @@ class _IdentityIndex:
         self._hash_a = pd.Index(np.empty(0, dtype=np.uint64))
         self._hash_b = np.empty(0, dtype=np.uint64)
         self._frames: list[pd.DataFrame] = []
-        self._counts: list[np.ndarray] = []
 
     def add(self, keys: pd.DataFrame) -> np.ndarray:
         """Identity positions for the rows of ``keys`` (text columns IDENTITY_FIELDS)."""
@@ -83,9 +82,9 @@ class _IdentityIndex:
         known = found >= 0
         if (self._hash_b[found[known]] != hash_b[first[known]]).any() or (
                 pd.Series(hash_b).groupby(local).nunique() > 1).any():
-            raise LinkageError("two different identities share a 64-bit hash: this is a "
-                               "bug or a one-in-10^12 event; rerun with another chunk_rows "
-                               "and report it")
+            raise LinkageError("two different police identities share a 64-bit hash, so "
+                               "they cannot be told apart; this should never happen: report "
+                               "it to the maintainers (the run has stopped, nothing written)")
         new = np.flatnonzero(~known)
         start = len(self._hash_a)
         found[new] = start + np.arange(len(new))
@@ -93,21 +92,15 @@ class _IdentityIndex:
         self._hash_b = np.concatenate([self._hash_b, hash_b[first[new]]])
         # Arrow strings: ~60 bytes an identity instead of ~300 as Python strings
         self._frames.append(keys.iloc[first[new]].reset_index(drop=True).astype(_ARROW))
-        codes = found[local].astype(np.int32)
-        self._counts.append(np.bincount(codes, minlength=start + len(new)))
-        return codes
+        return found[local].astype(np.int32)
 
     def frame(self) -> pd.DataFrame:
-        """The distinct identities (as :func:`collapse_identities` returns them)."""
+        """The distinct identities in order of first appearance (without ``n_rijen``)."""
         if self._frames:
             identities = pd.concat(self._frames, ignore_index=True)
         else:
             identities = pd.DataFrame({f: pd.Series(dtype=_ARROW) for f in IDENTITY_FIELDS})
         identities["voornamen"] = ""
-        total = np.zeros(len(identities), dtype=np.int64)
-        for counts in self._counts:
-            total[: len(counts)] += counts
-        identities["n_rijen"] = total
         return identities
 
 
@@ -182,7 +175,6 @@ def _renumber(rows: pd.DataFrame, identities: pd.DataFrame
     position = np.full(len(identities), -1, dtype=np.int64)
     position[order] = np.arange(len(order))
     kept = identities.iloc[order].reset_index(drop=True)
-    kept["n_rijen"] = np.bincount(position[codes], minlength=len(kept))
     return rows.assign(identiteit=position[codes].astype(np.int32)), kept
 
 
@@ -221,4 +213,6 @@ def reduce_police_chunks(source: str, table: RawTable, chunks: Iterable[pd.DataF
     identities = index.frame()
     if len(rows) != before:
         rows, identities = _renumber(rows, identities)
+    # as collapse_identities gives it: the number of valid rows written this way
+    identities["n_rijen"] = np.bincount(rows["identiteit"].to_numpy(), minlength=len(identities))
     return PoliceExtract(table, Validated(source, rows, quarantine, rows_read), identities)
