@@ -11,6 +11,10 @@ Passes (each a named rule):
 A key whose block would give more than ``max_block_pairs`` pairs (a very common surname,
 1 January birthdates) is not paired in that pass; it is reported, and the other passes
 still cover its records.
+
+:data:`BLOCKING_PASSES` gives each pass's key as text: that is the specification, and the
+form the report shows. :func:`candidate_pairs` finds the same pairs from integer codes, so
+that no key string is built for each of millions of police identities.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+
+from linkage.distinct import per_distinct
 
 __all__ = ["BLOCKING_PASSES", "Blocking", "candidate_pairs"]
 
@@ -61,20 +67,17 @@ def _exploded(column: str) -> Callable[[pd.DataFrame], pd.Series]:
     return lambda f: f[column].explode().fillna("")
 
 
+def _complete(birth: str) -> bool:
+    """A full YYYYMMDD birthdate, month and day known."""
+    return len(birth) == 8 and birth[4:6] != "00" and birth[6:] != "00"
+
+
 def _full_birth(f: pd.DataFrame) -> pd.Series:
-    return _per_distinct_value(f["birth"], lambda b: b if len(b) == 8 and b[4:6] != "00"
-                               and b[6:] != "00" else "")
+    return per_distinct(f["birth"], lambda u: u.map(lambda b: b if _complete(b) else ""))
 
 
 def _month_day(f: pd.DataFrame) -> pd.Series:
-    return _per_distinct_value(f["birth"], lambda b: b[4:] if len(b) == 8 and b[4:6] != "00"
-                               and b[6:] != "00" else "")
-
-
-def _per_distinct_value(values: pd.Series, fn: Callable[[str], str]) -> pd.Series:
-    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=False)
-    table = np.array([fn(str(u)) for u in uniques], dtype=object)
-    return pd.Series(table[codes] if len(codes) else [], index=values.index, dtype=object)
+    return per_distinct(f["birth"], lambda u: u.map(lambda b: b[4:] if _complete(b) else ""))
 
 
 @dataclass(frozen=True)
@@ -85,18 +88,15 @@ class _Coded:
 
     a: Callable[[pd.DataFrame], pd.Series]
     b: Callable[[pd.DataFrame], pd.Series]
-    label: Callable[[object, object], str]
+    label: Callable[[object, object], str] = lambda a, b: f"{a}|{b}"
 
 
 _CODED: dict[str, _Coded] = {
     "geboortedatum": _Coded(_full_birth, lambda f: pd.Series(0, index=f.index),
                             lambda a, b: str(a)),
-    "fonetisch_jaar": _Coded(_exploded("phonetic"), lambda f: f["byear"],
-                             lambda a, b: f"{a}|{b}"),
-    "achternaam_voorletter": _Coded(_exploded("components"), lambda f: f["first"],
-                                    lambda a, b: f"{a}|{b}"),
-    "achternaam_dagmaand": _Coded(_exploded("components"), _month_day,
-                                  lambda a, b: f"{a}|{b}"),
+    "fonetisch_jaar": _Coded(_exploded("phonetic"), lambda f: f["byear"]),
+    "achternaam_voorletter": _Coded(_exploded("components"), lambda f: f["first"]),
+    "achternaam_dagmaand": _Coded(_exploded("components"), _month_day),
 }
 
 
@@ -150,12 +150,10 @@ class Blocking:
 
 
 def _block(left: pd.Series, right: pd.Series, cap: int, name: str,
-           label: Callable[[object], str] = str
+           label: Callable[[int], str]
            ) -> tuple[pd.DataFrame, list[dict[str, object]], list[dict[str, object]]]:
-    """Pairs of equal keys (``""`` or absent: no key); blocks over ``cap`` pairs skipped."""
-    if left.dtype == object:
-        left = left[left != ""]
-        right = right[right != ""]
+    """Pairs of equal integer keys (rows without a key are absent); blocks over ``cap``
+    pairs are skipped and reported under their readable ``label``."""
     lcount = left.value_counts()
     rcount = right.value_counts()
     sizes = (lcount * rcount.reindex(lcount.index).fillna(0)).astype(int)

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from linkage.birthdates import birth_year
+from linkage.distinct import per_distinct
 from linkage.names import first_initial, parse_initials, parse_surname
 from linkage.phonetic import dutch_phonetic
 
@@ -31,21 +32,17 @@ def collapse_identities(rows: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     return identities, codes
 
 
-def _per_distinct(columns: list[pd.Series], parse) -> np.ndarray:  # type: ignore[no-untyped-def]
-    """``parse(*values)`` per row of ``columns``, computed once per distinct combination.
+def _per_distinct_pair(first: pd.Series, second: pd.Series, parse  # type: ignore[no-untyped-def]
+                       ) -> tuple[np.ndarray, list]:  # type: ignore[type-arg]
+    """Per row, the position of its distinct (a, b) (found by hashing in C), and
+    ``parse(a, b)`` once for each distinct (a, b)."""
+    codes, uniques = pd.MultiIndex.from_arrays([first, second]).factorize()
+    return codes, [parse(a, b) for a, b in uniques]
 
-    The distinct combinations are found by hashing in C (``pd.factorize``) and the results
-    taken back by position, so millions of identities cost one call per distinct spelling
-    and no per-row Python.
-    """
-    if len(columns) == 1:
-        codes, uniques = pd.factorize(columns[0], use_na_sentinel=False)
-        values = [(u,) for u in uniques]
-    else:
-        codes, uniques = pd.MultiIndex.from_arrays(columns).factorize()
-        values = list(uniques)
+
+def _spread(codes: np.ndarray, values: list) -> np.ndarray:  # type: ignore[type-arg]
     table = np.empty(len(values), dtype=object)
-    table[:] = [parse(*v) for v in values]
+    table[:] = values
     return table[codes] if len(codes) else np.empty(0, dtype=object)
 
 
@@ -60,23 +57,15 @@ def normalise_identities(frame: pd.DataFrame) -> pd.DataFrame:
     """
     out = frame.copy()
     voornamen = out["voornamen"] if "voornamen" in out else pd.Series("", index=out.index)
-    surname_codes, surname_keys = pd.MultiIndex.from_arrays(
-        [out["achternaam"], out["tussenvoegsel"]]).factorize()
-    parsed = [parse_surname(a, t) for a, t in surname_keys]
-
-    def per_surname(values: list[object]) -> np.ndarray:
-        table = np.empty(len(values), dtype=object)
-        table[:] = values
-        return table[surname_codes]
-
-    out["prefix"] = per_surname([p.prefix for p in parsed])
-    out["core"] = per_surname([p.core for p in parsed])
-    out["components"] = per_surname([p.components for p in parsed])
+    codes, parsed = _per_distinct_pair(out["achternaam"], out["tussenvoegsel"], parse_surname)
+    out["prefix"] = _spread(codes, [p.prefix for p in parsed])
+    out["core"] = _spread(codes, [p.core for p in parsed])
+    out["components"] = _spread(codes, [p.components for p in parsed])
     phonetic = {c: tuple(dutch_phonetic(x) for x in c) for c in {p.components for p in parsed}}
-    out["phonetic"] = per_surname([phonetic[p.components] for p in parsed])
-    initials = _per_distinct([out["voorletters"], voornamen], parse_initials)
-    out["initials"] = initials
-    out["first"] = _per_distinct([pd.Series(initials)], first_initial)
-    out["birth"] = _per_distinct([out["geboortedatum"]], str)  # one object per date
-    out["byear"] = _per_distinct([out["birth"]], lambda b: birth_year(b) or -1).astype(int)
+    out["phonetic"] = _spread(codes, [phonetic[p.components] for p in parsed])
+    out["initials"] = _spread(*_per_distinct_pair(out["voorletters"], voornamen, parse_initials))
+    out["first"] = per_distinct(out["initials"], lambda u: u.map(first_initial))
+    out["birth"] = per_distinct(out["geboortedatum"], lambda u: u.map(str))  # one str per date
+    out["byear"] = per_distinct(out["birth"], lambda u: u.map(lambda b: birth_year(b) or -1)
+                                ).astype(int)
     return out
