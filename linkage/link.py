@@ -7,9 +7,6 @@ tier that found it) or not found (with the reason).
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +20,7 @@ from linkage.config import LinkageSettings
 from linkage.decide import NO_TIER, decide_pairs, resolve_per_identity
 from linkage.identities import collapse_identities, normalise_identities
 from linkage.review import apply_review_decisions, review_ids, review_queue
+from linkage.stopwatch import Stopwatch
 
 __all__ = ["KOPPELING_COLUMNS", "LinkResult", "link_identities", "link_source",
            "prepare_subjects"]
@@ -102,67 +100,42 @@ def link_identities(source: str, subjects: pd.DataFrame, identities: pd.DataFram
     ``keep_pairs=False`` leaves out :attr:`LinkResult.pairs` (every candidate pair with its
     comparisons), which only ``explain`` reads and which is large on national extracts.
     """
-    clock = _Stopwatch()
-    with clock("normalise"):
+    clock = Stopwatch()
+    with clock.stage("normalise"):
         identities = normalise_identities(identities)
-    with clock("block"):
+    with clock.stage("block"):
         blocking = candidate_pairs(subjects, identities, settings.max_block_pairs)
     if not keep_pairs and settings.method == "rules":
-        with clock("compare_decide"):
+        with clock.stage("compare_decide"):
             decided = _decide_lean(blocking.pairs, subjects, identities, settings)
         weights, tiers = None, settings.tiers
     else:
-        with clock("compare"):
+        with clock.stage("compare"):
             compared = compare_pairs(blocking.pairs, subjects, identities)
-        with clock("decide"):
+        with clock.stage("decide"):
             decided, weights, tiers = _decide(compared, settings)
-    clock.start("resolve")
-    pairs = resolve_per_identity(decided)
-    pairs["review_id"] = review_ids(
-        source, subjects.loc[pairs["s"].to_numpy(), "gcos_id"].reset_index(drop=True),
-        identities.loc[pairs["i"].to_numpy()].reset_index(drop=True),
-    ).to_numpy() if len(pairs) else pd.Series(dtype=str)
-    if decisions is not None and len(decisions):
-        pairs = apply_review_decisions(pairs, decisions)
-    live = pairs[pairs["besluit"].isin(("match", "review"))]
-    review = review_queue(source, live, subjects, identities)
-    koppelingen = _koppelingen(source, live, subjects, record_ids, codes)
-    match = live[live["besluit"] == "match"].set_index("i")
-    row_i = pd.Series(codes, index=record_ids.index)
-    row_subject = row_i.map(subjects["gcos_id"].reindex(match["s"]).set_axis(match.index)
-                            ).fillna("")
-    row_rule = row_i.map(match["regel"]).fillna("")
-    by_rule = {str(k): int(v) for k, v in pairs["regel"].value_counts().sort_index().items()}
-    status = _subject_status(subjects, live, tiers)
-    clock.stop()
+    with clock.stage("resolve"):
+        pairs = resolve_per_identity(decided)
+        pairs["review_id"] = review_ids(
+            source, subjects.loc[pairs["s"].to_numpy(), "gcos_id"].reset_index(drop=True),
+            identities.loc[pairs["i"].to_numpy()].reset_index(drop=True),
+        ).to_numpy() if len(pairs) else pd.Series(dtype=str)
+        if decisions is not None and len(decisions):
+            pairs = apply_review_decisions(pairs, decisions)
+        live = pairs[pairs["besluit"].isin(("match", "review"))]
+        review = review_queue(source, live, subjects, identities)
+        koppelingen = _koppelingen(source, live, subjects, record_ids, codes)
+        match = live[live["besluit"] == "match"].set_index("i")
+        row_i = pd.Series(codes, index=record_ids.index)
+        row_subject = row_i.map(subjects["gcos_id"].reindex(match["s"]).set_axis(match.index)
+                                ).fillna("")
+        row_rule = row_i.map(match["regel"]).fillna("")
+        by_rule = {str(k): int(v) for k, v in pairs["regel"].value_counts().sort_index().items()}
+        status = _subject_status(subjects, live, tiers)
     return LinkResult(source, row_subject.astype(str), row_rule.astype(str), koppelingen,
                       review, status, blocking, len(identities), by_rule,
                       _outcomes(decided, pairs) if keep_pairs else None, weights,
-                      clock.seconds)
-
-
-class _Stopwatch:
-    """Seconds per named step of one linkage (for the report's stage times)."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-        self._open: tuple[str, float] | None = None
-
-    def start(self, name: str) -> None:
-        self.stop()
-        self._open = (name, time.perf_counter())
-
-    def stop(self) -> None:
-        if self._open is not None:
-            name, t0 = self._open
-            self.seconds[name] = round(time.perf_counter() - t0, 3)
-            self._open = None
-
-    @contextmanager
-    def __call__(self, name: str) -> Iterator[None]:
-        self.start(name)
-        yield
-        self.stop()
+                      clock.stages)
 
 
 _LEAN_BATCH = 2_000_000

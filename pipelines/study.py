@@ -13,7 +13,6 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -42,6 +41,7 @@ from linkage.report import descriptives, report_vocabulary
 from linkage.review import read_review_decisions
 from linkage.rules import RULES
 from linkage.scope import apply_scope, start_dates, times_discussed
+from linkage.stopwatch import Stopwatch
 from linkage.validate import Validated, move_to_quarantine, validate_source
 from linkage.variables import gcos_variables
 from linkage.windows import count_in_windows, followup_complete
@@ -51,8 +51,7 @@ __all__ = ["StudyResult", "load_inputs", "read_inputs", "run_study", "scan_input
            "validate_inputs"]
 
 SOURCES = ("gcos_subjecten", "gcos_besprekingen", "bvh_incidenten", "hks_antecedenten")
-GCOS_SOURCES = SOURCES[:2]
-POLICE_SOURCES = SOURCES[2:]
+GCOS_SOURCES = SOURCES[:2]  # read whole; the police extracts are read in chunks
 Progress = Callable[[str], None]
 
 
@@ -62,35 +61,6 @@ class StudyResult:
     export_dir: Path
     secure_dir: Path
     files: dict[str, Path] = field(default_factory=dict)
-
-
-@dataclass
-class _Clock:
-    stages: dict[str, float] = field(default_factory=dict)
-    progress: Progress | None = None
-
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        if self.progress:
-            self.progress(name)
-        t0 = time.perf_counter()
-        yield
-        self.add(name, time.perf_counter() - t0)
-
-    def add(self, name: str, seconds: float) -> None:
-        self.stages[name] = round(self.stages.get(name, 0.0) + seconds, 3)
-
-    def timed(self, items: Iterator[Any], name: str) -> Iterator[Any]:
-        """``items``, with the time spent producing them added to stage ``name``."""
-        while True:
-            t0 = time.perf_counter()
-            try:
-                item = next(items)
-            except StopIteration:
-                self.add(name, time.perf_counter() - t0)
-                return
-            self.add(name, time.perf_counter() - t0)
-            yield item
 
 
 @dataclass
@@ -108,10 +78,14 @@ def _keep(settings: Settings, source: str) -> tuple[str, ...]:
     return (settings.filters.hks_date_column,) if source == "hks_antecedenten" else ()
 
 
+def _options(settings: Settings, source: str) -> dict[str, Any]:
+    """The reader's options for ``source`` from the config."""
+    return {"encoding": settings.inputs.encoding, "delimiter": settings.inputs.delimiter,
+            "rename": settings.columns.get(source), "keep": _keep(settings, source)}
+
+
 def _read(settings: Settings, source: str) -> RawTable:
-    return read_source(source, settings.input_path(source), encoding=settings.inputs.encoding,
-                       delimiter=settings.inputs.delimiter, rename=settings.columns.get(source),
-                       keep=_keep(settings, source))
+    return read_source(source, settings.input_path(source), **_options(settings, source))
 
 
 def _check_hks_date_column(settings: Settings, table: RawTable) -> None:
@@ -186,9 +160,8 @@ def _open_all(settings: Settings) -> tuple[dict[str, RawTable],
                 tables[source] = _read(settings, source)
             else:
                 tables[source], chunks[source] = read_source_chunks(
-                    source, settings.input_path(source), encoding=settings.inputs.encoding,
-                    delimiter=settings.inputs.delimiter, rename=settings.columns.get(source),
-                    chunk_rows=settings.inputs.chunk_rows, keep=_keep(settings, source))
+                    source, settings.input_path(source), chunk_rows=settings.inputs.chunk_rows,
+                    **_options(settings, source))
         except InputError as err:
             problems.extend(err.problems)
     if problems:
@@ -214,7 +187,7 @@ def scan_inputs(settings: Settings, columns: Iterable[tuple[str, str]] = ()) -> 
     return ScannedInputs(tables, collector.finish(), values)
 
 
-def load_inputs(settings: Settings, clock: _Clock | None = None, *,
+def load_inputs(settings: Settings, clock: Stopwatch | None = None, *,
                 identifiers: bool = True) -> LoadedInputs:
     """Read and validate the four extracts, the police ones chunk by chunk.
 
@@ -225,7 +198,7 @@ def load_inputs(settings: Settings, clock: _Clock | None = None, *,
     Every problem in every file is reported at once. ``identifiers=False`` skips the leak
     scanner's identifiers (``vhh-link validate`` exports nothing).
     """
-    clock = clock or _Clock()
+    clock = clock or Stopwatch()
     t0 = time.perf_counter()
     tables, chunks = _open_all(settings)
     clock.add("read", time.perf_counter() - t0)
@@ -291,7 +264,7 @@ def _counts_for(source: str, link: LinkResult, valid: pd.DataFrame, filt: pd.Ser
 def run_study(settings: Settings, key: MasterKey, out_dir: Path,
               progress: Progress | None = None) -> StudyResult:
     """Run the whole study and write ``out_dir/export`` and ``out_dir/secure``."""
-    clock = _Clock(progress=progress)
+    clock = Stopwatch(progress=progress)
     started = dt.datetime.now(dt.UTC)
     secure = out_dir / "secure"
     with clock.stage("read"):
@@ -424,7 +397,7 @@ def run_study(settings: Settings, key: MasterKey, out_dir: Path,
 
 
 def _link(extract: PoliceExtract, subjects: pd.DataFrame, settings: Settings,
-          decisions: pd.Series | None, clock: _Clock) -> LinkResult:
+          decisions: pd.Series | None, clock: Stopwatch) -> LinkResult:
     source = "bvh" if extract.raw.source == "bvh_incidenten" else "hks"
     rows = extract.validated.valid
     with clock.stage(f"link_{source}"):
@@ -541,7 +514,7 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def _export_writers(frame: pd.DataFrame, book: dict[str, Any], report: dict[str, Any],
-                    settings: Settings, clock: _Clock) -> dict[str, Callable[[Path], None]]:
+                    settings: Settings, clock: Stopwatch) -> dict[str, Callable[[Path], None]]:
     writers: dict[str, Callable[[Path], None]] = {}
     if "csv" in settings.export.formats:
         writers["analysebestand.csv"] = lambda p: write_csv(frame, p)
