@@ -21,9 +21,9 @@ from linkage.birthdates import ONE_SLIP_LEVELS, compare_birthdates_series, withi
 from linkage.blocking import BLOCKING_PASSES, candidate_pairs
 from linkage.config import load_settings
 from linkage.errors import InputError
+from linkage.identities import collapse_identities
 from linkage.keys import load_key
 from linkage.link import link_identities, link_source, prepare_subjects
-from linkage.identities import collapse_identities
 from linkage.readers import read_source, read_source_chunks
 from linkage.scope import apply_scope
 from linkage.synth.generate import generate
@@ -63,7 +63,8 @@ def test_results_do_not_depend_on_chunk_rows(noisy_study):
         runs[rows] = (root / f"out_{rows}", run_study(settings, key, root / f"out_{rows}"))
     (whole, big), (chunked, small) = runs[1_000_000], runs[1500]
     for name in _SECURE:
-        assert (whole / "secure" / name).read_bytes() == (chunked / "secure" / name).read_bytes(), name
+        same = (whole / "secure" / name).read_bytes() == (chunked / "secure" / name).read_bytes()
+        assert same, name
     assert ((whole / "export" / "analysebestand.csv").read_bytes()
             == (chunked / "export" / "analysebestand.csv").read_bytes())
     for section in _REPORT:
@@ -198,7 +199,8 @@ def test_combined_passes_equal_a_group_by():
         "first": rng.choice(letters, n),
     })
     frame["phonetic"] = frame["components"].map(lambda c: tuple(x[:3] for x in c))
-    subjects, identities = frame.iloc[:60].reset_index(drop=True), frame.iloc[60:].reset_index(drop=True)
+    subjects = frame.iloc[:60].reset_index(drop=True)
+    identities = frame.iloc[60:].reset_index(drop=True)
     result = candidate_pairs(subjects, identities, max_block_pairs=10**9)
     frames = []
     for name, key_of in BLOCKING_PASSES.items():
