@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
-import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -94,28 +93,6 @@ def _detect_delimiter(header: str, declared: str) -> str:
     return best if counts[best] else ";"
 
 
-def _read_csv(path: Path, data: bytes, encoding: str, delimiter: str) -> tuple[pd.DataFrame, str]:
-    # the header alone is decoded here; the parser decodes the bytes itself, so the file
-    # is never held as one Python string (nor as the 4-byte-per-character StringIO buffer)
-    head = data[: 1 << 20].decode(encoding, errors="ignore")
-    header = head.removeprefix("\ufeff").split("\n", 1)[0]
-    sep = _detect_delimiter(header, delimiter)
-    try:
-        frame = pd.read_csv(
-            io.BytesIO(data), sep=sep, dtype=str, keep_default_na=False,
-            na_filter=False, quoting=csv.QUOTE_MINIMAL, skip_blank_lines=True,
-            encoding=encoding,
-        )
-    except pd.errors.ParserError as exc:
-        # pandas names the line and field counts, never the values
-        raise InputError(
-            [Problem(str(path), f"cannot be parsed as CSV with delimiter '{sep}' ({exc})",
-                     hint="check that every row has as many fields as the header; quote "
-                     "values that contain the delimiter")]
-        ) from None
-    return frame, sep
-
-
 def _read_other(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
@@ -146,30 +123,22 @@ def read_source(
     if not path.exists():
         raise InputError([Problem(str(path), "file not found",
                                   hint=f"check [inputs] {source} in the config")])
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".xlsm", ".parquet"):  # CSV: the chunked reader, one chunk
+        table, chunks = read_source_chunks(source, path, encoding=encoding, delimiter=delimiter,
+                                           rename=rename, chunk_rows=1 << 40, keep=keep)
+        return replace(table, frame=next(chunks))
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     if not data.strip(_BOM + b" \r\n\t"):
         raise InputError([Problem(str(path), "file is empty",
                                   hint="export the extract again; an empty file is never valid")])
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".parquet"):
-        frame, used_encoding, sep = _read_other(path), "binary", ""
-    else:
-        used_encoding = detect_encoding(data, encoding, str(path))
-        frame, sep = _read_csv(path, data, used_encoding, delimiter)
-    renames = {k.strip().lower(): v for k, v in (rename or {}).items()}
-    frame.columns = [renames.get(_canonical_header(c), _canonical_header(c))
-                     for c in frame.columns]
-    _check_columns(source, path, frame, sep)
-    wanted = _wanted(source, list(frame.columns), keep)
-    ignored = tuple(c for c in frame.columns if c not in wanted)
-    frame = frame.loc[:, list(wanted)].copy()
-    for col in OPTIONAL[source]:
-        if col not in frame.columns:
-            frame[col] = ""
-    frame.insert(0, "bronrij", pd.RangeIndex(2, len(frame) + 2))
-    frame.index = pd.RangeIndex(len(frame))
-    return RawTable(source, path, frame, digest, used_encoding, sep, ignored)
+    frame = _read_other(path)
+    columns = _columns(list(frame.columns), rename)
+    _check_columns(source, path, frame.set_axis(columns, axis=1), "")
+    ignored = tuple(c for c in columns if c not in _wanted(source, columns, keep))
+    return RawTable(source, path, _shape(source, frame, columns, 2, keep), digest, "binary",
+                    "", ignored)
 
 
 def _check_columns(source: str, path: Path, frame: pd.DataFrame, sep: str) -> None:
