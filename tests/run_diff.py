@@ -1,0 +1,113 @@
+"""Compare two run folders file by file, ignoring only what must differ between runs.
+
+Two runs on the same inputs with the same key must write the same files. What may differ:
+the clock (``start``, ``eind``, ``tijden``), the creation time pyreadstat stamps into a
+``.sav`` (so its hash in the report too), and the crosswalk's random AES-GCM nonce (so it
+is compared decrypted). Everything else must be byte-identical.
+
+    python tests/run_diff.py RUN_A RUN_B --key-file RUN_A/demo.key
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyreadstat
+
+_CLOCK_KEYS = ("start", "eind", "tijden")
+_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
+
+
+def _json(data: bytes) -> Any:
+    doc = json.loads(data)
+    if isinstance(doc, dict):
+        for key in _CLOCK_KEYS:
+            doc.pop(key, None)
+        files = doc.get("bestanden")
+        if isinstance(files, dict):
+            files.pop("analysebestand.sav", None)
+    return doc
+
+
+def _html(data: bytes, sav_hashes: set[str]) -> str:
+    text = _TIMESTAMP.sub("<tijd>", data.decode("utf-8"))
+    text = re.sub(r"<h2>Tijden</h2>.*?</table>", "<tijden>", text, flags=re.S)
+    for digest in sav_hashes:
+        text = text.replace(digest, "<sav>")
+    return text
+
+
+def _sav(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
+    frame, meta = pyreadstat.read_sav(str(path))
+    keep = ("column_names", "column_labels", "variable_value_labels", "variable_measure",
+            "readstat_variable_types", "variable_display_width", "original_variable_types")
+    return frame, {k: getattr(meta, k) for k in keep}
+
+
+def _sav_hashes(run: Path) -> set[str]:
+    out = set()
+    for name in ("export/auditrapport.json",):
+        path = run / name
+        if path.exists():
+            files = json.loads(path.read_bytes()).get("bestanden", {})
+            if "analysebestand.sav" in files:
+                out.add(files["analysebestand.sav"])
+    return out
+
+
+def _crosswalk(path: Path, key_file: Path | None) -> object:
+    if key_file is None:
+        return None  # cannot be compared without the key; its size is compared instead
+    from vhh.linkage.privacy.crosswalk import read_crosswalk
+    from vhh.linkage.privacy.keys import load_key
+
+    header, mapping = read_crosswalk(path, load_key(key_file))
+    return header, mapping.to_dict(orient="list")
+
+
+def differences(a: Path, b: Path, key_file: Path | None = None) -> list[str]:
+    """Relative paths of the files that differ (or exist on one side only)."""
+    names_a = {p.relative_to(a) for p in a.rglob("*") if p.is_file()}
+    names_b = {p.relative_to(b) for p in b.rglob("*") if p.is_file()}
+    out = [f"only in {a if n in names_a else b}: {n}" for n in sorted(names_a ^ names_b)]
+    hashes = _sav_hashes(a) | _sav_hashes(b)
+    for name in sorted(names_a & names_b):
+        pa_, pb = a / name, b / name
+        if pa_.suffix == ".sav":
+            (fa, ma), (fb, mb) = _sav(pa_), _sav(pb)
+            same = fa.equals(fb) and ma == mb
+        elif name.name == "crosswalk.enc":
+            same = _crosswalk(pa_, key_file) == _crosswalk(pb, key_file) and (
+                pa_.stat().st_size == pb.stat().st_size)
+        elif pa_.suffix == ".json":
+            same = _json(pa_.read_bytes()) == _json(pb.read_bytes())
+        elif pa_.suffix == ".html":
+            same = _html(pa_.read_bytes(), hashes) == _html(pb.read_bytes(), hashes)
+        else:
+            same = pa_.read_bytes() == pb.read_bytes()
+        if not same:
+            out.append(f"differs: {name}")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("a", type=Path)
+    parser.add_argument("b", type=Path)
+    parser.add_argument("--key-file", type=Path, default=None)
+    args = parser.parse_args(argv)
+    found = differences(args.a, args.b, args.key_file)
+    for line in found:
+        print(line)
+    print("identical" if not found else f"{len(found)} difference(s)")
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
