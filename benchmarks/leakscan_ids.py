@@ -2,7 +2,7 @@
 
 Collects synthetic police ids ("B0001234"; drawn from ten million, so some repeat across
 chunks) fed in chunks, as the pipeline reads the police extracts, once with the set of
-strings that ``linkage.leakscan`` kept up to commit dff183f and once with
+strings that ``vhh.linkage.privacy.leakscan`` kept up to commit dff183f and once with
 ``IdentifierCollector``. Each variant runs in a child process of its own, twice: once for
 time and peak RSS, once under tracemalloc (slower, so not timed) for the peak and retained
 Python + numpy allocations. Also times looking up one million candidate tokens (half of them
@@ -80,7 +80,7 @@ class NewIds:
     """``IdentifierCollector`` fed the same chunks."""
 
     def __init__(self) -> None:
-        from linkage.leakscan import IdentifierCollector
+        from vhh.linkage.privacy.leakscan import IdentifierCollector
 
         self.collector = IdentifierCollector()
         self.found: Any = None
@@ -97,7 +97,7 @@ class NewIds:
         return len(self.found.ids)
 
     def count_hits(self, tokens: list[str]) -> int:
-        from linkage.leakscan import _SCAN_BATCH
+        from vhh.linkage.privacy.leakscan import _SCAN_BATCH
 
         return sum(int(self.found.ids.contains(tokens[i:i + _SCAN_BATCH]).sum())
                    for i in range(0, len(tokens), _SCAN_BATCH))
@@ -129,7 +129,7 @@ def _rss_mb() -> float:
 
 def child(variant: str, mode: str, total: int, size: int) -> dict[str, float]:
     """Collect in this process; report seconds and peak RSS, or tracemalloc peaks."""
-    import linkage.leakscan  # noqa: F401  (imports before the baseline)
+    import vhh.linkage.privacy.leakscan  # noqa: F401  (imports before the baseline)
 
     collector = VARIANTS[variant]()
     gc.collect()

@@ -67,7 +67,7 @@ def prepare(folder: Path, subjects: int, bvh_rows: int, seed: int) -> dict[str, 
     generated = None
     if not done.exists():
         folder.mkdir(parents=True, exist_ok=True)
-        generated = measured([sys.executable, "-m", "linkage.cli", "synth", "--out",
+        generated = measured([sys.executable, "-m", "vhh.pipelines.cli", "synth", "--out",
                               str(folder), "--subjects", str(subjects), "--bvh-rows",
                               str(bvh_rows), "--seed", str(seed)], folder / "synth.log")
     config = folder / "config.toml"
@@ -76,7 +76,7 @@ def prepare(folder: Path, subjects: int, bvh_rows: int, seed: int) -> dict[str, 
         shutil.copyfile(ROOT / "config" / "incidentcodes_voorbeeld.csv",
                         folder / "incidentcodes_voorbeeld.csv")
     if not (folder / "bench.key").exists():
-        subprocess.run([sys.executable, "-m", "linkage.cli", "keygen", "--out",
+        subprocess.run([sys.executable, "-m", "vhh.pipelines.cli", "keygen", "--out",
                         str(folder / "bench.key")], check=True, capture_output=True, cwd=ROOT)
     return generated
 
@@ -84,7 +84,7 @@ def prepare(folder: Path, subjects: int, bvh_rows: int, seed: int) -> dict[str, 
 def run_once(folder: Path) -> dict[str, Any]:
     out = folder / "out"
     shutil.rmtree(out, ignore_errors=True)
-    result = measured([sys.executable, "-m", "linkage.cli", "run", "--config",
+    result = measured([sys.executable, "-m", "vhh.pipelines.cli", "run", "--config",
                        str(folder / "config.toml"), "--key-file", str(folder / "bench.key"),
                        "--out", str(out)], folder / "run.log")
     report = json.loads((out / "export" / "auditrapport.json").read_text("utf-8"))

@@ -1,4 +1,4 @@
-"""Profile the whole ``vhh-link run`` flow (:func:`pipelines.study.run_study`) with cProfile.
+"""Profile the whole ``vhh-link run`` flow (:func:`vhh.pipelines.study.run_study`) with cProfile.
 
 Generates a synthetic study of the given size in a temporary folder (extracts, the default
 config, the example incident codes and a fresh key, as ``vhh-link demo`` does), runs it under
@@ -30,12 +30,12 @@ import time
 import tomllib
 from pathlib import Path
 
-from linkage.config import DEFAULT_CONFIG, Settings, settings_from_mapping
-from linkage.keys import generate_key_file, load_key
-from linkage.synth.generate import generate
-from linkage.synth.settings import SynthSettings
-from linkage.synth.write import write_synth
-from pipelines.study import SOURCES, StudyResult, run_study
+from vhh.linkage.privacy.keys import generate_key_file, load_key
+from vhh.linkage.settings import DEFAULT_CONFIG, Settings, settings_from_mapping
+from vhh.linkage.synth.generate import generate
+from vhh.linkage.synth.settings import SynthSettings
+from vhh.linkage.synth.write import write_synth
+from vhh.pipelines.study import SOURCES, StudyResult, run_study
 
 ROOT = Path(__file__).resolve().parent.parent
 

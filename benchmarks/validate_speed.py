@@ -1,8 +1,8 @@
 """Input validation before and after the speed-up, on the same generated extracts.
 
 Generates a synthetic study (``--subjects 21300`` gives about a million BVH rows), writes it
-as CSV and reads each extract back with :func:`linkage.readers.read_source`, so the frames are
-exactly what the pipeline validates. Then it times :func:`linkage.validate.validate_source`
+as CSV and reads each extract back with :func:`vhh.linkage.io.readers.read_source`, so the frames are
+exactly what the pipeline validates. Then it times :func:`vhh.linkage.validate.sources.validate_source`
 against the frozen copy of the validation before the speed-up (``tests/validate_oracle.py``),
 alternating the two ``--repeat`` times, checks that both return the same frames, and prints
 the best and median seconds of each and the ratio old / new.
@@ -30,12 +30,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
-
-from linkage.readers import read_source
-from linkage.synth.generate import generate
-from linkage.synth.settings import SynthSettings
-from linkage.synth.write import write_synth
-from linkage.validate import validate_source
+from vhh.linkage.io.readers import read_source
+from vhh.linkage.synth.generate import generate
+from vhh.linkage.synth.settings import SynthSettings
+from vhh.linkage.synth.write import write_synth
+from vhh.linkage.validate.sources import validate_source
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))

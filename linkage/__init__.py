@@ -3,8 +3,7 @@
 The public facade. Everything not named here may change without notice.
 """
 
-from linkage.config import Settings, load_settings
-from linkage.errors import (
+from vhh.linkage.errors import (
     ConfigError,
     CrosswalkError,
     ExportBlocked,
@@ -13,9 +12,9 @@ from linkage.errors import (
     LinkageError,
     VerificationError,
 )
-from linkage.keys import MasterKey, generate_key_file, load_key
-
-__version__ = "0.1.0"
+from vhh.linkage.privacy.keys import MasterKey, generate_key_file, load_key
+from vhh.linkage.settings import Settings, load_settings
+from vhh.linkage.version import __version__
 
 __all__ = [
     "ConfigError",

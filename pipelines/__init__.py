@@ -1,5 +1,5 @@
 """End-to-end flows built from the library's steps."""
 
-from pipelines.study import StudyResult, run_study, validate_inputs
+from vhh.pipelines.study import StudyResult, run_study, validate_inputs
 
 __all__ = ["StudyResult", "run_study", "validate_inputs"]

@@ -19,33 +19,43 @@ from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
-
-import linkage
-from linkage.accounting import build_funnel, dispositions, row_reconciliation
-from linkage.codebook import codebook_dict, codebook_json, codebook_markdown
-from linkage.config import Settings
-from linkage.crosswalk import encrypt_crosswalk
-from linkage.disclosure import protect
-from linkage.errors import ExportBlocked, InputError, Problem
-from linkage.export import atomic_write_bytes, publish_export, write_csv, write_parquet, write_sav
-from linkage.filters import filter_bvh, filter_hks, read_incident_codes
-from linkage.funnel import check_funnel, check_reconciliation
-from linkage.htmlreport import render_html
-from linkage.keys import MasterKey
-from linkage.leakscan import IdentifierCollector, Identifiers
-from linkage.link import LinkResult, link_identities, prepare_subjects
-from linkage.police_extract import ID_COLUMN, PoliceExtract, reduce_police_chunks
-from linkage.pseudonyms import pseudonymise
-from linkage.readers import RawTable, read_source, read_source_chunks
-from linkage.report import descriptives, report_vocabulary
-from linkage.review import read_review_decisions
-from linkage.rules import RULES
-from linkage.scope import apply_scope, start_dates, times_discussed
-from linkage.stopwatch import Stopwatch
-from linkage.validate import Validated, move_to_quarantine, validate_source
-from linkage.variables import gcos_variables
-from linkage.windows import count_in_windows, followup_complete
-from schemas.analysis import ANALYSIS_COLUMNS, COUNT_COLUMNS, analysis_schema, summarise_failures
+from vhh.linkage.errors import ExportBlocked, InputError, Problem
+from vhh.linkage.io.readers import RawTable, read_source, read_source_chunks
+from vhh.linkage.io.writers import (
+    atomic_write_bytes,
+    publish_export,
+    write_csv,
+    write_parquet,
+    write_sav,
+)
+from vhh.linkage.link.engine import LinkResult, link_identities, prepare_subjects
+from vhh.linkage.link.review import read_review_decisions
+from vhh.linkage.link.rules import RULES
+from vhh.linkage.privacy.crosswalk import encrypt_crosswalk
+from vhh.linkage.privacy.disclosure import protect
+from vhh.linkage.privacy.keys import MasterKey
+from vhh.linkage.privacy.leakscan import IdentifierCollector, Identifiers
+from vhh.linkage.privacy.pseudonyms import pseudonymise
+from vhh.linkage.report.accounting import build_funnel, dispositions, row_reconciliation
+from vhh.linkage.report.codebook import codebook_dict, codebook_json, codebook_markdown
+from vhh.linkage.report.contents import descriptives, report_vocabulary
+from vhh.linkage.report.funnel import check_funnel, check_reconciliation
+from vhh.linkage.report.html import render_html
+from vhh.linkage.settings import Settings
+from vhh.linkage.stopwatch import Stopwatch
+from vhh.linkage.study.filters import filter_bvh, filter_hks, read_incident_codes
+from vhh.linkage.study.scope import apply_scope, start_dates, times_discussed
+from vhh.linkage.study.variables import gcos_variables
+from vhh.linkage.study.windows import count_in_windows, followup_complete
+from vhh.linkage.validate.police import ID_COLUMN, PoliceExtract, reduce_police_chunks
+from vhh.linkage.validate.sources import Validated, move_to_quarantine, validate_source
+from vhh.linkage.version import __version__
+from vhh.schemas.analysis import (
+    ANALYSIS_COLUMNS,
+    COUNT_COLUMNS,
+    analysis_schema,
+    summarise_failures,
+)
 
 __all__ = ["StudyResult", "load_inputs", "read_inputs", "run_study", "scan_inputs",
            "validate_inputs"]
@@ -193,7 +203,7 @@ def load_inputs(settings: Settings, clock: Stopwatch | None = None, *,
 
     GCOS extracts (one row per subject or discussion) are read whole. The police extracts
     are read ``[inputs] chunk_rows`` rows at a time: each chunk goes to the leak scanner,
-    is validated and reduced to distinct identities + events (:mod:`linkage.police_extract`)
+    is validated and reduced to distinct identities + events (:mod:`vhh.linkage.validate.police`)
     and let go, so memory does not grow with the raw text of tens of millions of rows.
     Every problem in every file is reported at once. ``identifiers=False`` skips the leak
     scanner's identifiers (``vhh-link validate`` exports nothing).
@@ -245,7 +255,7 @@ def load_inputs(settings: Settings, clock: Stopwatch | None = None, *,
 
 
 def _run_id(settings: Settings, tables: dict[str, RawTable], key: MasterKey) -> str:
-    text = "|".join([linkage.__version__, settings.sha256, key.key_id,
+    text = "|".join([__version__, settings.sha256, key.key_id,
                      *(tables[s].sha256 for s in SOURCES)])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -345,7 +355,7 @@ def run_study(settings: Settings, key: MasterKey, out_dir: Path,
     funnel_dicts = [s.as_dict() for s in funnel]
     report: dict[str, Any] = {
         "titel": "Auditrapport koppeling Veiligheidshuis (GCOS-BVH-HKS)",
-        "versie": linkage.__version__, "run_id": run_id, "sleutel_id": key.key_id,
+        "versie": __version__, "run_id": run_id, "sleutel_id": key.key_id,
         "project": settings.project,
         "configuratie": {"bestand": Path(settings.source).name, "sha256": settings.sha256},
         "invoer": [{"bron": s, "bestand": t.path.name, "sha256": t.sha256,

@@ -1,6 +1,6 @@
 """pandera schemas of the inputs (as prepared for validation) and of the analysis file."""
 
-from schemas.inputs import (
+from vhh.schemas.inputs import (
     INPUT_MODELS,
     BvhIncidenten,
     GcosBesprekingen,

@@ -13,8 +13,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
-
-from linkage.distinct import per_distinct
+from vhh.linkage.normalise.distinct import per_distinct
 
 __all__ = [
     "BvhIncidenten",

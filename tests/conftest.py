@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-from linkage.config import DEFAULT_CONFIG, Settings, load_settings
-from linkage.keys import MasterKey, generate_key_file, load_key
-from linkage.synth.generate import generate
-from linkage.synth.settings import SynthSettings
-from linkage.synth.write import write_synth
-from pipelines.study import StudyResult, run_study
+from vhh.linkage.privacy.keys import MasterKey, generate_key_file, load_key
+from vhh.linkage.settings import DEFAULT_CONFIG, Settings, load_settings
+from vhh.linkage.synth.generate import generate
+from vhh.linkage.synth.settings import SynthSettings
+from vhh.linkage.synth.write import write_synth
+from vhh.pipelines.study import StudyResult, run_study
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Specification of linkage.birthdates: agreement levels of two "YYYYMMDD" birthdates.
+"""Specification of vhh.linkage.link.birthdates: agreement levels of two "YYYYMMDD" birthdates.
 
 All dates are invented.
 """
@@ -10,8 +10,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from linkage.birthdates import (
+from vhh.linkage.link.birthdates import (
     LEVELS,
     birth_year,
     compare_birthdates,

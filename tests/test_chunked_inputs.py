@@ -16,20 +16,24 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from vhh.linkage.errors import InputError
+from vhh.linkage.io.readers import read_source, read_source_chunks
+from vhh.linkage.link.birthdates import (
+    ONE_SLIP_LEVELS,
+    compare_birthdates_series,
+    within_one_slip_pairs,
+)
+from vhh.linkage.link.blocking import BLOCKING_PASSES, candidate_pairs
+from vhh.linkage.link.engine import link_identities, link_source, prepare_subjects
+from vhh.linkage.normalise.identities import collapse_identities
+from vhh.linkage.privacy.keys import load_key
+from vhh.linkage.settings import load_settings
+from vhh.linkage.study.scope import apply_scope
+from vhh.linkage.synth.generate import generate
+from vhh.linkage.synth.settings import SynthSettings
+from vhh.linkage.synth.write import write_synth
+from vhh.pipelines.study import load_inputs, run_study, validate_inputs
 
-from linkage.birthdates import ONE_SLIP_LEVELS, compare_birthdates_series, within_one_slip_pairs
-from linkage.blocking import BLOCKING_PASSES, candidate_pairs
-from linkage.config import load_settings
-from linkage.errors import InputError
-from linkage.identities import collapse_identities
-from linkage.keys import load_key
-from linkage.link import link_identities, link_source, prepare_subjects
-from linkage.readers import read_source, read_source_chunks
-from linkage.scope import apply_scope
-from linkage.synth.generate import generate
-from linkage.synth.settings import SynthSettings
-from linkage.synth.write import write_synth
-from pipelines.study import load_inputs, run_study, validate_inputs
 from tests.conftest import make_study_folder
 
 _SECURE = ("koppelingen.csv", "review.csv", "verlies_per_subject.csv",
@@ -157,7 +161,7 @@ def test_a_police_file_with_a_header_only(tmp_path):
 @pytest.mark.parametrize("batch", [2_000_000, 97])
 def test_linking_identities_without_the_pair_table_decides_as_the_full_engine(
         noisy_study, monkeypatch, batch):
-    monkeypatch.setattr("linkage.link._LEAN_BATCH", batch)  # 97: many batches of subjects
+    monkeypatch.setattr("vhh.linkage.link.engine._LEAN_BATCH", batch)  # 97: many batches of subjects
     _, config, _ = noisy_study
     settings = load_settings(config)
     v = validate_inputs(settings)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from vhh.pipelines.cli import main
 
-from linkage.cli import main
 from tests.conftest import make_study_folder
 
 FUNNEL = ("213 in scope → 198 found in BVH (8 lacking an initial, 7 not found) → "

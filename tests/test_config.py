@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from linkage.config import DEFAULT_CONFIG, load_settings
-from linkage.errors import ConfigError
+from vhh.linkage.errors import ConfigError
+from vhh.linkage.settings import DEFAULT_CONFIG, load_settings
 
 
 def _write(tmp_path: Path, text: str) -> Path:

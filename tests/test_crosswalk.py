@@ -1,4 +1,4 @@
-"""Specification of linkage.crosswalk and ``vhh-link reidentify``: the encrypted map
+"""Specification of vhh.linkage.privacy.crosswalk and ``vhh-link reidentify``: the encrypted map
 pseudonym -> gcos_id, which only the key holder can open and nobody can change unnoticed.
 
 Every gcos_id here is invented; every key is made by the tests.
@@ -12,12 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-
-from linkage.cli import EXIT_CODES, main
-from linkage.crosswalk import decrypt_crosswalk, encrypt_crosswalk, read_crosswalk
-from linkage.errors import CrosswalkError
-from linkage.keys import MasterKey, generate_key_file, load_key
-from linkage.pseudonyms import pseudonymise
+from vhh.linkage.errors import CrosswalkError
+from vhh.linkage.privacy.crosswalk import decrypt_crosswalk, encrypt_crosswalk, read_crosswalk
+from vhh.linkage.privacy.keys import MasterKey, generate_key_file, load_key
+from vhh.linkage.privacy.pseudonyms import pseudonymise
+from vhh.pipelines.cli import EXIT_CODES, main
 
 PROJECT = "vhh-evaluatie-test"
 RUN_ID = "0123456789abcdef"

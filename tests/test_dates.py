@@ -6,8 +6,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from linkage.dates import parse_dates
+from vhh.linkage.normalise.dates import parse_dates
 
 
 @pytest.mark.parametrize(("text", "key", "status"), [

@@ -1,4 +1,4 @@
-"""Specification of linkage.disclosure: k-anonymity, age bands, the protection steps and
+"""Specification of vhh.linkage.privacy.disclosure: k-anonymity, age bands, the protection steps and
 small-cell suppression, on small frames whose answers are computed by hand in the comments.
 
 Every record here is invented.
@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
-from linkage.config import PrivacySettings
-from linkage.disclosure import (
+from vhh.linkage.privacy.disclosure import (
     SUPPRESSED,
     KAnonymity,
     age_band,
@@ -18,6 +16,7 @@ from linkage.disclosure import (
     protect,
     small_cell_table,
 )
+from vhh.linkage.settings import PrivacySettings
 
 EDGES = (18, 25, 35, 45, 55, 65)
 COUNTS = ("bvh_jaar_voor", "bvh_jaar_na")

@@ -1,4 +1,4 @@
-"""Specification of linkage.evaluate: figures against the synthetic ground truth."""
+"""Specification of vhh.linkage.tools.evaluate: figures against the synthetic ground truth."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ import json
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-
-from linkage.cli import main
-from linkage.errors import InputError
-from linkage.evaluate import Truth, evaluate, findable, read_truth
+from vhh.linkage.errors import InputError
+from vhh.linkage.tools.evaluate import Truth, evaluate, findable, read_truth
+from vhh.pipelines.cli import main
 
 # ten true rows: G1 analysed (bvh B1-B5, hks H1), G2 without initial (B6, B7), G3 out of
 # scope (B8), and B9 of G1 designed to be quarantined

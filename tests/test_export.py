@@ -8,10 +8,9 @@ import json
 import pandas as pd
 import pandera.pandas as pa
 import pytest
-
-from linkage.codebook import VARIABLES, value_labels
-from linkage.export import guard_formula, write_csv, write_sav
-from schemas.analysis import analysis_schema
+from vhh.linkage.io.writers import guard_formula, write_csv, write_sav
+from vhh.linkage.report.codebook import VARIABLES, value_labels
+from vhh.schemas.analysis import analysis_schema
 
 
 @pytest.fixture(scope="module")

@@ -6,12 +6,12 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from vhh.linkage.privacy.keys import load_key
+from vhh.linkage.report.funnel import check_funnel, check_reconciliation
+from vhh.linkage.settings import FilterSettings, load_settings
+from vhh.linkage.study.filters import filter_hks
+from vhh.pipelines.study import run_study
 
-from linkage.config import FilterSettings, load_settings
-from linkage.filters import filter_hks
-from linkage.funnel import check_funnel, check_reconciliation
-from linkage.keys import load_key
-from pipelines.study import run_study
 from tests.conftest import make_study_folder
 
 
@@ -63,7 +63,7 @@ def test_row_counts_reconcile_for_any_generated_data(tmp_path_factory, seed, sub
 
 @pytest.mark.parametrize("delimiter", [";", ","])
 def test_incident_code_table_in_either_delimiter(tmp_path, delimiter):
-    from linkage.filters import read_incident_codes
+    from vhh.linkage.study.filters import read_incident_codes
 
     path = tmp_path / "codes.csv"
     path.write_text(f"code{delimiter}omschrijving{delimiter}categorie\n"

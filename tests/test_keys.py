@@ -1,4 +1,4 @@
-"""Specification of linkage.keys: the master key file, derived keys and the key identifier.
+"""Specification of vhh.linkage.privacy.keys: the master key file, derived keys and the key identifier.
 
 Every key here is made by the tests themselves (random or a fixed test pattern); none is real.
 """
@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from linkage.cli import EXIT_CODES, main
-from linkage.errors import KeyMaterialError
-from linkage.keys import KEY_BYTES, MasterKey, generate_key_file, load_key
+from vhh.linkage.errors import KeyMaterialError
+from vhh.linkage.privacy.keys import KEY_BYTES, MasterKey, generate_key_file, load_key
+from vhh.pipelines.cli import EXIT_CODES, main
 
 KEY_A = bytes(range(32))
 KEY_B = bytes(range(100, 132))

@@ -1,4 +1,4 @@
-"""Specification of the export gate (linkage.leakscan and linkage.export.publish_export):
+"""Specification of the export gate (vhh.linkage.privacy.leakscan and vhh.linkage.io.writers.publish_export):
 no input surname, birthdate or id may reach ``export/``, in any spelling or notation, and
 the gate's own messages never repeat the value they found.
 
@@ -13,12 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from linkage.errors import ExportBlocked
-from linkage.export import publish_export, write_csv, write_parquet, write_sav
-from linkage.leakscan import Identifiers, build_identifiers, scan_file, scan_frame
-from linkage.names import normalise_text
-from linkage.pseudonyms import pseudonym
+from vhh.linkage.errors import ExportBlocked
+from vhh.linkage.io.writers import publish_export, write_csv, write_parquet, write_sav
+from vhh.linkage.normalise.names import normalise_text
+from vhh.linkage.privacy.leakscan import Identifiers, build_identifiers, scan_file, scan_frame
+from vhh.linkage.privacy.pseudonyms import pseudonym
 
 GCOS = pd.DataFrame({
     "gcos_id": ["G700001", "G700002", "G700003", "G700004"],
@@ -336,7 +335,7 @@ def test_failing_writer_leaves_no_export_and_no_staging(ids: Identifiers,
 
 
 def test_a_file_hash_that_happens_to_hold_a_birthdate_is_not_a_leak():
-    from linkage.leakscan import Identifiers, cell_hits
+    from vhh.linkage.privacy.leakscan import Identifiers, cell_hits
 
     ids = Identifiers(dates={"19800201"})
     digest = "ab" + "19800201" + "c" * 54

@@ -1,4 +1,4 @@
-"""Specification of chunked identifier collection (linkage.leakscan.IdentifierCollector):
+"""Specification of chunked identifier collection (vhh.linkage.privacy.leakscan.IdentifierCollector):
 feeding the raw inputs chunk by chunk gives exactly the identifier set, and so exactly the
 hits, of the whole frames; ids kept as hashes are never missed.
 
@@ -12,9 +12,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from linkage import leakscan
-from linkage.leakscan import (
+from vhh.linkage.privacy import leakscan
+from vhh.linkage.privacy.leakscan import (
     HashedIds,
     IdentifierCollector,
     Identifiers,

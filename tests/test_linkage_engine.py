@@ -15,17 +15,16 @@ from click.testing import CliRunner
 from conftest import make_study_folder
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from linkage.blocking import candidate_pairs
-from linkage.cli import main
-from linkage.compare import COMPARISON_COLUMNS, compare_pairs
-from linkage.config import LinkageSettings, load_settings
-from linkage.evaluate import evaluate, read_truth
-from linkage.explain import explain
-from linkage.identities import normalise_identities
-from linkage.link import link_source, prepare_subjects
-from linkage.scope import apply_scope
-from pipelines.study import validate_inputs
+from vhh.linkage.link.blocking import candidate_pairs
+from vhh.linkage.link.compare import COMPARISON_COLUMNS, compare_pairs
+from vhh.linkage.link.engine import link_source, prepare_subjects
+from vhh.linkage.normalise.identities import normalise_identities
+from vhh.linkage.settings import LinkageSettings, load_settings
+from vhh.linkage.study.scope import apply_scope
+from vhh.linkage.tools.evaluate import evaluate, read_truth
+from vhh.linkage.tools.explain import explain
+from vhh.pipelines.cli import main
+from vhh.pipelines.study import validate_inputs
 
 RULES = LinkageSettings()
 SOURCES = (("bvh", "bvh_incidenten", "bvh_id"), ("hks", "hks_antecedenten", "hks_id"))
@@ -203,7 +202,7 @@ def test_blocking_is_symmetric(left, right):
 # --- explain on hand-made cases -----------------------------------------------------------
 
 def _explained(subjects, rows, gcos_id: str, decisions=None) -> pd.DataFrame:
-    from linkage.explain import candidate_reasons
+    from vhh.linkage.tools.explain import candidate_reasons
 
     result = link_source("bvh", subjects, rows, "bvh_id", RULES, decisions)
     position = int(subjects.index[subjects["gcos_id"] == gcos_id][0])
@@ -334,8 +333,8 @@ def test_probabilistic_method_is_dispatched_and_reports_its_weights(high_noise):
 @given(st.text(alphabet="abcdefghij", min_size=1, max_size=8),
        st.text(alphabet="abcdefghij", min_size=1, max_size=8))
 def test_single_component_fast_path_equals_the_general_similarity(a, b):
-    from linkage.compare import _similarity
-    from linkage.names import ParsedSurname, surname_similarity
+    from vhh.linkage.link.compare import _similarity
+    from vhh.linkage.normalise.names import ParsedSurname, surname_similarity
 
     general = surname_similarity(ParsedSurname("", a, (a,), ""), ParsedSurname("", b, (b,), ""))
     assert _similarity(a, (a,), b, (b,)) == general
@@ -345,8 +344,7 @@ def test_single_component_fast_path_equals_the_general_similarity(a, b):
                           st.text(alphabet="abcdeijkl", max_size=9)), min_size=1, max_size=20))
 def test_vectorised_similarities_equal_the_pairwise_ones(pairs):
     import numpy as np
-
-    from linkage.compare import _similarities, _similarity
+    from vhh.linkage.link.compare import _similarities, _similarity
 
     lcore = np.array([a for a, _ in pairs], dtype=object)
     rcore = np.array([b for _, b in pairs], dtype=object)
@@ -361,7 +359,6 @@ def test_vectorised_similarities_equal_the_pairwise_ones(pairs):
 @given(st.sampled_from(["", "I", "IJ", "Y", "J", "P"]), st.sampled_from(["", "I", "IJ", "Y", "J"]))
 def test_vectorised_initial_levels_equal_the_scalar_rule(a, b):
     import numpy as np
-
-    from linkage.compare import _first_initial_level, _initial_levels
+    from vhh.linkage.link.compare import _first_initial_level, _initial_levels
 
     assert _initial_levels(np.array([a]), np.array([b]))[0] == _first_initial_level(a, b)

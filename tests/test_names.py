@@ -1,4 +1,4 @@
-"""Specification of linkage.names: free text, surnames with tussenvoegsels, and initials.
+"""Specification of vhh.linkage.normalise.names: free text, surnames with tussenvoegsels, and initials.
 
 All names here are invented or are common Dutch surnames used as spelling examples.
 """
@@ -12,8 +12,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from linkage.names import (
+from vhh.linkage.normalise.names import (
     TUSSENVOEGSELS,
     ParsedSurname,
     first_initial,
@@ -558,6 +557,6 @@ def test_s_prefix_as_in_s_gravensande_is_a_tussenvoegsel():
 
 @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
 def test_ascii_fast_path_equals_the_unicode_path(text):
-    from linkage.names import _normalise_unicode
+    from vhh.linkage.normalise.names import _normalise_unicode
 
     assert normalise_text(text) == _normalise_unicode(text)

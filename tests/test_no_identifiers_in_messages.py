@@ -2,7 +2,7 @@
 that fails on purpose, and everything it says (stdout, stderr, log records, exception text)
 is scanned with the export gate's own identifier set, built from every input row.
 
-Every name, birthdate and id comes from the synthetic generator (linkage.synth).
+Every name, birthdate and id comes from the synthetic generator (vhh.linkage.synth).
 """
 
 from __future__ import annotations
@@ -16,19 +16,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import vhh.pipelines.study
 from click.testing import CliRunner
-
-import pipelines.study
-from linkage.cli import EXIT_CODES, main
-from linkage.config import DEFAULT_CONFIG, load_settings
-from linkage.dates import parse_dates
-from linkage.errors import ExportBlocked, InputError, KeyMaterialError
-from linkage.keys import generate_key_file, load_key
-from linkage.leakscan import Identifiers, build_identifiers, cell_hits
-from linkage.names import normalise_text
-from linkage.synth.generate import SynthData, generate
-from linkage.synth.settings import SynthSettings
-from linkage.synth.write import CSV_DIALECTS, write_synth
+from vhh.linkage.errors import ExportBlocked, InputError, KeyMaterialError
+from vhh.linkage.normalise.dates import parse_dates
+from vhh.linkage.normalise.names import normalise_text
+from vhh.linkage.privacy.keys import generate_key_file, load_key
+from vhh.linkage.privacy.leakscan import Identifiers, build_identifiers, cell_hits
+from vhh.linkage.settings import DEFAULT_CONFIG, load_settings
+from vhh.linkage.synth.generate import SynthData, generate
+from vhh.linkage.synth.settings import SynthSettings
+from vhh.linkage.synth.write import CSV_DIALECTS, write_synth
+from vhh.pipelines.cli import EXIT_CODES, main
 
 SOURCES = ("gcos_subjecten", "gcos_besprekingen", "bvh_incidenten", "hks_antecedenten")
 BAD_BIRTHDATE = "31-02-1979"
@@ -176,8 +175,8 @@ def test_export_blocked_by_the_leak_scanner_holds_no_identifier(
     iso = parse_dates(pd.Series([row["geboortedatum"]])).key.iloc[0]
     plant = (f"\nOpmerking: {row['achternaam']}, geboren {iso[:4]}-{iso[4:6]}-{iso[6:]}, "
              f"dossier {row['gcos_id']}\n")
-    real = pipelines.study.codebook_markdown
-    monkeypatch.setattr(pipelines.study, "codebook_markdown", lambda book: real(book) + plant)
+    real = vhh.pipelines.study.codebook_markdown
+    monkeypatch.setattr(vhh.pipelines.study, "codebook_markdown", lambda book: real(book) + plant)
     caplog.set_level(logging.DEBUG)
 
     code, said = _run(workdir)
@@ -186,7 +185,7 @@ def test_export_blocked_by_the_leak_scanner_holds_no_identifier(
     assert not (workdir / "out" / "export").exists()
 
     with pytest.raises(ExportBlocked) as info:   # the same, as exception text
-        pipelines.study.run_study(load_settings(workdir / "config.toml"),
+        vhh.pipelines.study.run_study(load_settings(workdir / "config.toml"),
                                   load_key(workdir / "study.key"), workdir / "out2")
     exception_text = "".join(traceback.format_exception(info.value)) + repr(info.value)
     found = {reason.rsplit("input ", 1)[-1] for reason in info.value.reasons}
@@ -197,7 +196,7 @@ def test_export_blocked_by_the_leak_scanner_holds_no_identifier(
 def test_analysis_schema_failure_message_holds_no_identifier(
         study: Study, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     row = _subject(study.data)
-    real = pipelines.study.protect
+    real = vhh.pipelines.study.protect
 
     def protect_then_break(frame, privacy, counts):  # type: ignore[no-untyped-def]
         out, changes, before, after = real(frame, privacy, counts)
@@ -206,7 +205,7 @@ def test_analysis_schema_failure_message_holds_no_identifier(
         out.loc[out.index[0], "kader"] = row["achternaam"]
         return out, changes, before, after
 
-    monkeypatch.setattr(pipelines.study, "protect", protect_then_break)
+    monkeypatch.setattr(vhh.pipelines.study, "protect", protect_then_break)
     code, said = _run(workdir)
     assert code == EXIT_CODES[ExportBlocked]
     assert "schema" in said and "kader" in said

@@ -1,4 +1,4 @@
-"""Specification of linkage.phonetic: Dutch spelling variants share a key, other names do not.
+"""Specification of vhh.linkage.normalise.phonetic: Dutch spelling variants share a key, other names do not.
 
 Variant groups are common Dutch surnames used as spelling examples, or invented.
 """
@@ -10,9 +10,8 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from linkage.names import parse_surname
-from linkage.phonetic import RULES, dutch_phonetic
+from vhh.linkage.normalise.names import parse_surname
+from vhh.linkage.normalise.phonetic import RULES, dutch_phonetic
 
 SAME_KEY = [
     pytest.param(("Meijer", "Meyer", "Meier"), id="eij-ey-ei"),

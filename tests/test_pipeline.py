@@ -6,11 +6,10 @@ import json
 import re
 
 import pandas as pd
-
-from linkage.crosswalk import read_crosswalk
-from linkage.funnel import check_funnel, check_reconciliation
-from linkage.readers import read_source
-from schemas.analysis import COUNT_COLUMNS
+from vhh.linkage.io.readers import read_source
+from vhh.linkage.privacy.crosswalk import read_crosswalk
+from vhh.linkage.report.funnel import check_funnel, check_reconciliation
+from vhh.schemas.analysis import COUNT_COLUMNS
 
 
 def _truth(demo_run, name: str) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Specification of linkage.probabilistic: ECM (Fellegi-Sunter) as the alternative method."""
+"""Specification of vhh.linkage.link.probabilistic: ECM (Fellegi-Sunter) as the alternative method."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
-from linkage.decide import resolve_per_identity
-from linkage.probabilistic import (
+from vhh.linkage.link.decide import resolve_per_identity
+from vhh.linkage.link.probabilistic import (
     FEATURES,
     MATCH_PROBABILITY,
     PROBABILITY_BOUND,
@@ -143,13 +142,14 @@ def test_recordlinkage_is_imported_only_by_the_probabilistic_module():
                  for p in (ROOT / folder).rglob("*.py")
                  if re.search(r"^\s*(import|from)\s+recordlinkage", p.read_text("utf-8"),
                               re.MULTILINE)}
-    assert importers == {"linkage/probabilistic.py"}
+    assert importers == {"linkage/link/probabilistic.py"}
 
 
 def test_probabilistic_method_runs_end_to_end_and_reports_its_weights(tmp_path):
-    from linkage.config import load_settings
-    from linkage.keys import load_key
-    from pipelines.study import run_study
+    from vhh.linkage.privacy.keys import load_key
+    from vhh.linkage.settings import load_settings
+    from vhh.pipelines.study import run_study
+
     from tests.conftest import make_study_folder
 
     config, key = make_study_folder(tmp_path, subjects=60, others=240)

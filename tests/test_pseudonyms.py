@@ -1,4 +1,4 @@
-"""Specification of linkage.pseudonyms: keyed, versioned, project-bound pseudonyms.
+"""Specification of vhh.linkage.privacy.pseudonyms: keyed, versioned, project-bound pseudonyms.
 
 Every gcos_id here is invented; keys are fixed test patterns or drawn by hypothesis.
 """
@@ -10,9 +10,8 @@ import re
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from linkage.keys import MasterKey
-from linkage.pseudonyms import PSEUDONYM_VERSION, pseudonym, pseudonymise
+from vhh.linkage.privacy.keys import MasterKey
+from vhh.linkage.privacy.pseudonyms import PSEUDONYM_VERSION, pseudonym, pseudonymise
 
 FORMAT = re.compile(r"^v1:[a-z2-7]{32}$")
 KEY_A = bytes(range(32))

@@ -6,7 +6,7 @@ import importlib
 
 import pytest
 
-FACADES = ("linkage", "schemas", "pipelines", "linkage.synth")
+FACADES = ("vhh.linkage", "vhh.schemas", "vhh.pipelines", "vhh.linkage.synth")
 
 
 @pytest.mark.parametrize("package", FACADES)
@@ -18,7 +18,7 @@ def test_every_public_name_exists(package):
 
 
 def test_the_facade_exposes_the_error_family_and_no_internals():
-    import linkage
+    import vhh.linkage as linkage
 
     assert {"LinkageError", "ConfigError", "InputError", "KeyMaterialError", "ExportBlocked",
             "CrosswalkError", "VerificationError"} <= set(linkage.__all__)
@@ -28,8 +28,8 @@ def test_the_facade_exposes_the_error_family_and_no_internals():
 
 
 def test_a_key_folder_is_refused_with_a_key_error(tmp_path):
-    from linkage.errors import KeyMaterialError
-    from linkage.keys import load_key
+    from vhh.linkage.errors import KeyMaterialError
+    from vhh.linkage.privacy.keys import load_key
 
     folder = tmp_path / "k.key"
     folder.mkdir(mode=0o700)

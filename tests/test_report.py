@@ -8,11 +8,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from linkage.htmlreport import render_html
-from linkage.leakscan import build_identifiers, scan_file
-from linkage.verify import export_vocabulary
-from pipelines.study import read_inputs
+from vhh.linkage.privacy.leakscan import build_identifiers, scan_file
+from vhh.linkage.report.html import render_html
+from vhh.linkage.tools.verify import export_vocabulary
+from vhh.pipelines.study import read_inputs
 
 FUNNEL = ("213", "198", "195", "138")
 CHROMIUM = Path("/usr/bin/chromium")

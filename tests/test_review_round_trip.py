@@ -5,10 +5,9 @@ from __future__ import annotations
 import shutil
 
 import pandas as pd
-
-from linkage.config import load_settings
-from linkage.keys import load_key
-from pipelines.study import run_study
+from vhh.linkage.privacy.keys import load_key
+from vhh.linkage.settings import load_settings
+from vhh.pipelines.study import run_study
 
 
 def _rerun_with(demo_run, tmp_path, decide):

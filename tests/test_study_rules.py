@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-
-from linkage.config import FilterSettings, ScopeSettings, WindowSettings
-from linkage.filters import filter_bvh
-from linkage.funnel import FunnelStep, check_funnel
-from linkage.report import descriptives
-from linkage.scope import apply_scope, start_dates
-from linkage.variables import age_at, gcos_variables, year_quarter
+from vhh.linkage.report.contents import descriptives
+from vhh.linkage.report.funnel import FunnelStep, check_funnel
+from vhh.linkage.settings import FilterSettings, ScopeSettings, WindowSettings
+from vhh.linkage.study.filters import filter_bvh
+from vhh.linkage.study.scope import apply_scope, start_dates
+from vhh.linkage.study.variables import age_at, gcos_variables, year_quarter
 
 SCOPE = ScopeSettings(kaders=("Veelplegers",), period_start=dt.date(2012, 1, 1),
                       period_end=dt.date(2013, 12, 31))
@@ -118,7 +117,7 @@ def test_descriptive_table_like_table_5_1(demo_run):
 
 
 def test_funnel_order_decides_where_a_subject_failing_two_steps_leaves():
-    from linkage.accounting import build_funnel
+    from vhh.linkage.report.accounting import build_funnel
 
     leaves = {"scope": pd.Series({"A": "kader"}),
               "gevonden_bvh": pd.Series({"B": "geen_kandidaat", "C": "geen_voorletter"}),

@@ -20,16 +20,15 @@ import jellyfish
 import numpy as np
 import pandas as pd
 import pytest
+import vhh.linkage.synth
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import linkage.synth
-from linkage.synth import SynthData, SynthSettings, generate, write_synth
-from linkage.synth.codes import INCIDENT_CODES
-from linkage.synth.dates import add_months, day
-from linkage.synth.guard import birth_variants
-from linkage.synth.noise import DEFAULT_KINDS, HIGH_KINDS
-from linkage.synth.settings import LEEFGEBIEDEN
+from vhh.linkage.synth import SynthData, SynthSettings, generate, write_synth
+from vhh.linkage.synth.codes import INCIDENT_CODES
+from vhh.linkage.synth.dates import add_months, day
+from vhh.linkage.synth.guard import birth_variants
+from vhh.linkage.synth.noise import DEFAULT_KINDS, HIGH_KINDS
+from vhh.linkage.synth.settings import LEEFGEBIEDEN
 
 REPO = Path(__file__).resolve().parent.parent
 CODE_TABLE = REPO / "config" / "incidentcodes_voorbeeld.csv"
@@ -145,7 +144,7 @@ def _similar(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 
 def test_public_facade_names_exactly_the_api() -> None:
-    assert linkage.synth.__all__ == ["SynthData", "SynthSettings", "generate", "write_synth"]
+    assert vhh.linkage.synth.__all__ == ["SynthData", "SynthSettings", "generate", "write_synth"]
 
 
 def test_leefgebieden_are_an_immutable_tuple_of_eleven() -> None:
@@ -410,7 +409,7 @@ def _file_bytes(root: Path) -> dict[str, bytes]:
 
 def test_same_seed_gives_byte_identical_files_across_processes(written: Path,
                                                                tmp_path: Path) -> None:
-    code = ("import sys; from pathlib import Path; from linkage.synth import generate, "
+    code = ("import sys; from pathlib import Path; from vhh.linkage.synth import generate, "
             "write_synth; write_synth(generate(), Path(sys.argv[1]))")
     env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(REPO)}
     subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True, env=env,
@@ -448,7 +447,7 @@ def test_truth_files_are_written(data: SynthData, written: Path) -> None:
 
 
 def test_a_failed_write_leaves_neither_file_nor_temporary(tmp_path: Path) -> None:
-    from linkage.synth.write import _atomic
+    from vhh.linkage.synth.write import _atomic
 
     def half_then_fail(tmp: Path) -> None:
         tmp.write_text("gcos_id;achter", encoding="utf-8")

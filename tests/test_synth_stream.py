@@ -19,18 +19,18 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
+from vhh.linkage.privacy.keys import generate_key_file
+from vhh.linkage.settings import DEFAULT_CONFIG
+from vhh.linkage.synth import SynthData, SynthSettings
+from vhh.linkage.synth.crowd import draw_crowd, fit_counts
+from vhh.linkage.synth.generate import build_world
+from vhh.linkage.synth.guard import guard_keys
+from vhh.linkage.synth.names import name_pool
+from vhh.linkage.synth.stream import StreamSize, StreamSummary, write_streamed
+from vhh.linkage.synth.write import csv_bytes
+from vhh.pipelines.cli import main
 
 import tests.test_synth as spec
-from linkage.cli import main
-from linkage.config import DEFAULT_CONFIG
-from linkage.keys import generate_key_file
-from linkage.synth import SynthData, SynthSettings
-from linkage.synth.crowd import draw_crowd, fit_counts
-from linkage.synth.generate import build_world
-from linkage.synth.guard import guard_keys
-from linkage.synth.names import name_pool
-from linkage.synth.stream import StreamSize, StreamSummary, write_streamed
-from linkage.synth.write import csv_bytes
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = 11
@@ -152,7 +152,7 @@ def test_fitted_counts_hold_exactly_the_budget(counts: list[int], draw: st.DataO
 def test_same_seed_and_size_give_the_same_bytes_in_another_process(folder: Path,
                                                                    tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONHASHSEED": "4321", "PYTHONPATH": str(REPO)}
-    subprocess.run([sys.executable, "-m", "linkage.cli", "synth", "--out", str(tmp_path),
+    subprocess.run([sys.executable, "-m", "vhh.pipelines.cli", "synth", "--out", str(tmp_path),
                     "--seed", str(SEED), "--bvh-rows", str(SIZE.bvh_rows), "--hks-rows",
                     str(SIZE.hks_rows), "--batch-rows", str(SIZE.batch_rows)],
                    check=True, env=env, cwd=REPO, capture_output=True)

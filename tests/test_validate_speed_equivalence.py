@@ -17,14 +17,13 @@ import pytest
 import validate_oracle
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from linkage.dates import parse_dates
-from linkage.readers import read_source
-from linkage.synth.generate import generate
-from linkage.synth.settings import SynthSettings
-from linkage.synth.write import write_synth
-from linkage.validate import validate_source
-from schemas.inputs import _filled
+from vhh.linkage.io.readers import read_source
+from vhh.linkage.normalise.dates import parse_dates
+from vhh.linkage.synth.generate import generate
+from vhh.linkage.synth.settings import SynthSettings
+from vhh.linkage.synth.write import write_synth
+from vhh.linkage.validate.sources import validate_source
+from vhh.schemas.inputs import _filled
 
 SOURCES = ("gcos_subjecten", "gcos_besprekingen", "bvh_incidenten", "hks_antecedenten")
 ID_COLUMN = {"gcos_subjecten": "gcos_id", "gcos_besprekingen": "gcos_id",

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from linkage.cli import main
-from linkage.htmlreport import render_html
-from linkage.leakscan import build_identifiers
-from linkage.verify import export_vocabulary
-from pipelines.study import read_inputs
+from vhh.linkage.privacy.leakscan import build_identifiers
+from vhh.linkage.report.html import render_html
+from vhh.linkage.tools.verify import export_vocabulary
+from vhh.pipelines.cli import main
+from vhh.pipelines.study import read_inputs
 
 EXIT_VERIFICATION = 7
 

@@ -8,9 +8,8 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from linkage.config import WindowSettings
-from linkage.windows import (
+from vhh.linkage.settings import WindowSettings
+from vhh.linkage.study.windows import (
     Window,
     _shift_months,
     add_months,

@@ -16,9 +16,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
-
-from linkage.errors import InputError, Problem
-from linkage.names import normalise_text
+from vhh.linkage.errors import InputError, Problem
+from vhh.linkage.normalise.names import normalise_text
 
 _DMY = r"^\s*(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})\s*$"
 _ISO = (r"^\s*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"

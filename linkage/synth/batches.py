@@ -1,8 +1,8 @@
 """A streamed study in batches: how the rows are shared out, and each batch's text.
 
 The in-memory study (the GCOS side, its police rows and the design's others, see
-:func:`linkage.synth.generate.build_world`) is spread evenly over the batches, and each
-batch adds a crowd of non-subjects (:mod:`linkage.synth.crowd`) up to its share of the
+:func:`vhh.linkage.synth.generate.build_world`) is spread evenly over the batches, and each
+batch adds a crowd of non-subjects (:mod:`vhh.linkage.synth.crowd`) up to its share of the
 requested row totals. A batch's rows are shuffled together and numbered in file order,
 continuing the previous batch, so subjects' rows lie all through the extract.
 
@@ -18,13 +18,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-
-from linkage.synth.crowd import draw_crowd
-from linkage.synth.generate import World
-from linkage.synth.names import name_pool
-from linkage.synth.noise import IdentityVariants
-from linkage.synth.police import KEY_SPACE
-from linkage.synth.render import bvh_frame, hks_frame, numbered_ids
+from vhh.linkage.synth.crowd import draw_crowd
+from vhh.linkage.synth.generate import World
+from vhh.linkage.synth.names import name_pool
+from vhh.linkage.synth.noise import IdentityVariants
+from vhh.linkage.synth.police import KEY_SPACE
+from vhh.linkage.synth.render import bvh_frame, hks_frame, numbered_ids
 
 __all__ = ["Batch", "BatchPlan", "StreamSize", "make_batch", "plan_batches", "size_problems"]
 

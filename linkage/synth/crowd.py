@@ -1,10 +1,10 @@
 """The crowd: the many non-subjects of a national-size study, drawn one batch at a time.
 
 A crowd has exactly the BVH and HKS row budgets it is given. Per-person row counts are
-drawn as for the others of :func:`linkage.synth.generate` (a lognormal number of BVH rows,
+drawn as for the others of :func:`vhh.linkage.synth.generate` (a lognormal number of BVH rows,
 some persons only in HKS) and the last person's count is cut to fit. Persons are drawn
 only for counts that hold rows, and are re-drawn until none is confusable with a GCOS
-person (the guard of :mod:`linkage.synth.people`), so their rows are never a legitimate
+person (the guard of :mod:`vhh.linkage.synth.people`), so their rows are never a legitimate
 match for a subject.
 
 Crowd rows are nobody's in the truth: never a subject's, never designed to be quarantined,
@@ -19,12 +19,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-
-from linkage.synth.guard import GuardIndex
-from linkage.synth.names import NamePool
-from linkage.synth.noise import IdentityVariants, applicability, draw_noise, person_variants
-from linkage.synth.people import draw_guarded_others
-from linkage.synth.police import (
+from vhh.linkage.synth.guard import GuardIndex
+from vhh.linkage.synth.names import NamePool
+from vhh.linkage.synth.noise import IdentityVariants, applicability, draw_noise, person_variants
+from vhh.linkage.synth.people import draw_guarded_others
+from vhh.linkage.synth.police import (
     OTHERS_WITHOUT_BVH,
     draw_codes,
     draw_hks_details,
@@ -35,7 +34,7 @@ from linkage.synth.police import (
     registration_keys,
     repeat_rows,
 )
-from linkage.synth.settings import SynthSettings
+from vhh.linkage.synth.settings import SynthSettings
 
 __all__ = ["Crowd", "draw_crowd", "fit_counts"]
 

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-
-from linkage.synth.dates import (
+from vhh.linkage.synth.dates import (
     EXTRACTION,
     STUDY_END,
     STUDY_START,
@@ -26,8 +25,8 @@ from linkage.synth.dates import (
     day,
     uniform_days,
 )
-from linkage.synth.population import draw_birthdates
-from linkage.synth.settings import KADERS_IN_SCOPE, KADERS_OUT_OF_SCOPE, FunnelDesign
+from vhh.linkage.synth.population import draw_birthdates
+from vhh.linkage.synth.settings import KADERS_IN_SCOPE, KADERS_OUT_OF_SCOPE, FunnelDesign
 
 __all__ = ["EDGE_STARTS", "FATES", "SubjectPlan", "plan_subjects"]
 

@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-
-from linkage.synth import truth
-from linkage.synth.design import plan_subjects
-from linkage.synth.guard import GuardIndex, guard_keys
-from linkage.synth.names import name_pool
-from linkage.synth.noise import (
+from vhh.linkage.synth import truth
+from vhh.linkage.synth.design import plan_subjects
+from vhh.linkage.synth.guard import GuardIndex, guard_keys
+from vhh.linkage.synth.names import name_pool
+from vhh.linkage.synth.noise import (
     IDENTITY_CHANGING,
     IdentityVariants,
     K,
@@ -24,10 +23,10 @@ from linkage.synth.noise import (
     draw_noise,
     person_variants,
 )
-from linkage.synth.people import build_people, gcos_guard_frame
-from linkage.synth.police import KeyRange, bvh_rows, hks_rows
-from linkage.synth.render import bvh_frame, gcos_frames, hks_frame, numbered_ids
-from linkage.synth.settings import FunnelDesign, SynthSettings
+from vhh.linkage.synth.people import build_people, gcos_guard_frame
+from vhh.linkage.synth.police import KeyRange, bvh_rows, hks_rows
+from vhh.linkage.synth.render import bvh_frame, gcos_frames, hks_frame, numbered_ids
+from vhh.linkage.synth.settings import FunnelDesign, SynthSettings
 
 __all__ = ["SynthData", "generate"]
 
@@ -140,7 +139,7 @@ def build_world(s: SynthSettings) -> World:
 
 @dataclass(frozen=True, eq=False)
 class Truth:
-    """The ground truth files of a study (see :mod:`linkage.synth.truth`)."""
+    """The ground truth files of a study (see :mod:`vhh.linkage.synth.truth`)."""
 
     links: pd.DataFrame
     subjects: pd.DataFrame

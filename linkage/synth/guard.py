@@ -20,9 +20,8 @@ from __future__ import annotations
 import jellyfish
 import numpy as np
 import pandas as pd
-
-from linkage.synth.dates import valid_ymd, ymd_int
-from linkage.synth.names import norm_core
+from vhh.linkage.synth.dates import valid_ymd, ymd_int
+from vhh.linkage.synth.names import norm_core
 
 __all__ = ["SIMILARITY", "GuardIndex", "SimilarityMemo", "birth_variants", "confusable_pairs",
            "guard_keys"]

@@ -3,7 +3,7 @@
 Every noisy row gets exactly one kind of noise (``links.noise`` names it). The ``default``
 kinds change only how an identity is written, so that the strict rule (core surname
 component + first initial + birthdate) still finds the row; the ``high`` kinds are typing
-slips of at most "one slip" (see :mod:`linkage.synth.guard`), applied to GCOS persons' rows
+slips of at most "one slip" (see :mod:`vhh.linkage.synth.guard`), applied to GCOS persons' rows
 only. A row whose slip would make it confusable with another GCOS person is left clean.
 
 The slips: a one-letter typo in a core of at least six letters (never the first letter),
@@ -22,10 +22,9 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-
-from linkage.synth.dates import from_ymd, to_ymd, valid_ymd
-from linkage.synth.names import ascii_fold
-from linkage.synth.settings import SynthSettings
+from vhh.linkage.synth.dates import from_ymd, to_ymd, valid_ymd
+from vhh.linkage.synth.names import ascii_fold
+from vhh.linkage.synth.settings import SynthSettings
 
 __all__ = ["DEFAULT_KINDS", "HIGH_KINDS", "KINDS", "IdentityVariants", "assign_kinds",
            "draw_noise", "noisy_birth", "person_variants", "render_identity"]

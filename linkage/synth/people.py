@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
-from linkage.synth.dates import day
-from linkage.synth.guard import GuardIndex, guard_keys
-from linkage.synth.names import NamePool
-from linkage.synth.population import GIVEN_COLUMNS, draw_people, other_birthdates, redraw_names
-from linkage.synth.settings import FunnelDesign
+from vhh.linkage.synth.dates import day
+from vhh.linkage.synth.guard import GuardIndex, guard_keys
+from vhh.linkage.synth.names import NamePool
+from vhh.linkage.synth.population import GIVEN_COLUMNS, draw_people, other_birthdates, redraw_names
+from vhh.linkage.synth.settings import FunnelDesign
 
 __all__ = ["build_people", "draw_guarded_others", "gcos_guard_frame"]
 
@@ -147,7 +146,7 @@ def build_people(rng: np.random.Generator, pool: NamePool, design: FunnelDesign,
                  plan: pd.DataFrame) -> pd.DataFrame:
     """GCOS persons (rows 0..n-1, in GCOS file order) followed by the others.
 
-    Columns: the person columns of :mod:`linkage.synth.population` plus fate ("" for
+    Columns: the person columns of :mod:`vhh.linkage.synth.population` plus fate ("" for
     others), start, and the design flags (False for others).
     """
     gcos = _gcos_people(rng, pool, plan)

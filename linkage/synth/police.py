@@ -14,8 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-
-from linkage.synth.codes import (
+from vhh.linkage.synth.codes import (
     AFDOENING_WEIGHTS,
     AFDOENINGEN,
     BAD_EVENT_DATES,
@@ -28,9 +27,9 @@ from linkage.synth.codes import (
     ROLES,
     UNKNOWN_CODES,
 )
-from linkage.synth.dates import EXTRACTION, POLICE_START, uniform_days
-from linkage.synth.design import edge_dates
-from linkage.synth.settings import FunnelDesign, SynthSettings
+from vhh.linkage.synth.dates import EXTRACTION, POLICE_START, uniform_days
+from vhh.linkage.synth.design import edge_dates
+from vhh.linkage.synth.settings import FunnelDesign, SynthSettings
 
 __all__ = ["ALL_CODES", "CODE_CATEGORY", "KEY_SPACE", "KeyRange", "bvh_rows", "draw_codes",
            "draw_hks_details", "draw_roles", "event_dates", "hks_rows", "join_incidents",

@@ -6,16 +6,15 @@ A person frame has one row per person and these columns:
 space separated: "J P", "IJ P"), ``letter`` (the first initial's class for the precision
 guard: "IJ" and "Y" count as "I"), ``prefix1``/``core1`` and ``prefix2``/``core2`` (the two
 components of a double surname; the second is "" for a single surname) and ``birth`` (day
-number, see :mod:`linkage.synth.dates`).
+number, see :mod:`vhh.linkage.synth.dates`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
-from linkage.synth.dates import day
-from linkage.synth.names import NamePool, initial_of, pool_arrays
+from vhh.linkage.synth.dates import day
+from vhh.linkage.synth.names import NamePool, initial_of, pool_arrays
 
 __all__ = ["GIVEN_COLUMNS", "NAME_COLUMNS", "draw_birthdates", "draw_people", "other_birthdates",
            "redraw_names"]

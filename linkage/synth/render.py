@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
-from linkage.synth.codes import AFDOENINGEN, BAD_BIRTHDATE_TEMPLATES, FEITEN, ROLES
-from linkage.synth.dates import draw_styles, format_days, to_ymd
-from linkage.synth.noise import (
+from vhh.linkage.synth.codes import AFDOENINGEN, BAD_BIRTHDATE_TEMPLATES, FEITEN, ROLES
+from vhh.linkage.synth.dates import draw_styles, format_days, to_ymd
+from vhh.linkage.synth.noise import (
     I_DOTSPACE,
     I_DOTTED,
     I_LOWER,
@@ -25,8 +24,8 @@ from linkage.synth.noise import (
     IdentityVariants,
     render_identity,
 )
-from linkage.synth.police import ALL_CODES, registration_numbers
-from linkage.synth.settings import LEEFGEBIEDEN
+from vhh.linkage.synth.police import ALL_CODES, registration_numbers
+from vhh.linkage.synth.settings import LEEFGEBIEDEN
 
 __all__ = ["bvh_frame", "gcos_frames", "hks_frame", "numbered_ids"]
 

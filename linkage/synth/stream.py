@@ -1,13 +1,13 @@
 """Write a national-size synthetic study batch by batch, so that memory stays bounded.
 
-    from linkage.synth.stream import StreamSize, write_streamed
+    from vhh.linkage.synth.stream import StreamSize, write_streamed
 
     write_streamed(SynthSettings(subjects=50_000, seed=7),
                    StreamSize(bvh_rows=20_000_000, hks_rows=2_000_000), Path("national"))
 
 The GCOS side, the design's others and their police rows are generated in memory as by
-:func:`linkage.synth.generate`; the many further non-subjects come batch by batch (see
-:mod:`linkage.synth.batches`) and are appended to the police extracts on disk. The truth is
+:func:`vhh.linkage.synth.generate`; the many further non-subjects come batch by batch (see
+:mod:`vhh.linkage.synth.batches`) and are appended to the police extracts on disk. The truth is
 written last, for every row written. ``progress`` hears counts only, never a value.
 """
 
@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-
-from linkage.synth.batches import (
+from vhh.linkage.synth.batches import (
     BatchPlan,
     StreamSize,
     id_widths,
@@ -28,10 +27,10 @@ from linkage.synth.batches import (
     plan_batches,
     size_problems,
 )
-from linkage.synth.generate import World, build_world, study_truth
-from linkage.synth.render import numbered_ids
-from linkage.synth.settings import SynthSettings
-from linkage.synth.write import ExtractAppender, write_input, write_truth
+from vhh.linkage.synth.generate import World, build_world, study_truth
+from vhh.linkage.synth.render import numbered_ids
+from vhh.linkage.synth.settings import SynthSettings
+from vhh.linkage.synth.write import ExtractAppender, write_input, write_truth
 
 __all__ = ["StreamSize", "StreamSummary", "write_streamed"]
 

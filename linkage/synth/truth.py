@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
-from linkage.synth.noise import KINDS
-from linkage.synth.police import counted
-from linkage.synth.settings import FunnelDesign
+from vhh.linkage.synth.noise import KINDS
+from vhh.linkage.synth.police import counted
+from vhh.linkage.synth.settings import FunnelDesign
 
 __all__ = ["expected_counts", "expected_funnel", "links", "quarantine", "subjects"]
 

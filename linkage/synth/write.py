@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-
-from linkage.synth.generate import SynthData, Truth
+from vhh.linkage.synth.generate import SynthData, Truth
 
 __all__ = ["CSV_DIALECTS", "ExtractAppender", "csv_bytes", "write_input", "write_synth",
            "write_truth"]

@@ -1,0 +1,300 @@
+"""Reading the extracts at the edge: CSV (delimiter and encoding detected), XLSX, Parquet.
+
+Every reader returns a frame of text columns with the canonical names of the input
+contract plus ``bronrij``: the row number in the file, counting the header as row 1 (the
+number a data officer sees in a spreadsheet). Nothing is parsed or dropped here; that is
+the validator's job, so that every row read is accounted for.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import MappingProxyType
+
+import pandas as pd
+from vhh.linkage.errors import InputError, Problem
+
+__all__ = ["REQUIRED", "OPTIONAL", "RawTable", "detect_encoding", "read_source",
+           "read_source_chunks"]
+
+REQUIRED: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "gcos_subjecten": (
+            "gcos_id", "achternaam", "voorletters", "geboortedatum", "geslacht", "kader",
+            "leefgebieden", "doelen", "besluiten", "acties",
+        ),
+        "gcos_besprekingen": ("gcos_id", "bespreekdatum"),
+        "bvh_incidenten": (
+            "bvh_id", "registratienummer", "incidentdatum", "mk_code", "rol", "achternaam",
+            "voorletters", "geboortedatum",
+        ),
+        "hks_antecedenten": (
+            "hks_id", "pleegdatum", "afdoening", "achternaam", "voorletters", "geboortedatum",
+        ),
+    }
+)
+OPTIONAL: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "gcos_subjecten": ("tussenvoegsel", "voornamen", "invoerdatum"),
+        "gcos_besprekingen": (),
+        "bvh_incidenten": ("tussenvoegsel", "mk_omschrijving", "geslacht"),
+        "hks_antecedenten": ("tussenvoegsel", "feit_omschrijving", "geslacht"),
+    }
+)
+_BOM = b"\xef\xbb\xbf"
+_BLOCK = 1 << 24  # 16 MiB: the unit in which large files are hashed and checked
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """One input file as read: text columns, row numbers, and its provenance."""
+
+    source: str
+    path: Path
+    frame: pd.DataFrame
+    sha256: str
+    encoding: str
+    delimiter: str
+    ignored_columns: tuple[str, ...]
+
+
+def detect_encoding(data: bytes, declared: str, name: str) -> str:
+    """The encoding to decode ``data`` with; an error that names the line if it cannot be."""
+    if declared == "auto":
+        if data.startswith(_BOM):
+            return "utf-8-sig"
+        try:
+            data.decode("utf-8")
+            return "utf-8"
+        except UnicodeDecodeError:
+            return "cp1252"
+    try:
+        data.decode(declared)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            [Problem(name, f"is not valid {declared} text", row=line,
+                     hint="set [inputs] encoding = \"auto\" or the file's real encoding")]
+        ) from None
+    return declared
+
+
+def _detect_delimiter(header: str, declared: str) -> str:
+    if declared != "auto":
+        return declared
+    counts = {d: header.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ";"
+
+
+def _read_other(path: Path) -> pd.DataFrame:
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".parquet":
+            frame = pd.read_parquet(path)
+        else:
+            frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+    except Exception as exc:  # the libraries raise many types; we report the kind only
+        raise InputError(
+            [Problem(str(path), f"cannot be read as {suffix[1:]} ({type(exc).__name__})",
+                     hint="save it again from the source system, or export it as CSV")]
+        ) from None
+    for col in frame.columns:
+        if not pd.api.types.is_datetime64_any_dtype(frame[col]):
+            frame[col] = frame[col].astype("string").fillna("").astype(object)
+    return frame
+
+
+def _canonical_header(name: object) -> str:
+    return str(name).replace("\ufeff", "").strip().lower()
+
+
+def read_source(
+    source: str, path: Path, *, encoding: str = "auto", delimiter: str = "auto",
+    rename: Mapping[str, str] | None = None, keep: tuple[str, ...] = (),
+) -> RawTable:
+    """Read one input file into a :class:`RawTable` with canonical column names."""
+    if not path.exists():
+        raise InputError([Problem(str(path), "file not found",
+                                  hint=f"check [inputs] {source} in the config")])
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".xlsm", ".parquet"):  # CSV: the chunked reader, one chunk
+        table, chunks = read_source_chunks(source, path, encoding=encoding, delimiter=delimiter,
+                                           rename=rename, chunk_rows=1 << 40, keep=keep)
+        return replace(table, frame=next(chunks))
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if not data.strip(_BOM + b" \r\n\t"):
+        raise InputError([Problem(str(path), "file is empty",
+                                  hint="export the extract again; an empty file is never valid")])
+    frame = _read_other(path)
+    columns = _columns(list(frame.columns), rename)
+    _check_columns(source, path, frame.set_axis(columns, axis=1), "")
+    ignored = tuple(c for c in columns if c not in _wanted(source, columns, keep))
+    return RawTable(source, path, _shape(source, frame, columns, 2, keep), digest, "binary",
+                    "", ignored)
+
+
+def _check_columns(source: str, path: Path, frame: pd.DataFrame, sep: str) -> None:
+    problems = []
+    dupes = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
+    for col in dupes:
+        problems.append(Problem(str(path), "column appears twice in the header", column=col))
+    missing = [c for c in REQUIRED[source] if c not in frame.columns]
+    if missing:
+        hint = "map the source's own header with a [columns." + source + "] table in the config"
+        if len(frame.columns) == 1:
+            hint = (f"the header has one column only: is the delimiter really '{sep}'? "
+                    "set [inputs] delimiter") if sep else hint
+        problems.extend(
+            Problem(str(path), "required column is missing", row=1, column=c, hint=hint)
+            for c in missing
+        )
+    if problems:
+        raise InputError(problems)
+
+
+def _scan_file(path: Path, declared: str) -> tuple[str, str, bool]:
+    """sha256, encoding and emptiness of a file, read block by block (never whole).
+
+    The same decisions as :func:`detect_encoding` on the whole file: BOM → utf-8-sig;
+    "auto" → utf-8 if every block decodes, else cp1252; a declared encoding that fails
+    is an error naming the line.
+    """
+    digest = hashlib.sha256()
+    codec = "utf-8" if declared == "auto" else declared
+    decoder = codecs.getincrementaldecoder(codec)()
+    ok, empty, lines, first = True, True, 0, b""
+    with path.open("rb") as handle:
+        while block := handle.read(_BLOCK):
+            digest.update(block)
+            if not first:
+                first = block[:3]
+            empty = empty and not block.strip(_BOM + b" \r\n\t")
+            if ok:
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError as exc:
+                    if declared != "auto":
+                        line = lines + block[: max(exc.start, 0)].count(b"\n") + 1
+                        raise InputError([Problem(
+                            str(path), f"is not valid {declared} text", row=line,
+                            hint="set [inputs] encoding = \"auto\" or the file's real "
+                            "encoding")]) from None
+                    ok = False
+            lines += block.count(b"\n")
+        if ok:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                if declared != "auto":
+                    raise InputError([Problem(str(path), f"is not valid {declared} text",
+                                              row=lines + 1)]) from None
+                ok = False
+    if declared != "auto":
+        encoding = declared
+    elif first.startswith(_BOM):
+        encoding = "utf-8-sig"
+    else:
+        encoding = "utf-8" if ok else "cp1252"
+    return digest.hexdigest(), encoding, empty
+
+
+def _columns(frame_columns: list[object], rename: Mapping[str, str] | None) -> list[str]:
+    renames = {k.strip().lower(): v for k, v in (rename or {}).items()}
+    return [renames.get(_canonical_header(c), _canonical_header(c)) for c in frame_columns]
+
+
+def _wanted(source: str, columns: list[str], keep: tuple[str, ...]) -> tuple[str, ...]:
+    """The columns read: required, optional when present, and ``keep`` when present (a
+    column the config names, such as another HKS date column)."""
+    known = REQUIRED[source] + tuple(c for c in OPTIONAL[source] if c in columns)
+    return known + tuple(c for c in dict.fromkeys(keep) if c in columns and c not in known)
+
+
+def _shape(source: str, frame: pd.DataFrame, columns: list[str], first_row: int,
+           keep: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Canonical columns, the optional ones filled with "", and ``bronrij`` from ``first_row``."""
+    frame.columns = columns
+    frame = frame.loc[:, list(_wanted(source, columns, keep))]
+    for col in OPTIONAL[source]:
+        if col not in frame.columns:
+            frame[col] = ""
+    frame.insert(0, "bronrij", pd.RangeIndex(first_row, first_row + len(frame)))
+    frame.index = pd.RangeIndex(first_row - 2, first_row - 2 + len(frame))
+    return frame
+
+
+def read_source_chunks(
+    source: str, path: Path, *, encoding: str = "auto", delimiter: str = "auto",
+    rename: Mapping[str, str] | None = None, chunk_rows: int = 1_000_000,
+    keep: tuple[str, ...] = (),
+) -> tuple[RawTable, Iterator[pd.DataFrame]]:
+    """Read one input file ``chunk_rows`` rows at a time.
+
+    Returns the file's :class:`RawTable` (provenance, with an empty frame: the header is
+    checked before the first chunk is read) and an iterator of chunks shaped exactly as
+    :func:`read_source` shapes the whole file: canonical columns, ``bronrij`` counted over
+    the whole file, and an index that continues across chunks (row position in the file).
+    The file is never held in memory as a whole; CSV is hashed and checked block by block.
+    """
+    if not path.exists():
+        raise InputError([Problem(str(path), "file not found",
+                                  hint=f"check [inputs] {source} in the config")])
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".parquet"):
+        whole = read_source(source, path, encoding=encoding, delimiter=delimiter, rename=rename,
+                            keep=keep)
+        frame = whole.frame
+
+        def slices() -> Iterator[pd.DataFrame]:
+            for start in range(0, max(len(frame), 1), chunk_rows):
+                yield frame.iloc[start:start + chunk_rows]
+
+        return replace(whole, frame=frame.iloc[:0]), slices()
+    digest, used_encoding, empty = _scan_file(path, encoding)
+    if empty:
+        raise InputError([Problem(str(path), "file is empty",
+                                  hint="export the extract again; an empty file is never valid")])
+    with path.open("rb") as handle:
+        head = handle.read(1 << 20).decode(used_encoding, errors="ignore")
+    sep = _detect_delimiter(head.removeprefix("\ufeff").split("\n", 1)[0], delimiter)
+    options = {"sep": sep, "dtype": str, "keep_default_na": False, "na_filter": False,
+               "quoting": csv.QUOTE_MINIMAL, "skip_blank_lines": True,
+               "encoding": used_encoding}
+
+    def parse_error(exc: Exception) -> InputError:
+        return InputError([Problem(
+            str(path), f"cannot be parsed as CSV with delimiter '{sep}' ({exc})",
+            hint="check that every row has as many fields as the header; quote values that "
+            "contain the delimiter")])
+
+    try:
+        header = pd.read_csv(path, nrows=0, **options)
+    except pd.errors.ParserError as exc:
+        raise parse_error(exc) from None
+    columns = _columns(list(header.columns), rename)
+    _check_columns(source, path, header.set_axis(columns, axis=1), sep)
+    ignored = tuple(c for c in columns if c not in _wanted(source, columns, keep))
+    table = RawTable(source, path, _shape(source, header, columns, 2, keep), digest,
+                     used_encoding, sep, ignored)
+
+    def chunks() -> Iterator[pd.DataFrame]:
+        first_row, any_rows = 2, False
+        try:
+            with pd.read_csv(path, chunksize=chunk_rows, **options) as reader:
+                for chunk in reader:
+                    any_rows = True
+                    yield _shape(source, chunk, columns, first_row, keep)
+                    first_row += len(chunk)
+        except pd.errors.ParserError as exc:
+            raise parse_error(exc) from None
+        if not any_rows:
+            yield table.frame
+
+    return table, chunks()

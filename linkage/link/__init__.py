@@ -1,0 +1,1 @@
+"""Linking GCOS subjects to police identities: block, compare, decide, review."""

@@ -1,0 +1,232 @@
+"""Candidate pairs from several blocking passes, so one bad field cannot hide a match.
+
+Passes (each a named rule):
+
+- ``geboortedatum``: the same full birthdate;
+- ``fonetisch_jaar``: the same Dutch phonetic key of any surname component + birth year;
+- ``achternaam_voorletter``: the same core surname component + first initial;
+- ``achternaam_dagmaand``: the same core surname component + birth month and day, so that
+  a slip in the year is still paired when the subject has no initial.
+
+A key whose block would give more than ``max_block_pairs`` pairs (a very common surname,
+1 January birthdates) is not paired in that pass; it is reported, and the other passes
+still cover its records.
+
+:data:`BLOCKING_PASSES` gives each pass's key as text: that is the specification, and the
+form the report shows. :func:`candidate_pairs` finds the same pairs from integer codes, so
+that no key string is built for each of millions of police identities.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+from vhh.linkage.normalise.distinct import per_distinct
+
+__all__ = ["BLOCKING_PASSES", "Blocking", "candidate_pairs"]
+
+
+def _birthdate(f: pd.DataFrame) -> pd.Series:
+    full = f["birth"].str.len().eq(8) & ~f["birth"].str.contains("00$|^....00", regex=True)
+    return f["birth"].where(full, "")
+
+
+def _phonetic_year(f: pd.DataFrame) -> pd.Series:
+    keys = f["phonetic"].explode().fillna("")
+    year = f["byear"].reindex(keys.index).astype(str)
+    return (keys + "|" + year).where((keys != "") & (year != "-1"), "")
+
+
+def _surname_initial(f: pd.DataFrame) -> pd.Series:
+    keys = f["components"].explode().fillna("")
+    first = f["first"].reindex(keys.index)
+    return (keys + "|" + first).where((keys != "") & (first != ""), "")
+
+
+def _surname_day_month(f: pd.DataFrame) -> pd.Series:
+    keys = f["components"].explode().fillna("")
+    mmdd = f["birth"].str[4:].reindex(keys.index).fillna("")
+    known = (mmdd.str.len() == 4) & (mmdd.str[:2] != "00") & (mmdd.str[2:] != "00")
+    return (keys + "|" + mmdd).where((keys != "") & known, "")
+
+
+BLOCKING_PASSES: dict[str, Callable[[pd.DataFrame], pd.Series]] = {
+    "geboortedatum": _birthdate,
+    "fonetisch_jaar": _phonetic_year,
+    "achternaam_voorletter": _surname_initial,
+    "achternaam_dagmaand": _surname_day_month,
+}
+
+
+def _exploded(column: str) -> Callable[[pd.DataFrame], pd.Series]:
+    return lambda f: f[column].explode().fillna("")
+
+
+def _complete(birth: str) -> bool:
+    """A full YYYYMMDD birthdate, month and day known."""
+    return len(birth) == 8 and birth[4:6] != "00" and birth[6:] != "00"
+
+
+def _full_birth(f: pd.DataFrame) -> pd.Series:
+    return per_distinct(f["birth"], lambda u: u.map(lambda b: b if _complete(b) else ""))
+
+
+def _month_day(f: pd.DataFrame) -> pd.Series:
+    return per_distinct(f["birth"], lambda u: u.map(lambda b: b[4:] if _complete(b) else ""))
+
+
+@dataclass(frozen=True)
+class _Coded:
+    """A pass as two parts compared for equality: ``a`` (per row, or exploded per surname
+    component) and ``b`` (per row); "" / -1 mean no key. Same pairs as the pass's string
+    key ``a|b`` in :data:`BLOCKING_PASSES`, without building that string per identity."""
+
+    a: Callable[[pd.DataFrame], pd.Series]
+    b: Callable[[pd.DataFrame], pd.Series]
+    label: Callable[[object, object], str] = lambda a, b: f"{a}|{b}"
+
+
+_CODED: dict[str, _Coded] = {
+    "geboortedatum": _Coded(_full_birth, lambda f: pd.Series(0, index=f.index),
+                            lambda a, b: str(a)),
+    "fonetisch_jaar": _Coded(_exploded("phonetic"), lambda f: f["byear"]),
+    "achternaam_voorletter": _Coded(_exploded("components"), lambda f: f["first"]),
+    "achternaam_dagmaand": _Coded(_exploded("components"), _month_day),
+}
+
+
+def _coded_keys(subjects: pd.DataFrame, identities: pd.DataFrame, coded: _Coded
+                ) -> tuple[pd.Series, pd.Series, Callable[[int], str]]:
+    """Integer keys of both sides (index: row position), coded against the subjects' own
+    values: an identity value no subject has cannot pair and gets no key at all."""
+    def parts(frame: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
+        a = coded.a(frame)
+        b = coded.b(frame).to_numpy()[a.index.to_numpy()] if len(a) else np.empty(0)
+        return a, b
+
+    a_s, b_s = parts(subjects)
+    valid = (a_s.to_numpy() != "") & ~pd.Series(b_s, dtype=object).isin(["", -1]).to_numpy()
+    vocab_a = pd.Index(pd.unique(a_s.to_numpy()[valid]))
+    vocab_b = pd.Index(pd.unique(b_s[valid]))
+    width = max(len(vocab_b), 1)
+
+    def keys(a: pd.Series, b: np.ndarray) -> pd.Series:
+        ca = vocab_a.get_indexer(a.to_numpy()) if len(a) else np.empty(0, dtype=np.intp)
+        cb = vocab_b.get_indexer(b) if len(b) else np.empty(0, dtype=np.intp)
+        ok = (ca >= 0) & (cb >= 0)
+        return pd.Series(ca[ok].astype(np.int64) * width + cb[ok], index=a.index[ok])
+
+    def label(key: int) -> str:
+        return coded.label(vocab_a[key // width], vocab_b[key % width])
+
+    left = keys(a_s, b_s)
+    del a_s, b_s
+    right = keys(*parts(identities))
+    return left, right, label
+
+
+@dataclass(frozen=True)
+class Blocking:
+    """Candidate pairs and what the passes did, for the report."""
+
+    pairs: pd.DataFrame  # columns: s (subject position), i (identity position), passes
+    pairs_per_pass: dict[str, int]
+    largest_blocks: list[dict[str, object]]  # pass, size (pairs); secure report adds the key
+    capped_blocks: list[dict[str, object]]
+    n_pairs: int = -1  # len(pairs), kept when the pipeline lets the pairs go after linkage
+
+    def __post_init__(self) -> None:
+        if self.n_pairs < 0:
+            object.__setattr__(self, "n_pairs", len(self.pairs))
+
+    def without_pairs(self) -> Blocking:
+        """The same report numbers without the pair table (tens of millions of rows)."""
+        return replace(self, pairs=self.pairs.iloc[:0])
+
+
+def _block(left: pd.Series, right: pd.Series, cap: int, name: str,
+           label: Callable[[int], str]
+           ) -> tuple[pd.DataFrame, list[dict[str, object]], list[dict[str, object]]]:
+    """Pairs of equal integer keys (rows without a key are absent); blocks over ``cap``
+    pairs are skipped and reported under their readable ``label``."""
+    lcount = left.value_counts()
+    rcount = right.value_counts()
+    sizes = (lcount * rcount.reindex(lcount.index).fillna(0)).astype(int)
+    sizes = sizes[sizes > 0].sort_values(ascending=False)
+    capped = sizes[sizes > cap]
+    biggest = [{"pass": name, "key": label(k), "pairs": int(v)} for k, v in sizes.head(5).items()]
+    capped_list = [{"pass": name, "key": label(k), "pairs": int(v)} for k, v in capped.items()]
+    keep_l = left[~left.isin(capped.index)]
+    merged = pd.merge(
+        pd.DataFrame({"s": keep_l.index, "key": keep_l.to_numpy()}),
+        pd.DataFrame({"i": right.index, "key": right.to_numpy()}),
+        on="key",
+    )[["s", "i"]]
+    return merged, biggest, capped_list
+
+
+_PASS_BITS = 4  # low bits of a packed pair hold its pass (one bit per pass)
+
+
+def _packed(pairs: pd.DataFrame, n_identities: int, bit: int) -> np.ndarray:
+    """Each pair as one int64: ((s * n_identities + i) << _PASS_BITS) | bit."""
+    key = pairs["s"].to_numpy(dtype=np.int64) * n_identities + pairs["i"].to_numpy(dtype=np.int64)
+    return (key << _PASS_BITS) | bit
+
+
+def _combine(packed: list[np.ndarray], n_identities: int) -> tuple[pd.DataFrame, dict[str, int]]:
+    """One row per distinct (s, i), sorted by s then i, with the passes that paired it.
+
+    Each pair of each pass is one int64 (its (s, i) key with the pass's bit below it); the
+    pairs of all passes are sorted in place once and the bits of equal keys or-ed together:
+    no per-pair Python, no (s, i) group-by and one 8-byte array for tens of millions of
+    candidate pairs. A pass's count is the number of distinct pairs carrying its bit.
+    """
+    names = sorted(BLOCKING_PASSES)
+    allpairs = np.concatenate(packed) if packed else np.empty(0, dtype=np.int64)
+    packed.clear()
+    allpairs.sort()
+    # the pass bits as bytes (the lowest byte of each little-endian int64, a strided view:
+    # no second 8-byte array), then the keys by shifting in place
+    low = allpairs.view(np.uint8)[:: allpairs.itemsize] if sys.byteorder == "little" else \
+        allpairs.astype(np.uint8)
+    low = low & np.uint8((1 << _PASS_BITS) - 1)
+    allpairs >>= _PASS_BITS
+    key = allpairs
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.empty(0, int)
+    flags = (np.bitwise_or.reduceat(low, starts) if len(key) else np.empty(0, np.uint8))
+    del low
+    key = key[starts]
+    del allpairs
+    per_pass = {name: int(np.count_nonzero(flags & (1 << names.index(name))))
+                for name in BLOCKING_PASSES}
+    used = np.unique(flags)
+    labels = ["+".join(n for k, n in enumerate(names) if f >> k & 1) for f in used]
+    passes = pd.Categorical.from_codes(np.searchsorted(used, flags), categories=labels)
+    combined = pd.DataFrame({"s": (key // n_identities).astype(np.int32),
+                             "i": (key % n_identities).astype(np.int32),
+                             "passes": passes})
+    return combined, per_pass
+
+
+def candidate_pairs(subjects: pd.DataFrame, identities: pd.DataFrame, max_block_pairs: int
+                    ) -> Blocking:
+    """All candidate (subject, identity) pairs over every blocking pass."""
+    packed, largest, capped = [], [], []
+    names = sorted(BLOCKING_PASSES)
+    n_identities = max(len(identities), 1)
+    for name in BLOCKING_PASSES:
+        left, right, label = _coded_keys(subjects, identities, _CODED[name])
+        pairs, big, cap = _block(left, right, max_block_pairs, name, label)
+        del left, right
+        packed.append(_packed(pairs, n_identities, 1 << names.index(name)))
+        del pairs
+        largest.extend(big)
+        capped.extend(cap)
+    combined, per_pass = _combine(packed, n_identities)
+    largest.sort(key=lambda b: -int(b["pairs"]))  # type: ignore[call-overload]
+    return Blocking(combined, per_pass, largest[:10], capped)

@@ -1,0 +1,204 @@
+"""Link GCOS subjects to the rows of one police source (BVH or HKS).
+
+normalise → block → compare → decide → resolve per identity → review → join back to rows.
+Every police row ends with at most one subject; every subject ends found (with the best
+tier that found it) or not found (with the reason).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from vhh.linkage.link.birthdates import within_one_slip_pairs
+from vhh.linkage.link.blocking import Blocking, candidate_pairs
+from vhh.linkage.link.compare import COMPARISON_COLUMNS, Side, compare_pairs
+from vhh.linkage.link.decide import NO_TIER, decide_pairs, resolve_per_identity
+from vhh.linkage.link.review import apply_review_decisions, review_ids, review_queue
+from vhh.linkage.normalise.identities import collapse_identities, normalise_identities
+from vhh.linkage.settings import LinkageSettings
+from vhh.linkage.stopwatch import Stopwatch
+
+__all__ = ["KOPPELING_COLUMNS", "LinkResult", "link_identities", "link_source",
+           "prepare_subjects"]
+
+KOPPELING_COLUMNS = ("gcos_id", "bron", "record_id", "regel", "score", "besluit", "blokken",
+                     *COMPARISON_COLUMNS)
+NOT_FOUND_NO_INITIAL = "geen_voorletter"
+NOT_FOUND_REVIEW = "alleen_ter_beoordeling"
+NOT_FOUND_NO_CANDIDATE = "geen_kandidaat"
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """What linking one source produced."""
+
+    source: str
+    row_subject: pd.Series      # per valid police row (its index): gcos_id of the match or ""
+    row_rule: pd.Series         # per valid police row: the rule that linked it or ""
+    koppelingen: pd.DataFrame   # one row per linked record and subject (match or review)
+    review: pd.DataFrame        # the review queue
+    subjects: pd.DataFrame      # per subject: gcos_id, gevonden, tier, reden
+    blocking: Blocking
+    identities: int
+    decisions_by_rule: dict[str, int]
+    # every candidate pair (s, i) with its comparisons, the tier that held (regel, besluit,
+    # rang, score) and what became of it (uitkomst_regel, uitkomst_besluit; "" = dropped)
+    pairs: pd.DataFrame | None = None
+    # method "probabilistic" only: the ECM m/u probabilities and log2 weights per feature
+    ecm_gewichten: dict[str, Any] | None = None
+    # seconds per step: normalise, block, compare(_decide), decide, resolve
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def prepare_subjects(gcos: pd.DataFrame) -> pd.DataFrame:
+    """The in-scope GCOS subjects as normalised identities (one per subject)."""
+    frame = gcos.loc[:, ["gcos_id", "achternaam", "tussenvoegsel", "voorletters", "voornamen",
+                         "geboortedatum", "geslacht"]].reset_index(drop=True)
+    return normalise_identities(frame)
+
+
+def _subject_status(subjects: pd.DataFrame, pairs: pd.DataFrame, tiers: tuple[str, ...]
+                    ) -> pd.DataFrame:
+    status = pd.DataFrame({"gcos_id": subjects["gcos_id"].to_numpy()})
+    matched = pairs[pairs["besluit"] == "match"]
+    order = {name: k for k, name in enumerate((*tiers, "review_geaccepteerd"))}
+    best = (matched.assign(o=matched["regel"].map(order)).sort_values("o")
+            .drop_duplicates("s").set_index("s")["regel"])
+    in_review = set(pairs.loc[pairs["besluit"] == "review", "s"])
+    status["gevonden"] = status.index.isin(best.index)
+    status["tier"] = best.reindex(status.index).fillna("").to_numpy()
+    no_initial = subjects["first"].to_numpy() == ""
+    reason = np.where(status["gevonden"], "",
+                      np.where(no_initial, NOT_FOUND_NO_INITIAL,
+                               np.where(status.index.isin(list(in_review)), NOT_FOUND_REVIEW,
+                                        NOT_FOUND_NO_CANDIDATE)))
+    status["reden"] = reason
+    status["ter_beoordeling"] = status.index.isin(list(in_review))
+    return status
+
+
+def link_source(source: str, subjects: pd.DataFrame, rows: pd.DataFrame, id_column: str,
+                settings: LinkageSettings, decisions: pd.Series | None = None) -> LinkResult:
+    """Link ``rows`` (valid police rows) to ``subjects`` (from :func:`prepare_subjects`)."""
+    identities, codes = collapse_identities(rows)
+    return link_identities(source, subjects, identities, codes, rows[id_column], settings,
+                           decisions)
+
+
+def link_identities(source: str, subjects: pd.DataFrame, identities: pd.DataFrame,
+                    codes: np.ndarray, record_ids: pd.Series, settings: LinkageSettings,
+                    decisions: pd.Series | None = None, *, keep_pairs: bool = True
+                    ) -> LinkResult:
+    """Link distinct police ``identities`` (from :func:`collapse_identities`, or read chunk
+    by chunk) to ``subjects``; ``codes`` gives each row's identity position and
+    ``record_ids`` each row's id (its index is the rows' index).
+
+    ``keep_pairs=False`` leaves out :attr:`LinkResult.pairs` (every candidate pair with its
+    comparisons), which only ``explain`` reads and which is large on national extracts.
+    """
+    clock = Stopwatch()
+    with clock.stage("normalise"):
+        identities = normalise_identities(identities)
+    with clock.stage("block"):
+        blocking = candidate_pairs(subjects, identities, settings.max_block_pairs)
+    if not keep_pairs and settings.method == "rules":
+        with clock.stage("compare_decide"):
+            decided = _decide_lean(blocking.pairs, subjects, identities, settings)
+        weights, tiers = None, settings.tiers
+    else:
+        with clock.stage("compare"):
+            compared = compare_pairs(blocking.pairs, subjects, identities)
+        with clock.stage("decide"):
+            decided, weights, tiers = _decide(compared, settings)
+    with clock.stage("resolve"):
+        pairs = resolve_per_identity(decided)
+        pairs["review_id"] = review_ids(
+            source, subjects.loc[pairs["s"].to_numpy(), "gcos_id"].reset_index(drop=True),
+            identities.loc[pairs["i"].to_numpy()].reset_index(drop=True),
+        ).to_numpy() if len(pairs) else pd.Series(dtype=str)
+        if decisions is not None and len(decisions):
+            pairs = apply_review_decisions(pairs, decisions)
+        live = pairs[pairs["besluit"].isin(("match", "review"))]
+        review = review_queue(source, live, subjects, identities)
+        koppelingen = _koppelingen(source, live, subjects, record_ids, codes)
+        match = live[live["besluit"] == "match"].set_index("i")
+        row_i = pd.Series(codes, index=record_ids.index)
+        row_subject = row_i.map(subjects["gcos_id"].reindex(match["s"]).set_axis(match.index)
+                                ).fillna("")
+        row_rule = row_i.map(match["regel"]).fillna("")
+        by_rule = {str(k): int(v) for k, v in pairs["regel"].value_counts().sort_index().items()}
+        status = _subject_status(subjects, live, tiers)
+    return LinkResult(source, row_subject.astype(str), row_rule.astype(str), koppelingen,
+                      review, status, blocking, len(identities), by_rule,
+                      _outcomes(decided, pairs) if keep_pairs else None, weights,
+                      clock.stages)
+
+
+_LEAN_BATCH = 2_000_000
+
+
+def _decide_lean(candidates: pd.DataFrame, subjects: pd.DataFrame, identities: pd.DataFrame,
+                 settings: LinkageSettings) -> pd.DataFrame:
+    """The rules' decisions for the pairs that get a tier, compared batch by batch.
+
+    Every rule (and every per-subject test inside one) needs the birthdates within one slip,
+    so the other pairs end without a tier whatever else they compare: they are skipped. The
+    rest is compared and decided in batches of whole subjects (the pairs are sorted by
+    subject, and the per-subject tests of ``police_no_initial`` look only at one subject's
+    pairs), keeping only pairs with a tier, so the comparison table of tens of millions of
+    candidate pairs is never held at once. Same decisions as comparing everything.
+    """
+    sides = (Side.of(subjects), Side.of(identities))
+    s, i = candidates["s"].to_numpy(), candidates["i"].to_numpy()
+    keep = within_one_slip_pairs(sides[0].birth, sides[1].birth, s, i)
+    candidates = candidates[keep]
+    s = s[keep]
+    bounds = [0]
+    while bounds[-1] < len(s):  # cut only where the subject changes
+        cut = min(bounds[-1] + _LEAN_BATCH, len(s))
+        if cut < len(s):
+            cut = int(np.searchsorted(s, s[cut - 1], side="right"))
+        bounds.append(cut)
+    parts = []
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=False):
+        compared = compare_pairs(candidates.iloc[lo:hi], subjects, identities, sides)
+        decided = decide_pairs(compared, settings.tiers, settings.surname_threshold)
+        parts.append(decided[decided["regel"] != NO_TIER])
+    if not parts:
+        empty = compare_pairs(candidates.iloc[:0], subjects, identities)
+        return decide_pairs(empty, settings.tiers, settings.surname_threshold)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _decide(pairs: pd.DataFrame, settings: LinkageSettings
+            ) -> tuple[pd.DataFrame, dict[str, Any] | None, tuple[str, ...]]:
+    """Decided pairs, the ECM weights (probabilistic only) and the rule names in order."""
+    if settings.method == "probabilistic":
+        from vhh.linkage.link.probabilistic import REGEL, decide_probabilistic
+
+        decided, weights = decide_probabilistic(pairs, settings.surname_threshold)
+        return decided, weights, (REGEL,)
+    return decide_pairs(pairs, settings.tiers, settings.surname_threshold), None, settings.tiers
+
+
+def _outcomes(decided: pd.DataFrame, final: pd.DataFrame) -> pd.DataFrame:
+    outcome = final.loc[:, ["s", "i", "regel", "besluit"]].rename(
+        columns={"regel": "uitkomst_regel", "besluit": "uitkomst_besluit"})
+    merged = decided.merge(outcome, on=["s", "i"], how="left")
+    return merged.fillna({"uitkomst_regel": "", "uitkomst_besluit": ""})
+
+
+def _koppelingen(source: str, pairs: pd.DataFrame, subjects: pd.DataFrame,
+                 record_ids: pd.Series, codes: np.ndarray) -> pd.DataFrame:
+    mine = np.isin(codes, pairs["i"].to_numpy())  # only rows of a linked identity
+    per_row = pd.DataFrame({"i": codes[mine],
+                            "record_id": record_ids[mine].astype(object).to_numpy()})
+    joined = per_row.merge(pairs, on="i", how="inner")
+    joined["gcos_id"] = subjects["gcos_id"].to_numpy()[joined["s"].to_numpy()]
+    joined["bron"] = source
+    joined["blokken"] = joined["passes"]
+    return (joined.loc[:, list(KOPPELING_COLUMNS)]
+            .sort_values(["gcos_id", "record_id"]).reset_index(drop=True))

@@ -1,0 +1,1 @@
+"""Normalising identities: names, tussenvoegsels, initials, dates, a Dutch phonetic key."""

@@ -1,0 +1,1 @@
+"""Keys, pseudonyms, the crosswalk, disclosure control and the export's leak scanner."""

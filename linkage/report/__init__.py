@@ -1,0 +1,1 @@
+"""The audit report: funnel, row reconciliation, descriptives, code book, HTML."""

@@ -1,0 +1,78 @@
+"""Building the funnel and the row reconciliation from what each step returned."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+from vhh.linkage.report.funnel import FunnelStep
+
+__all__ = ["build_funnel", "row_reconciliation"]
+
+
+def _counts(values: pd.Series) -> dict[str, int]:
+    return {str(k): int(v) for k, v in values.value_counts().sort_index().items()}
+
+
+_LABELS = {
+    "scope": "Buiten de scope van het onderzoek",
+    "gevonden_bvh": "Niet gevonden in BVH",
+    "startdatum": "Te weinig GCOS-gegevens (geen startdatum)",
+}
+_REASON_ORDER = {
+    "scope": ("kader", "periode"),
+    "gevonden_bvh": ("geen_voorletter", "geen_kandidaat", "alleen_ter_beoordeling"),
+    "startdatum": ("geen_startdatum",),
+}
+
+
+def build_funnel(read: int, quarantined: int, leaves: Mapping[str, pd.Series],
+                 order: Sequence[str], analysed: int, found_hks: int) -> list[FunnelStep]:
+    """The funnel: quarantine, then each step of ``order`` in turn, then HKS.
+
+    ``leaves`` maps a step to the gcos_ids that fail it (index) with their reason (value).
+    A subject failing several steps leaves at the first of them in ``order``.
+    """
+    steps = [FunnelStep("quarantaine", "GCOS-subjecten gelezen; apart gezet wegens ongeldige "
+                        "invoer", read, quarantined,
+                        {"ongeldige_invoer": quarantined} if quarantined else {})]
+    gone: set[str] = set()
+    remaining = read - quarantined
+    for name in order:
+        reasons = leaves[name][~leaves[name].index.isin(list(gone))]
+        counts = {r: int((reasons == r).sum()) for r in _REASON_ORDER[name]}
+        steps.append(FunnelStep(name, _LABELS[name], remaining, len(reasons), counts))
+        remaining -= len(reasons)
+        gone |= set(reasons.index)
+    steps.append(FunnelStep("gevonden_hks", "Niet gevonden in HKS (blijven in het "
+                            "analysebestand)", analysed, analysed - found_hks,
+                            {"niet_in_hks": analysed - found_hks}, verwijdert=False))
+    return steps
+
+
+def row_reconciliation(source: str, read: int, quarantine: pd.DataFrame,
+                       dispositions: pd.Series) -> dict[str, object]:
+    """read = quarantined + every disposition of the valid rows, by name."""
+    outcome: dict[str, int] = {"quarantaine": len(quarantine)}
+    outcome.update(_counts(dispositions))
+    return {"bron": source, "gelezen": read, "uitkomst": outcome,
+            "quarantaine_redenen": _counts(quarantine["reden"]) if len(quarantine) else {}}
+
+
+def dispositions(valid: pd.DataFrame, row_subject: pd.Series, in_review: pd.Series,
+                 analysed: set[str], filter_reasons: pd.Series, in_window: pd.Series
+                 ) -> pd.Series:
+    """One named outcome per valid police row."""
+    out = pd.Series("geteld", index=valid.index, dtype=object)
+    linked = row_subject != ""
+    out[~linked & in_review] = "ter_beoordeling"
+    out[~linked & ~in_review] = "niet_gekoppeld"
+    not_analysed = linked & ~row_subject.isin(analysed)
+    out[not_analysed] = "subject_niet_geanalyseerd"
+    considered = linked & ~not_analysed
+    reasons = filter_reasons.reindex(valid.index, fill_value="")
+    filtered = considered & (reasons != "")
+    out[filtered] = "gefilterd_" + reasons[filtered]
+    outside = considered & ~filtered & ~in_window.reindex(valid.index, fill_value=False)
+    out[outside] = "buiten_vensters"
+    return out

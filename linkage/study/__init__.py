@@ -1,0 +1,1 @@
+"""The study's own steps: scope, filters, observation windows, study variables."""

@@ -1,0 +1,1 @@
+"""Tools for people inside the secure environment: evaluate, explain, verify."""

@@ -1,0 +1,1 @@
+"""Validation at the edge: each extract parsed, checked with pandera, invalid rows quarantined."""
