@@ -17,6 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from vhh.linkage.contract import CATEGORIES, EXPORT_FORMATS, QUASI_IDENTIFIERS, RULE_NAMES, SOURCES
 from vhh.linkage.errors import ConfigError
 
 __all__ = [
@@ -39,11 +40,6 @@ CONFIG_VERSION = 1
 # config/ is installed as the data package vhh.config (a wheel carries it too)
 DEFAULT_CONFIG = Path(str(resources.files("vhh.config") / "default.toml"))
 
-SOURCES = ("gcos_subjecten", "gcos_besprekingen", "bvh_incidenten", "hks_antecedenten")
-TIER_NAMES = ("exact", "strict", "fuzzy", "police_no_initial", "review")
-CATEGORIES = ("misdrijf", "overtreding", "verkeer", "administratief", "overig")
-QUASI_IDENTIFIERS = ("leeftijd", "geslacht", "kader", "start_kwartaal")
-FORMATS = ("csv", "parquet", "sav")
 
 
 # --- converters: each takes (value, where) and returns the typed value or raises ConfigError
@@ -172,7 +168,7 @@ class ScopeSettings:
 @dataclass(frozen=True)
 class LinkageSettings:
     method: str = _setting(_choice("rules", "probabilistic"), "rules")
-    tiers: tuple[str, ...] = _setting(_strings(TIER_NAMES), TIER_NAMES)
+    tiers: tuple[str, ...] = _setting(_strings(RULE_NAMES), RULE_NAMES)
     surname_threshold: float = _setting(_fraction, 0.92)
     max_block_pairs: int = _setting(_int(1), 200_000)
     review_decisions: Path | None = _setting(_optional_path, None)
@@ -221,7 +217,7 @@ class FunnelSettings:
 
 @dataclass(frozen=True)
 class ExportSettings:
-    formats: tuple[str, ...] = _setting(_strings(FORMATS), FORMATS)
+    formats: tuple[str, ...] = _setting(_strings(EXPORT_FORMATS), EXPORT_FORMATS)
 
 
 SECTIONS: Mapping[str, type] = MappingProxyType(

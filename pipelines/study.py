@@ -20,24 +20,25 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 from vhh.linkage.errors import ExportBlocked, InputError, Problem
+from vhh.linkage.io.atomic import atomic_write_bytes
 from vhh.linkage.io.readers import RawTable, read_source, read_source_chunks
-from vhh.linkage.io.writers import (
-    atomic_write_bytes,
-    publish_export,
-    write_csv,
-    write_parquet,
-    write_sav,
-)
+from vhh.linkage.io.writers import write_csv, write_parquet, write_sav
 from vhh.linkage.link.engine import LinkResult, link_identities, prepare_subjects
 from vhh.linkage.link.review import read_review_decisions
 from vhh.linkage.link.rules import RULES
 from vhh.linkage.privacy.crosswalk import encrypt_crosswalk
 from vhh.linkage.privacy.disclosure import protect
+from vhh.linkage.privacy.gate import publish_export
 from vhh.linkage.privacy.keys import MasterKey
 from vhh.linkage.privacy.leakscan import IdentifierCollector, Identifiers
 from vhh.linkage.privacy.pseudonyms import pseudonymise
 from vhh.linkage.report.accounting import build_funnel, dispositions, row_reconciliation
-from vhh.linkage.report.codebook import codebook_dict, codebook_json, codebook_markdown
+from vhh.linkage.report.codebook import (
+    codebook_dict,
+    codebook_json,
+    codebook_markdown,
+    sav_labels,
+)
 from vhh.linkage.report.contents import descriptives, report_vocabulary
 from vhh.linkage.report.funnel import check_funnel, check_reconciliation
 from vhh.linkage.report.html import render_html
@@ -531,7 +532,7 @@ def _export_writers(frame: pd.DataFrame, book: dict[str, Any], report: dict[str,
     if "parquet" in settings.export.formats:
         writers["analysebestand.parquet"] = lambda p: write_parquet(frame, p)
     if "sav" in settings.export.formats:
-        writers["analysebestand.sav"] = lambda p: write_sav(frame, p)
+        writers["analysebestand.sav"] = lambda p: write_sav(frame, p, sav_labels())
     writers["codeboek.md"] = lambda p: _write_text(p, codebook_markdown(book))
     writers["codeboek.json"] = lambda p: _write_text(p, codebook_json(book))
 

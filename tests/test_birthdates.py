@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from vhh.linkage.link.birthdates import (
     LEVELS,
-    birth_year,
     compare_birthdates,
     compare_birthdates_series,
     within_one_slip,
 )
+from vhh.linkage.normalise.dates import birth_year
 
 EXAMPLES = [
     # exact

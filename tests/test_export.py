@@ -9,7 +9,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 from vhh.linkage.io.writers import guard_formula, write_csv, write_sav
-from vhh.linkage.report.codebook import VARIABLES, value_labels
+from vhh.linkage.report.codebook import VARIABLES, sav_labels, value_labels
 from vhh.schemas.analysis import analysis_schema
 
 
@@ -93,7 +93,7 @@ def test_csv_neutralises_a_carriage_return_at_the_start_of_a_cell(tmp_path):
 def test_sav_round_trip_keeps_values_and_labels(analysis, tmp_path):
     pyreadstat = pytest.importorskip("pyreadstat")
     path = tmp_path / "a.sav"
-    write_sav(analysis, path)
+    write_sav(analysis, path, sav_labels())
     back, meta = pyreadstat.read_sav(str(path), user_missing=True)
 
     expected = analysis.copy()

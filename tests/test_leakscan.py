@@ -1,4 +1,4 @@
-"""Specification of the export gate (vhh.linkage.privacy.leakscan and vhh.linkage.io.writers.publish_export):
+"""Specification of the export gate (vhh.linkage.privacy.leakscan and vhh.linkage.privacy.gate.publish_export):
 no input surname, birthdate or id may reach ``export/``, in any spelling or notation, and
 the gate's own messages never repeat the value they found.
 
@@ -14,8 +14,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from vhh.linkage.errors import ExportBlocked
-from vhh.linkage.io.writers import publish_export, write_csv, write_parquet, write_sav
+from vhh.linkage.io.writers import write_csv, write_parquet, write_sav
 from vhh.linkage.normalise.names import normalise_text
+from vhh.linkage.privacy.gate import publish_export
 from vhh.linkage.privacy.leakscan import Identifiers, build_identifiers, scan_file, scan_frame
 from vhh.linkage.privacy.pseudonyms import pseudonym
 

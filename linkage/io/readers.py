@@ -14,38 +14,14 @@ import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from types import MappingProxyType
 
 import pandas as pd
+from vhh.linkage.contract import OPTIONAL, REQUIRED
 from vhh.linkage.errors import InputError, Problem
 
-__all__ = ["REQUIRED", "OPTIONAL", "RawTable", "detect_encoding", "read_source",
+__all__ = ["RawTable", "detect_encoding", "read_source",
            "read_source_chunks"]
 
-REQUIRED: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {
-        "gcos_subjecten": (
-            "gcos_id", "achternaam", "voorletters", "geboortedatum", "geslacht", "kader",
-            "leefgebieden", "doelen", "besluiten", "acties",
-        ),
-        "gcos_besprekingen": ("gcos_id", "bespreekdatum"),
-        "bvh_incidenten": (
-            "bvh_id", "registratienummer", "incidentdatum", "mk_code", "rol", "achternaam",
-            "voorletters", "geboortedatum",
-        ),
-        "hks_antecedenten": (
-            "hks_id", "pleegdatum", "afdoening", "achternaam", "voorletters", "geboortedatum",
-        ),
-    }
-)
-OPTIONAL: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {
-        "gcos_subjecten": ("tussenvoegsel", "voornamen", "invoerdatum"),
-        "gcos_besprekingen": (),
-        "bvh_incidenten": ("tussenvoegsel", "mk_omschrijving", "geslacht"),
-        "hks_antecedenten": ("tussenvoegsel", "feit_omschrijving", "geslacht"),
-    }
-)
 _BOM = b"\xef\xbb\xbf"
 _BLOCK = 1 << 24  # 16 MiB: the unit in which large files are hashed and checked
 

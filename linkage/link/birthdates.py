@@ -31,11 +31,10 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
-from vhh.linkage.normalise.names import _is_missing
+from vhh.linkage.normalise.names import is_missing
 
 __all__ = [
     "LEVELS",
-    "birth_year",
     "compare_birthdates",
     "compare_birthdates_series",
     "within_one_slip",
@@ -64,7 +63,7 @@ class _Date:
 
 def _parse(value: str | None) -> _Date | None:
     """The date, or None when it is missing; ValueError (without the value) when malformed."""
-    text = "" if _is_missing(value) else str(value)
+    text = "" if is_missing(value) else str(value)
     if text == "":
         return None
     if not _DATE.fullmatch(text):
@@ -127,12 +126,6 @@ def within_one_slip(level: str) -> bool:
     if level not in LEVELS:
         raise ValueError(f"unknown birthdate level {level!r}; expected one of {LEVELS}")
     return level in _WITHIN_ONE_SLIP
-
-
-def birth_year(s: str | None) -> int | None:
-    """The year of a birthdate, or None when it is missing or the year is unknown."""
-    date = _parse(s)
-    return None if date is None else date.year
 
 
 # --------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from vhh.linkage.contract import REVIEW_ACCEPTED
 from vhh.linkage.link.birthdates import within_one_slip_pairs
 from vhh.linkage.link.blocking import Blocking, candidate_pairs
 from vhh.linkage.link.compare import COMPARISON_COLUMNS, Side, compare_pairs
@@ -64,7 +65,7 @@ def _subject_status(subjects: pd.DataFrame, pairs: pd.DataFrame, tiers: tuple[st
                     ) -> pd.DataFrame:
     status = pd.DataFrame({"gcos_id": subjects["gcos_id"].to_numpy()})
     matched = pairs[pairs["besluit"] == "match"]
-    order = {name: k for k, name in enumerate((*tiers, "review_geaccepteerd"))}
+    order = {name: k for k, name in enumerate((*tiers, REVIEW_ACCEPTED))}
     best = (matched.assign(o=matched["regel"].map(order)).sort_values("o")
             .drop_duplicates("s").set_index("s")["regel"])
     in_review = set(pairs.loc[pairs["besluit"] == "review", "s"])

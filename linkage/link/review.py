@@ -13,6 +13,7 @@ import hashlib
 from pathlib import Path
 
 import pandas as pd
+from vhh.linkage.contract import IDENTITY_FIELDS, REVIEW_ACCEPTED
 from vhh.linkage.errors import InputError, Problem
 
 __all__ = ["REVIEW_COLUMNS", "apply_review_decisions", "read_review_decisions", "review_ids",
@@ -24,7 +25,7 @@ REVIEW_COLUMNS = (
     "politie_tussenvoegsel", "politie_voorletters", "politie_geboortedatum", "politie_geslacht",
     "aantal_rijen", "besluit",
 )
-_FIELDS = ("achternaam", "tussenvoegsel", "voorletters", "geboortedatum", "geslacht")
+_FIELDS = IDENTITY_FIELDS
 ACCEPT, REJECT = "accept", "reject"
 
 
@@ -84,7 +85,7 @@ def apply_review_decisions(pairs: pd.DataFrame, decisions: pd.Series) -> pd.Data
     accepted = (out["besluit"] == "review") & (out["reviewbesluit"] == ACCEPT)
     rejected = (out["besluit"] == "review") & (out["reviewbesluit"] == REJECT)
     out.loc[accepted, "besluit"] = "match"
-    out.loc[accepted, "regel"] = "review_geaccepteerd"
+    out.loc[accepted, "regel"] = REVIEW_ACCEPTED
     out.loc[rejected, "besluit"] = "afgewezen"
     out.loc[rejected, "regel"] = "review_afgewezen"
     # an identity accepted for one subject leaves the other candidates of that identity

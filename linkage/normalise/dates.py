@@ -14,8 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from vhh.linkage.normalise.names import is_missing
 
-__all__ = ["ParsedDates", "parse_dates", "date_key_to_timestamp"]
+__all__ = ["ParsedDates", "birth_year", "date_key_to_timestamp", "parse_dates"]
+
+_KEY = re.compile(r"[0-9]{8}")
 
 _DMY = r"^\s*(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})\s*$"
 _ISO = (r"^\s*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
@@ -138,3 +141,18 @@ def date_key_to_timestamp(key: pd.Series) -> pd.Series:
     return pd.to_datetime(key.where(full), format="%Y%m%d", errors="coerce").astype(
         "datetime64[ns]"
     )
+
+
+def birth_year(key: str | None) -> int | None:
+    """The year of a "YYYYMMDD" birthdate key, or None when it is missing or unknown (0000).
+
+    A key that is not eight digits is a ``ValueError`` whose message never holds the value.
+    """
+    text = "" if is_missing(key) else str(key)
+    if text == "":
+        return None
+    if not _KEY.fullmatch(text):
+        raise ValueError("malformed birthdate: birthdates must be 'YYYYMMDD' (00 for an unknown "
+                         "month or day) or ''")
+    year = int(text[:4])
+    return None if year == 0 else year

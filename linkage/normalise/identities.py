@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from vhh.linkage.link.birthdates import birth_year
+from vhh.linkage.normalise.dates import birth_year
 from vhh.linkage.normalise.distinct import per_distinct
 from vhh.linkage.normalise.names import first_initial, parse_initials, parse_surname
 from vhh.linkage.normalise.phonetic import dutch_phonetic
 
 __all__ = ["IDENTITY_FIELDS", "collapse_identities", "normalise_identities"]
 
-IDENTITY_FIELDS = ("achternaam", "tussenvoegsel", "voorletters", "geboortedatum", "geslacht")
+from vhh.linkage.contract import IDENTITY_FIELDS
 
 
 def collapse_identities(rows: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:

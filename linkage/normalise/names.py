@@ -57,6 +57,7 @@ __all__ = [
     "first_initial",
     "initials_compatible",
     "initials_string",
+    "is_missing",
     "normalise_text",
     "parse_initials",
     "parse_surname",
@@ -88,7 +89,7 @@ _TRANSLITERATION: Final = MappingProxyType(
 _MAX_FOLD_PASSES: Final = 5
 
 
-def _is_missing(value: object) -> bool:
+def is_missing(value: object) -> bool:
     """True for None, float NaN, numpy NaN and pandas NA."""
     if value is None:
         return True
@@ -102,7 +103,7 @@ _ASCII_PUNCTUATION: Final = re.compile(r"[^a-z0-9]+")
 
 
 def _as_text(value: object) -> str:
-    return "" if _is_missing(value) else str(value)
+    return "" if is_missing(value) else str(value)
 
 
 def _strip_diacritics(text: str) -> str:

@@ -25,6 +25,7 @@ from typing import TypeVar
 
 import numpy as np
 import pandas as pd
+from vhh.linkage.contract import ID_COLUMN
 from vhh.linkage.normalise.dates import parse_dates
 from vhh.linkage.normalise.names import normalise_text, parse_initials, parse_surname
 
@@ -170,7 +171,7 @@ def build_identifiers(frames: Iterable[pd.DataFrame]) -> Identifiers:
     return collector.finish()
 
 
-ID_COLUMNS = ("gcos_id", "bvh_id", "hks_id", "registratienummer")
+ID_COLUMNS = (*dict.fromkeys(ID_COLUMN.values()), "registratienummer")
 _MERGE_AT_LEAST = 1 << 20  # pending hashes before a merge is worth its while
 _HASH_BATCH = 1 << 16  # ids normalised and hashed at a time: few strings alive at once
 

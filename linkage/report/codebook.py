@@ -10,11 +10,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from vhh.linkage.io.writers import SavLabels
 from vhh.linkage.settings import Settings
 from vhh.schemas.analysis import ANALYSIS_COLUMNS
 
 __all__ = ["VARIABLES", "Variable", "codebook_dict", "codebook_json", "codebook_markdown",
-           "value_labels"]
+           "sav_labels", "value_labels"]
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,12 @@ if tuple(_BY_NAME) != ANALYSIS_COLUMNS:  # pragma: no cover - caught by tests at
 
 def value_labels() -> dict[str, dict[int, str]]:
     return {v.name: dict(v.values) for v in VARIABLES if v.values}
+
+
+def sav_labels() -> SavLabels:
+    """The code book's labels for the SPSS file (9 = onbekend is a declared missing)."""
+    return SavLabels(variables={v.name: v.label for v in VARIABLES}, values=value_labels(),
+                     missing={"geslacht": (9,)})
 
 
 def _choices(settings: Settings) -> dict[str, Any]:

@@ -12,12 +12,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
+from vhh.linkage.contract import CATEGORIES
 from vhh.linkage.link.rules import RULES
 from vhh.linkage.normalise.names import normalise_text
 from vhh.linkage.privacy.disclosure import small_cell_table
 from vhh.linkage.report.codebook import codebook_dict, codebook_markdown
 from vhh.linkage.report.funnel import format_funnel
-from vhh.linkage.settings import CATEGORIES, Settings
+from vhh.linkage.settings import Settings
 
 __all__ = ["descriptives", "report_vocabulary", "summary_lines"]
 

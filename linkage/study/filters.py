@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from vhh.linkage.contract import CATEGORIES
 from vhh.linkage.errors import InputError, Problem
 from vhh.linkage.io.readers import detect_encoding
-from vhh.linkage.settings import CATEGORIES, FilterSettings
+from vhh.linkage.settings import FilterSettings
 
 __all__ = ["FilterOutcome", "filter_bvh", "filter_hks", "read_incident_codes"]
 

@@ -21,12 +21,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from vhh.linkage.contract import SHORT_NAME
 from vhh.linkage.errors import InputError, Problem
 
 __all__ = ["SOURCES", "Truth", "evaluate", "evaluation_lines", "findable", "read_links",
            "read_truth"]
 
-SOURCES = ("bvh", "hks")
+SOURCES = tuple(SHORT_NAME.values())
 NOT_FINDABLE_FATES = ("quarantined", "out_of_scope_kader", "out_of_scope_period")
 NO_INITIAL = "no_initial"
 REVIEW = "review"

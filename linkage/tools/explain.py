@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
+from vhh.linkage.contract import ID_COLUMN, REVIEW_ACCEPTED, SHORT_NAME
 from vhh.linkage.link.birthdates import within_one_slip
 from vhh.linkage.link.compare import COMPARISON_COLUMNS
 from vhh.linkage.link.decide import NO_TIER
@@ -26,7 +27,7 @@ from vhh.linkage.validate.sources import Validated
 __all__ = ["SOURCE_TABLES", "Explanation", "candidate_reasons", "explain",
            "explanation_lines"]
 
-SOURCE_TABLES = {"bvh": ("bvh_incidenten", "bvh_id"), "hks": ("hks_antecedenten", "hks_id")}
+SOURCE_TABLES = {short: (source, ID_COLUMN[source]) for source, short in SHORT_NAME.items()}
 WARNING = ("WARNING: the lines below show names and birthdates from the extracts. Read them "
            "inside the secure environment only; do not copy them out.")
 _MAX_RECORD_IDS = 5
@@ -90,7 +91,7 @@ def _reason(row: pd.Series, pairs: pd.DataFrame, subjects: pd.DataFrame,
     outcome, final = row["uitkomst_besluit"], str(row["uitkomst_regel"])
     others = _others(pairs, subjects, int(row["i"]), int(row["s"]))
     if outcome == "match":
-        return ("accepted in review" if final == "review_geaccepteerd"
+        return ("accepted in review" if final == REVIEW_ACCEPTED
                 else f"linked by tier {final}")
     if outcome == "review" and final.startswith("ambigu_"):
         return f"ambiguous: also fits {others} at the same tier; sent to review"

@@ -26,9 +26,10 @@ from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
+from vhh.linkage.contract import REVIEW_ACCEPTED
 from vhh.linkage.errors import VerificationError
 from vhh.linkage.io.readers import RawTable
-from vhh.linkage.io.writers import _FORMULA_START
+from vhh.linkage.io.writers import unguard_formula
 from vhh.linkage.privacy.leakscan import scan_file
 from vhh.linkage.report.contents import report_vocabulary
 from vhh.linkage.report.funnel import check_funnel, check_reconciliation
@@ -150,7 +151,7 @@ def check_analysis_files(export: Path) -> list[Check]:
         variables = [v["naam"] for v in book["variabelen"]]
         choices = book["keuzes"]
         schema = analysis_schema(choices["scope"]["kaders"],
-                                 [*choices["koppeling"]["regels"], "review_geaccepteerd"])
+                                 [*choices["koppeling"]["regels"], REVIEW_ACCEPTED])
     except (OSError, ValueError, KeyError, TypeError) as err:
         return [Check(f"{CODEBOOK} readable", False,
                       f"cannot be read as the code book ({type(err).__name__})")]
@@ -217,18 +218,11 @@ def _as_schema_types(frame: pd.DataFrame, schema: pa.DataFrameSchema, unguard: b
             out[name], bad = _to_int(out[name], nullable=kind == "Int64")
         else:
             if unguard:
-                out[name] = out[name].map(_unguard)
+                out[name] = out[name].map(unguard_formula)
             continue
         if bad:
             problems.append(f"{name}: {bad} cells are not of type {kind}")
     return out, problems
-
-
-def _unguard(value: object) -> object:
-    """Undo the export's formula guard ('=... was written as '=...)."""
-    if isinstance(value, str) and value[:1] == "'" and value[1:].startswith(_FORMULA_START):
-        return value[1:]
-    return value
 
 
 def _to_bool(series: pd.Series) -> tuple[pd.Series, int]:

@@ -27,10 +27,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
+from vhh.linkage.contract import ID_COLUMN, IDENTITY_FIELDS
 from vhh.linkage.errors import LinkageError
 from vhh.linkage.io.readers import RawTable
-from vhh.linkage.normalise.identities import IDENTITY_FIELDS
-from vhh.linkage.validate.sources import _BUILTIN_REASONS, Validated, validate_source
+from vhh.linkage.validate.sources import DUPLICATE_REASON, Validated, validate_source
 
 __all__ = ["EVENT_COLUMNS", "PoliceExtract", "reduce_police_chunks"]
 
@@ -38,11 +38,9 @@ EVENT_COLUMNS = {
     "bvh_incidenten": ("bvh_id", "registratienummer", "incidentdatum", "mk_code", "rol"),
     "hks_antecedenten": ("hks_id", "datum", "afdoening"),
 }
-ID_COLUMN = {"bvh_incidenten": "bvh_id", "hks_antecedenten": "hks_id"}
 _TEXT = ("bvh_id", "hks_id", "registratienummer")
 _CODES = ("mk_code", "rol", "afdoening")
 _ARROW = "string[pyarrow]"
-DUPLICATE_REASON = _BUILTIN_REASONS["field_uniqueness"]
 # two independent 16-byte keys: an identity is known when both 64-bit hashes agree
 _KEY_A, _KEY_B = "vhh-identiteit-a", "vhh-identiteit-b"
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+from vhh.linkage.contract import ID_COLUMN
 from vhh.linkage.errors import InputError, Problem
 from vhh.linkage.normalise.dates import parse_dates
 from vhh.linkage.normalise.distinct import per_distinct
@@ -20,6 +21,7 @@ from vhh.linkage.normalise.names import normalise_text
 from vhh.schemas.inputs import INPUT_MODELS
 
 __all__ = [
+    "DUPLICATE_REASON",
     "LEEFGEBIEDEN",
     "Validated",
     "parse_sex",
@@ -37,10 +39,9 @@ LEEFGEBIEDEN = (
 _DOMAIN_KEYS = frozenset(normalise_text(d) for d in LEEFGEBIEDEN)
 _SEX = {"m": 0, "man": 0, "mannelijk": 0, "v": 1, "vrouw": 1, "vrouwelijk": 1, "f": 1,
         "o": 9, "onbekend": 9, "x": 9, "": 9}
-_ID_COLUMN = {"gcos_subjecten": "gcos_id", "gcos_besprekingen": "gcos_id",
-              "bvh_incidenten": "bvh_id", "hks_antecedenten": "hks_id"}
+DUPLICATE_REASON = "komt meer dan eens voor (alle exemplaren apart gezet)"
 _BUILTIN_REASONS = {
-    "field_uniqueness": "komt meer dan eens voor (alle exemplaren apart gezet)",
+    "field_uniqueness": DUPLICATE_REASON,
     # pandera names inherited checks by their method; these are the shared identity checks
     "_surname": "achternaam ontbreekt of bevat geen letters",
     "_birth_read": "geboortedatum ontbreekt of is onleesbaar",
@@ -156,10 +157,10 @@ def quarantine_frame(source: str, frame: pd.DataFrame, failures: pd.DataFrame) -
     failures = failures.sort_values(["index", "kolom"]).drop_duplicates()
     index = failures["index"].to_numpy()
     starts = np.flatnonzero(np.r_[True, index[1:] != index[:-1]])  # first failure of a row
-    rows = frame.loc[index[starts], ["bronrij", _ID_COLUMN[source]]]
+    rows = frame.loc[index[starts], ["bronrij", ID_COLUMN[source]]]
     return pd.DataFrame(
         {"bron": source, "bronrij": rows["bronrij"].to_numpy(),
-         "record_id": rows[_ID_COLUMN[source]].to_numpy(),
+         "record_id": rows[ID_COLUMN[source]].to_numpy(),
          "kolom": _joined(failures["kolom"].to_numpy(), starts, ";"),
          "reden": _joined(failures["reden"].to_numpy(), starts, "; ")}
     )
@@ -206,7 +207,7 @@ def move_to_quarantine(validated: Validated, mask: pd.Series, kolom: str, reden:
         return validated
     moved = validated.valid[mask]
     extra = pd.DataFrame({"bron": validated.source, "bronrij": moved["bronrij"].to_numpy(),
-                          "record_id": moved[_ID_COLUMN[validated.source]].to_numpy(),
+                          "record_id": moved[ID_COLUMN[validated.source]].to_numpy(),
                           "kolom": kolom, "reden": reden})
     quarantine = pd.concat([validated.quarantine, extra], ignore_index=True)
     return Validated(validated.source, validated.valid[~mask].copy(), quarantine,

@@ -1,0 +1,96 @@
+"""The input contract and the project's fixed vocabulary, each fact defined once.
+
+Every other module imports these names instead of spelling them again: the four extracts
+and their id columns, the columns each must or may have, the identity fields the linkage
+reads, the incident categories, the names of the linkage rules, the quasi-identifiers and
+the export formats. Changing a fact here changes it everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final
+
+__all__ = [
+    "CATEGORIES",
+    "EXPORT_FORMATS",
+    "GCOS_SOURCES",
+    "ID_COLUMN",
+    "IDENTITY_FIELDS",
+    "INCIDENT_CODES",
+    "OPTIONAL",
+    "POLICE_SOURCES",
+    "QUASI_IDENTIFIERS",
+    "REQUIRED",
+    "REVIEW_ACCEPTED",
+    "RULE_NAMES",
+    "SHORT_NAME",
+    "SOURCE_OF",
+    "SOURCES",
+]
+
+SOURCES: Final = ("gcos_subjecten", "gcos_besprekingen", "bvh_incidenten", "hks_antecedenten")
+"""The four extracts, in the order they are read and reported."""
+GCOS_SOURCES: Final = SOURCES[:2]
+"""Read whole: one row per subject or per discussion."""
+POLICE_SOURCES: Final = SOURCES[2:]
+"""Read in chunks: tens of millions of rows in a national extract."""
+
+ID_COLUMN: Mapping[str, str] = MappingProxyType({
+    "gcos_subjecten": "gcos_id", "gcos_besprekingen": "gcos_id",
+    "bvh_incidenten": "bvh_id", "hks_antecedenten": "hks_id",
+})
+"""The column that names a row of each extract (unique, except in gcos_besprekingen)."""
+
+SHORT_NAME: Mapping[str, str] = MappingProxyType({"bvh_incidenten": "bvh",
+                                                  "hks_antecedenten": "hks"})
+"""The short name of a police source, as the linkage, the report and the variables use it."""
+SOURCE_OF: Mapping[str, str] = MappingProxyType({v: k for k, v in SHORT_NAME.items()})
+
+INCIDENT_CODES: Final = "incidentcodes"
+"""The data steward's table of incident codes (not an extract; read with the same reader)."""
+
+REQUIRED: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "gcos_subjecten": (
+        "gcos_id", "achternaam", "voorletters", "geboortedatum", "geslacht", "kader",
+        "leefgebieden", "doelen", "besluiten", "acties",
+    ),
+    "gcos_besprekingen": ("gcos_id", "bespreekdatum"),
+    "bvh_incidenten": (
+        "bvh_id", "registratienummer", "incidentdatum", "mk_code", "rol", "achternaam",
+        "voorletters", "geboortedatum",
+    ),
+    "hks_antecedenten": (
+        "hks_id", "pleegdatum", "afdoening", "achternaam", "voorletters", "geboortedatum",
+    ),
+    INCIDENT_CODES: ("code", "categorie"),
+})
+"""Columns each table must have (after renaming with ``[columns.<source>]``)."""
+
+OPTIONAL: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "gcos_subjecten": ("tussenvoegsel", "voornamen", "invoerdatum"),
+    "gcos_besprekingen": (),
+    "bvh_incidenten": ("tussenvoegsel", "mk_omschrijving", "geslacht"),
+    "hks_antecedenten": ("tussenvoegsel", "feit_omschrijving", "geslacht"),
+    INCIDENT_CODES: ("omschrijving",),
+})
+"""Columns read when present and filled with "" when absent."""
+
+IDENTITY_FIELDS: Final = ("achternaam", "tussenvoegsel", "voorletters", "geboortedatum",
+                          "geslacht")
+"""The fields a police row is linked on; rows equal on all of them are one identity."""
+
+CATEGORIES: Final = ("misdrijf", "overtreding", "verkeer", "administratief", "overig")
+"""The categories of the incident-code table."""
+
+RULE_NAMES: Final = ("exact", "strict", "fuzzy", "police_no_initial", "review")
+"""The decision tiers of ``method = "rules"``, in their default order."""
+REVIEW_ACCEPTED: Final = "review_geaccepteerd"
+"""The rule of a pair that a person accepted in review."""
+
+QUASI_IDENTIFIERS: Final = ("leeftijd", "geslacht", "kader", "start_kwartaal")
+"""Variables of the analysis file that could single a subject out in combination."""
+
+EXPORT_FORMATS: Final = ("csv", "parquet", "sav")
+"""The formats the analysis file can be exported in."""
