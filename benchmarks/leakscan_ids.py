@@ -80,7 +80,7 @@ class NewIds:
     """``IdentifierCollector`` fed the same chunks."""
 
     def __init__(self) -> None:
-        from vhh.linkage.privacy.leakscan import IdentifierCollector
+        from vhh.linkage.privacy.identifiers import IdentifierCollector
 
         self.collector = IdentifierCollector()
         self.found: Any = None

@@ -25,8 +25,12 @@ from vhh.linkage.errors import (
     VerificationError,
 )
 from vhh.linkage.privacy.keys import generate_key_file, load_key
+from vhh.linkage.report.summary import summary_lines
 from vhh.linkage.settings import DEFAULT_CONFIG, load_settings
+from vhh.linkage.validate.codes import incident_codes
+from vhh.linkage.validate.inputs import load_inputs
 from vhh.linkage.version import __version__
+from vhh.pipelines.study import StudyResult, run_study
 
 EXIT_CODES = {ConfigError: 2, InputError: 3, KeyMaterialError: 4, ExportBlocked: 5,
               CrosswalkError: 6, VerificationError: 7}
@@ -64,16 +68,14 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-def _print_result(result: object) -> None:
-    from vhh.linkage.report.contents import summary_lines
-
-    report = result.report  # type: ignore[attr-defined]
+def _print_result(result: StudyResult) -> None:
+    report = result.report
     click.echo("")
     for line in summary_lines(report):
         click.echo(line)
-    click.echo(f"export (may leave the secure environment): {result.export_dir}")  # type: ignore[attr-defined]
-    click.echo(f"secure (never leaves): {result.secure_dir}")  # type: ignore[attr-defined]
-    click.echo(f"run id {report['run_id']}, key id {report['sleutel_id']}")
+    click.echo(f"export (may leave the secure environment): {result.export_dir}")
+    click.echo(f"secure (never leaves): {result.secure_dir}")
+    click.echo(f"run id {report.run_id}, key id {report.sleutel_id}")
 
 
 @contextmanager
@@ -99,8 +101,6 @@ def _progress() -> Iterator[Callable[[str], None] | None]:
               help="Accept a key file that others can read (not recommended).")
 def run(config_path: Path, key_file: Path, out: Path, allow_insecure_key: bool) -> None:
     """Run the full linkage study on your own extracts."""
-    from vhh.pipelines.study import run_study
-
     settings = load_settings(config_path)
     key = load_key(key_file, allow_insecure=allow_insecure_key)
     with _progress() as progress:
@@ -115,7 +115,6 @@ def run(config_path: Path, key_file: Path, out: Path, allow_insecure_key: bool) 
 def demo(out: Path, seed: int) -> None:
     """Generate synthetic extracts and run the whole study on them."""
     from vhh.linkage.synth import SynthSettings, generate, write_synth
-    from vhh.pipelines.study import run_study
 
     click.echo(f"generating synthetic extracts in {out / 'input'} (seed {seed})", err=True)
     write_synth(generate(SynthSettings(seed=seed)), out)
@@ -191,12 +190,9 @@ def synth(out: Path, seed: int, subjects: int | None, others: int | None, noise:
 @click.option("--config", "config_path", type=click.Path(path_type=Path), required=True)
 def validate(config_path: Path) -> None:
     """Read and validate the inputs only; report every problem; write nothing."""
-    from vhh.linkage.study.filters import read_incident_codes
-    from vhh.pipelines.study import load_inputs
-
     settings = load_settings(config_path)
-    read_incident_codes(settings.resolve(settings.filters.incident_codes))
-    results = load_inputs(settings, identifiers=False).validated  # police files in chunks
+    incident_codes(settings)
+    results = load_inputs(settings).validated  # police files in chunks
     bad = 0
     for source, v in results.items():
         click.echo(f"{source}: {v.rows_read} rows read, {len(v.valid)} valid, "
@@ -291,7 +287,6 @@ def explain(config_path: Path, key_file: Path, gcos_id: str, source: str,
     """Inside the secure environment: why a subject was or was not linked. Writes nothing."""
     from vhh.linkage.link.review import read_review_decisions
     from vhh.linkage.tools.explain import WARNING, explain, explanation_lines
-    from vhh.pipelines.study import validate_inputs
 
     settings = load_settings(config_path)
     load_key(key_file, allow_insecure=allow_insecure_key)
@@ -300,7 +295,7 @@ def explain(config_path: Path, key_file: Path, gcos_id: str, source: str,
     if settings.linkage.review_decisions is not None:
         decisions = read_review_decisions(settings.resolve(settings.linkage.review_decisions))
     sources = ("bvh", "hks") if source == "all" else (source,)
-    for explanation in explain(settings, validate_inputs(settings), gcos_id.strip(), sources,
+    for explanation in explain(settings, load_inputs(settings), gcos_id.strip(), sources,
                                decisions):
         for line in explanation_lines(explanation):
             click.echo(line)

@@ -24,10 +24,10 @@ _CLOCK_KEYS = ("start", "eind", "tijden")
 _TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
 
 
-def _json(data: bytes) -> Any:
+def _json(data: bytes, ignore: tuple[str, ...] = ()) -> Any:
     doc = json.loads(data)
     if isinstance(doc, dict):
-        for key in _CLOCK_KEYS:
+        for key in (*_CLOCK_KEYS, *ignore):
             doc.pop(key, None)
         files = doc.get("bestanden")
         if isinstance(files, dict):
@@ -71,7 +71,8 @@ def _crosswalk(path: Path, key_file: Path | None) -> object:
     return header, mapping.to_dict(orient="list")
 
 
-def differences(a: Path, b: Path, key_file: Path | None = None) -> list[str]:
+def differences(a: Path, b: Path, key_file: Path | None = None,
+                ignore: tuple[str, ...] = ()) -> list[str]:
     """Relative paths of the files that differ (or exist on one side only)."""
     names_a = {p.relative_to(a) for p in a.rglob("*") if p.is_file()}
     names_b = {p.relative_to(b) for p in b.rglob("*") if p.is_file()}
@@ -86,7 +87,7 @@ def differences(a: Path, b: Path, key_file: Path | None = None) -> list[str]:
             same = _crosswalk(pa_, key_file) == _crosswalk(pb, key_file) and (
                 pa_.stat().st_size == pb.stat().st_size)
         elif pa_.suffix == ".json":
-            same = _json(pa_.read_bytes()) == _json(pb.read_bytes())
+            same = _json(pa_.read_bytes(), ignore) == _json(pb.read_bytes(), ignore)
         elif pa_.suffix == ".html":
             same = _html(pa_.read_bytes(), hashes) == _html(pb.read_bytes(), hashes)
         else:
@@ -101,8 +102,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("a", type=Path)
     parser.add_argument("b", type=Path)
     parser.add_argument("--key-file", type=Path, default=None)
+    parser.add_argument("--ignore", action="append", default=[],
+                        help="a top-level report key to leave out (one that was added)")
     args = parser.parse_args(argv)
-    found = differences(args.a, args.b, args.key_file)
+    found = differences(args.a, args.b, args.key_file, tuple(args.ignore))
     for line in found:
         print(line)
     print("identical" if not found else f"{len(found)} difference(s)")

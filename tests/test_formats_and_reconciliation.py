@@ -29,8 +29,8 @@ def test_xlsx_and_parquet_inputs_give_the_same_funnel(tmp_path, demo_run):
     text = text.replace("bvh_incidenten.csv", "bvh_incidenten.parquet")
     config.write_text(text)
     result = run_study(load_settings(config), load_key(key), root / "out")
-    assert result.report["trechter"] == demo_run.result.report["trechter"]
-    assert result.report["rijen"] == demo_run.result.report["rijen"]
+    assert result.report.trechter == demo_run.result.report.trechter
+    assert result.report.rijen == demo_run.result.report.rijen
 
 
 def test_hks_can_count_only_chosen_afdoeningen():
@@ -54,16 +54,16 @@ def test_row_counts_reconcile_for_any_generated_data(tmp_path_factory, seed, sub
     if roles:
         config.write_text(config.read_text().replace("roles = []", 'roles = ["verdachte"]'))
     report = run_study(load_settings(config), load_key(key), root / "out").report
-    assert check_funnel(report["trechter"]) == []
-    for rows in report["rijen"].values():
+    assert check_funnel(report.trechter) == []
+    for rows in report.rijen.values():
         assert check_reconciliation(rows) == []
     if roles:
-        assert report["rijen"]["bvh"]["uitkomst"].get("gefilterd_rol_niet_geteld", 0) > 0
+        assert report.rijen["bvh"].uitkomst.get("gefilterd_rol_niet_geteld", 0) > 0
 
 
 @pytest.mark.parametrize("delimiter", [";", ","])
 def test_incident_code_table_in_either_delimiter(tmp_path, delimiter):
-    from vhh.linkage.study.filters import read_incident_codes
+    from vhh.linkage.validate.codes import read_incident_codes
 
     path = tmp_path / "codes.csv"
     path.write_text(f"code{delimiter}omschrijving{delimiter}categorie\n"

@@ -17,7 +17,8 @@ from vhh.linkage.errors import ExportBlocked
 from vhh.linkage.io.writers import write_csv, write_parquet, write_sav
 from vhh.linkage.normalise.names import normalise_text
 from vhh.linkage.privacy.gate import publish_export
-from vhh.linkage.privacy.leakscan import Identifiers, build_identifiers, scan_file, scan_frame
+from vhh.linkage.privacy.identifiers import Identifiers, build_identifiers
+from vhh.linkage.privacy.leakscan import scan_file, scan_frame
 from vhh.linkage.privacy.pseudonyms import pseudonym
 
 GCOS = pd.DataFrame({
@@ -336,7 +337,8 @@ def test_failing_writer_leaves_no_export_and_no_staging(ids: Identifiers,
 
 
 def test_a_file_hash_that_happens_to_hold_a_birthdate_is_not_a_leak():
-    from vhh.linkage.privacy.leakscan import Identifiers, cell_hits
+    from vhh.linkage.privacy.identifiers import Identifiers
+    from vhh.linkage.privacy.leakscan import cell_hits
 
     ids = Identifiers(dates={"19800201"})
     digest = "ab" + "19800201" + "c" * 54

@@ -1,4 +1,4 @@
-"""Specification of chunked identifier collection (vhh.linkage.privacy.leakscan.IdentifierCollector):
+"""Specification of chunked identifier collection (vhh.linkage.privacy.identifiers.IdentifierCollector):
 feeding the raw inputs chunk by chunk gives exactly the identifier set, and so exactly the
 hits, of the whole frames; ids kept as hashes are never missed.
 
@@ -12,15 +12,14 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from vhh.linkage.privacy import leakscan
-from vhh.linkage.privacy.leakscan import (
+from vhh.linkage.privacy import identifiers as collection
+from vhh.linkage.privacy.identifiers import (
     HashedIds,
     IdentifierCollector,
     Identifiers,
     build_identifiers,
-    cell_hits,
-    scan_frame,
 )
+from vhh.linkage.privacy.leakscan import cell_hits, scan_frame
 
 GCOS = pd.DataFrame({
     "gcos_id": ["G123456", "G200002", "1234", "G200004", "G200005", "1234"],
@@ -129,8 +128,8 @@ def test_any_split_into_chunks_gives_the_same_identifiers(
 
 def test_many_chunks_merged_and_hashed_in_slices_give_the_same_ids(
         whole: Identifiers, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(leakscan, "_MERGE_AT_LEAST", 1)  # merge after nearly every chunk
-    monkeypatch.setattr(leakscan, "_HASH_BATCH", 2)      # and hash a chunk in slices
+    monkeypatch.setattr(collection, "_MERGE_AT_LEAST", 1)  # merge after nearly every chunk
+    monkeypatch.setattr(collection, "_HASH_BATCH", 2)      # and hash a chunk in slices
     assert same_identifiers(in_single_rows(), whole)
 
 

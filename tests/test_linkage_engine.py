@@ -23,8 +23,9 @@ from vhh.linkage.settings import LinkageSettings, load_settings
 from vhh.linkage.study.scope import apply_scope
 from vhh.linkage.tools.evaluate import evaluate, read_truth
 from vhh.linkage.tools.explain import explain
+from vhh.linkage.validate.inputs import load_inputs
 from vhh.pipelines.cli import main
-from vhh.pipelines.study import validate_inputs
+from whole_files import validate_whole as validate_inputs
 
 RULES = LinkageSettings()
 SOURCES = (("bvh", "bvh_incidenten", "bvh_id"), ("hks", "hks_antecedenten", "hks_id"))
@@ -202,11 +203,14 @@ def test_blocking_is_symmetric(left, right):
 # --- explain on hand-made cases -----------------------------------------------------------
 
 def _explained(subjects, rows, gcos_id: str, decisions=None) -> pd.DataFrame:
+    from vhh.linkage.normalise.identities import collapse_identities
     from vhh.linkage.tools.explain import candidate_reasons
 
     result = link_source("bvh", subjects, rows, "bvh_id", RULES, decisions)
     position = int(subjects.index[subjects["gcos_id"] == gcos_id][0])
-    return candidate_reasons(result, subjects, rows, "bvh_id", position, RULES)
+    identities, codes = collapse_identities(rows)
+    return candidate_reasons(result, subjects, identities, codes, rows["bvh_id"], position,
+                             RULES)
 
 
 def test_explain_names_the_better_subject_that_took_the_row():
@@ -298,7 +302,7 @@ def test_explain_cli_shows_a_subject_without_initial_in_review(high_noise):
 def test_explain_agrees_with_the_links_of_the_run(high_noise):
     settings = load_settings(high_noise.config)
     gcos_id = high_noise.links.loc[high_noise.links["regel"] == "fuzzy", "gcos_id"].iloc[0]
-    [bvh] = explain(settings, validate_inputs(settings), gcos_id, ("bvh",))
+    [bvh] = explain(settings, load_inputs(settings), gcos_id, ("bvh",))
     linked = bvh.candidates[bvh.candidates["uitkomst_besluit"] == "match"]
     explained = {r for ids in linked["record_ids"] for r in ids}
     mine = high_noise.links[(high_noise.links["gcos_id"] == gcos_id)

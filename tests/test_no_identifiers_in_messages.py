@@ -16,13 +16,16 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import vhh.pipelines.outputs
+import vhh.pipelines.stages
 import vhh.pipelines.study
 from click.testing import CliRunner
 from vhh.linkage.errors import ExportBlocked, InputError, KeyMaterialError
 from vhh.linkage.normalise.dates import parse_dates
 from vhh.linkage.normalise.names import normalise_text
+from vhh.linkage.privacy.identifiers import Identifiers, build_identifiers
 from vhh.linkage.privacy.keys import generate_key_file, load_key
-from vhh.linkage.privacy.leakscan import Identifiers, build_identifiers, cell_hits
+from vhh.linkage.privacy.leakscan import cell_hits
 from vhh.linkage.settings import DEFAULT_CONFIG, load_settings
 from vhh.linkage.synth.generate import SynthData, generate
 from vhh.linkage.synth.settings import SynthSettings
@@ -175,8 +178,9 @@ def test_export_blocked_by_the_leak_scanner_holds_no_identifier(
     iso = parse_dates(pd.Series([row["geboortedatum"]])).key.iloc[0]
     plant = (f"\nOpmerking: {row['achternaam']}, geboren {iso[:4]}-{iso[4:6]}-{iso[6:]}, "
              f"dossier {row['gcos_id']}\n")
-    real = vhh.pipelines.study.codebook_markdown
-    monkeypatch.setattr(vhh.pipelines.study, "codebook_markdown", lambda book: real(book) + plant)
+    real = vhh.pipelines.outputs.codebook_markdown
+    monkeypatch.setattr(vhh.pipelines.outputs, "codebook_markdown",
+                        lambda book: real(book) + plant)
     caplog.set_level(logging.DEBUG)
 
     code, said = _run(workdir)
@@ -196,7 +200,7 @@ def test_export_blocked_by_the_leak_scanner_holds_no_identifier(
 def test_analysis_schema_failure_message_holds_no_identifier(
         study: Study, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     row = _subject(study.data)
-    real = vhh.pipelines.study.protect
+    real = vhh.pipelines.stages.protect
 
     def protect_then_break(frame, privacy, counts):  # type: ignore[no-untyped-def]
         out, changes, before, after = real(frame, privacy, counts)
@@ -205,7 +209,7 @@ def test_analysis_schema_failure_message_holds_no_identifier(
         out.loc[out.index[0], "kader"] = row["achternaam"]
         return out, changes, before, after
 
-    monkeypatch.setattr(vhh.pipelines.study, "protect", protect_then_break)
+    monkeypatch.setattr(vhh.pipelines.stages, "protect", protect_then_break)
     code, said = _run(workdir)
     assert code == EXIT_CODES[ExportBlocked]
     assert "schema" in said and "kader" in said

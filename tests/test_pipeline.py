@@ -17,35 +17,35 @@ def _truth(demo_run, name: str) -> pd.DataFrame:
 
 
 def test_demo_funnel_is_the_reference_studys(demo_run):
-    steps = {s["stap"]: s for s in demo_run.result.report["trechter"]}
-    assert steps["scope"]["rest"] == 213
-    assert steps["gevonden_bvh"]["rest"] == 198
-    assert steps["gevonden_bvh"]["redenen"] == {"geen_voorletter": 8, "geen_kandidaat": 7,
-                                                "alleen_ter_beoordeling": 0}
-    assert steps["startdatum"]["rest"] == 195
-    assert steps["gevonden_hks"]["rest"] == 138
+    steps = {s.stap: s for s in demo_run.result.report.trechter}
+    assert steps["scope"].rest == 213
+    assert steps["gevonden_bvh"].rest == 198
+    assert steps["gevonden_bvh"].redenen == {"geen_voorletter": 8, "geen_kandidaat": 7,
+                                             "alleen_ter_beoordeling": 0}
+    assert steps["startdatum"].rest == 195
+    assert steps["gevonden_hks"].rest == 138
 
 
 def test_funnel_agrees_with_the_generators_design(demo_run):
     expected = json.loads((demo_run.truth / "expected_funnel.json").read_text())
-    steps = {s["stap"]: s for s in demo_run.result.report["trechter"]}
-    assert steps["quarantaine"]["in"] == expected["gcos_gelezen"]
-    assert steps["quarantaine"]["uit"] == expected["gcos_quarantaine"]
-    assert steps["scope"]["redenen"] == {"kader": expected["buiten_scope_kader"],
-                                         "periode": expected["buiten_scope_periode"]}
-    rows = demo_run.result.report["rijen"]
-    assert rows["bvh"]["gelezen"] == expected["bvh_gelezen"]
-    assert rows["bvh"]["uitkomst"]["quarantaine"] == expected["bvh_quarantaine"]
-    assert rows["hks"]["uitkomst"]["quarantaine"] == expected["hks_quarantaine"]
+    steps = {s.stap: s for s in demo_run.result.report.trechter}
+    assert steps["quarantaine"].inn == expected["gcos_gelezen"]
+    assert steps["quarantaine"].uit == expected["gcos_quarantaine"]
+    assert steps["scope"].redenen == {"kader": expected["buiten_scope_kader"],
+                                      "periode": expected["buiten_scope_periode"]}
+    rows = demo_run.result.report.rijen
+    assert rows["bvh"].gelezen == expected["bvh_gelezen"]
+    assert rows["bvh"].uitkomst["quarantaine"] == expected["bvh_quarantaine"]
+    assert rows["hks"].uitkomst["quarantaine"] == expected["hks_quarantaine"]
 
 
 def test_every_row_is_accounted_for(demo_run):
     report = demo_run.result.report
-    assert check_funnel(report["trechter"]) == []
-    for rows in report["rijen"].values():
+    assert check_funnel(report.trechter) == []
+    for rows in report.rijen.values():
         assert check_reconciliation(rows) == []
-        assert sum(rows["uitkomst"].values()) == rows["gelezen"]
-        assert rows["uitkomst"]["geteld"] > 0
+        assert sum(rows.uitkomst.values()) == rows.gelezen
+        assert rows.uitkomst["geteld"] > 0
 
 
 def test_quarantined_rows_are_the_designed_ones_with_row_and_reason(demo_run):

@@ -155,10 +155,10 @@ def test_probabilistic_method_runs_end_to_end_and_reports_its_weights(tmp_path):
     config, key = make_study_folder(tmp_path, subjects=60, others=240)
     config.write_text(config.read_text().replace('method = "rules"', 'method = "probabilistic"'))
     report = run_study(load_settings(config), load_key(key), tmp_path / "out").report
-    weights = report["koppeling"]["bvh"]["ecm_gewichten"]
+    weights = report.koppeling["bvh"].ecm_gewichten
     assert weights["kenmerken"], "no features reported"
     for feature in weights["kenmerken"].values():
         assert 0 < feature["u"] < feature["m"] < 1  # agreement is evidence for a match
         assert feature["log2_gewicht_gelijk"] > 0 > feature["log2_gewicht_ongelijk"]
-    assert set(report["koppeling"]["bvh"]["gevonden_per_regel"]) <= {"ecm", "review_geaccepteerd"}
+    assert set(report.koppeling["bvh"].gevonden_per_regel) <= {"ecm", "review_geaccepteerd"}
     assert (tmp_path / "out" / "export" / "analysebestand.csv").exists()

@@ -8,10 +8,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from vhh.linkage.privacy.leakscan import build_identifiers, scan_file
+from vhh.linkage.privacy.identifiers import build_identifiers
+from vhh.linkage.privacy.leakscan import scan_file
 from vhh.linkage.report.html import render_html
-from vhh.linkage.tools.verify import export_vocabulary
-from vhh.pipelines.study import read_inputs
+from vhh.linkage.report.model import AuditReport
+from vhh.linkage.tools.verify_leaks import export_vocabulary
+from whole_files import read_whole as read_inputs
 
 FUNNEL = ("213", "198", "195", "138")
 CHROMIUM = Path("/usr/bin/chromium")
@@ -42,7 +44,7 @@ def test_html_report_is_self_contained(page):
 
 
 def test_html_report_is_the_rendering_of_the_json_report(page, report):
-    assert page == render_html(report)
+    assert page == render_html(AuditReport.from_json(report))
     assert report["bestanden"]
     for name, sha in report["bestanden"].items():
         assert name in page and sha in page
@@ -59,7 +61,7 @@ def test_report_text_is_escaped(report):
     hostile = json.loads(json.dumps(report))
     hostile["trechter"][1]["label"] = "<script>alert(1)</script> & <b>"
     hostile["filters"]["bvh"]["onbekende_codes"] = {"<img onerror=x>": 3}
-    page = render_html(hostile)
+    page = render_html(AuditReport.from_json(hostile))
     assert "<script>" not in page and "<img" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;" in page
 
@@ -79,7 +81,7 @@ def test_internal_report_alone_lists_subjects_and_block_keys(demo_run, page):
 def test_exported_html_contains_no_input_identifier(demo_run, report):
     tables = read_inputs(demo_run.settings)
     ids = build_identifiers(t.frame for t in tables.values())
-    vocabulary = export_vocabulary(demo_run.settings, report, tables)
+    vocabulary = export_vocabulary(demo_run.settings, AuditReport.from_json(report), tables)
     path = demo_run.export / "auditrapport.html"
     assert scan_file(path, ids, vocabulary) == []
     planted = next(iter(sorted(ids.surname_tokens - vocabulary, key=len, reverse=True)))
@@ -111,8 +113,8 @@ def test_browser_shows_the_funnel_numbers(demo_run, tmp_path):
 
 def test_report_names_every_configured_rule_and_the_unscannable_ids(demo_run):
     report = demo_run.result.report
-    assert list(report["koppelregels"]) == list(demo_run.settings.linkage.tiers)
-    assert all(text for text in report["koppelregels"].values())
-    assert report["validatie"]["niet_scanbare_ids"] == 0  # the generator's ids are long
+    assert list(report.koppelregels) == list(demo_run.settings.linkage.tiers)
+    assert all(text for text in report.koppelregels.values())
+    assert report.validatie.niet_scanbare_ids == 0  # the generator's ids are long
     html = (demo_run.export / "auditrapport.html").read_text(encoding="utf-8")
     assert "Koppelregels" in html and "police_no_initial" in html

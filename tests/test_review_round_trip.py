@@ -27,10 +27,10 @@ def test_accepted_review_pairs_become_matches_with_their_own_rule(demo_run, tmp_
     review, report, out = _rerun_with(demo_run, tmp_path,
                                       lambda r: "accept" if r["bron"] == "bvh" else "")
     accepted_subjects = set(review.loc[review["bron"] == "bvh", "gcos_id"])
-    steps = {s["stap"]: s for s in report["trechter"]}
-    assert steps["gevonden_bvh"]["redenen"]["geen_voorletter"] == 0
-    assert steps["gevonden_bvh"]["rest"] == 198 + len(accepted_subjects)
-    assert report["koppeling"]["bvh"]["gevonden_per_regel"]["review_geaccepteerd"] == len(
+    steps = {s.stap: s for s in report.trechter}
+    assert steps["gevonden_bvh"].redenen["geen_voorletter"] == 0
+    assert steps["gevonden_bvh"].rest == 198 + len(accepted_subjects)
+    assert report.koppeling["bvh"].gevonden_per_regel["review_geaccepteerd"] == len(
         accepted_subjects)
     links = pd.read_csv(out / "secure" / "koppelingen.csv", dtype=str)
     accepted = links[links["regel"] == "review_geaccepteerd"]
@@ -40,9 +40,9 @@ def test_accepted_review_pairs_become_matches_with_their_own_rule(demo_run, tmp_
 
 def test_rejected_review_pairs_leave_the_queue_and_are_counted(demo_run, tmp_path):
     review, report, out = _rerun_with(demo_run, tmp_path, lambda r: "reject")
-    steps = {s["stap"]: s for s in report["trechter"]}
-    assert steps["gevonden_bvh"]["rest"] == 198
-    assert report["koppeling"]["bvh"]["reviewwachtrij"] == 0
-    rejected = report["koppeling"]["bvh"]["besluiten_per_regel"]["review_afgewezen"]
+    steps = {s.stap: s for s in report.trechter}
+    assert steps["gevonden_bvh"].rest == 198
+    assert report.koppeling["bvh"].reviewwachtrij == 0
+    rejected = report.koppeling["bvh"].besluiten_per_regel["review_afgewezen"]
     assert rejected == int((review["bron"] == "bvh").sum())
     assert pd.read_csv(out / "secure" / "review.csv").empty

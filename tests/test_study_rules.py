@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
-from vhh.linkage.report.contents import descriptives
-from vhh.linkage.report.funnel import FunnelStep, check_funnel
+from vhh.linkage.report.descriptives import descriptives
+from vhh.linkage.report.funnel import check_funnel
+from vhh.linkage.report.model import FunnelStep
 from vhh.linkage.settings import FilterSettings, ScopeSettings, WindowSettings
 from vhh.linkage.study.filters import filter_bvh
 from vhh.linkage.study.scope import apply_scope, start_dates
@@ -95,25 +97,24 @@ def test_study_variables_as_the_study_defined_them():
 
 
 def test_funnel_arithmetic_catches_a_step_that_does_not_add_up():
-    steps = [FunnelStep("a", "", 10, 2, {"x": 2}).as_dict(), FunnelStep("b", "", 8, 1).as_dict()]
+    steps = [FunnelStep.of("a", "", 10, 2, {"x": 2}), FunnelStep.of("b", "", 8, 1, {})]
     assert check_funnel(steps) == []
-    steps[1]["in"] = 9
-    steps[1]["rest"] = 8
-    assert check_funnel(steps)
+    steps[1] = dataclasses.replace(steps[1], inn=9, rest=8)
+    assert check_funnel(steps) == ["step 'b': in differs from the previous step's rest"]
 
 
 def test_descriptive_table_like_table_5_1(demo_run):
     analysis = pd.read_parquet(demo_run.export / "analysebestand.parquet")
     table = descriptives(analysis, small_cell=5)
-    rows = {r["variabele"]: r for r in table["numeriek"]}
-    assert rows["aantal_besproken"]["n"] == 195
-    assert rows["aantal_besproken"]["min"] >= 1
-    assert abs(rows["bvh_jaar_voor"]["gemiddelde"] - analysis["bvh_jaar_voor"].mean()) < 0.01
-    assert rows["leefgebieden"]["max"] <= 11
-    freq = {r["waarde"]: r["aantal"] for r in table["frequenties"]["gevonden_hks"]}
+    rows = {r.variabele: r for r in table.numeriek}
+    assert rows["aantal_besproken"].n == 195
+    assert rows["aantal_besproken"].min >= 1
+    assert abs(rows["bvh_jaar_voor"].gemiddelde - analysis["bvh_jaar_voor"].mean()) < 0.01
+    assert rows["leefgebieden"].max <= 11
+    freq = {r.waarde: r.aantal for r in table.frequenties["gevonden_hks"]}
     assert freq == {"False": "57", "True": "138"}
-    report_rows = {r["variabele"]: r for r in demo_run.result.report["beschrijvend"]["numeriek"]}
-    assert report_rows["leeftijd"]["n"] == 195 and report_rows["leeftijd"]["min"] >= 12
+    report_rows = {r.variabele: r for r in demo_run.result.report.beschrijvend.numeriek}
+    assert report_rows["leeftijd"].n == 195 and report_rows["leeftijd"].min >= 12
 
 
 def test_funnel_order_decides_where_a_subject_failing_two_steps_leaves():
@@ -130,4 +131,4 @@ def test_funnel_order_decides_where_a_subject_failing_two_steps_leaves():
     assert other[2].stap == "startdatum" and other[2].uit == 2
     assert other[3].redenen == {"geen_voorletter": 0, "geen_kandidaat": 1,
                                 "alleen_ter_beoordeling": 0}
-    assert check_funnel([s.as_dict() for s in other]) == []
+    assert check_funnel(other) == []

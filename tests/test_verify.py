@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from vhh.linkage.privacy.leakscan import build_identifiers
+from vhh.linkage.privacy.identifiers import build_identifiers
 from vhh.linkage.report.html import render_html
-from vhh.linkage.tools.verify import export_vocabulary
+from vhh.linkage.report.model import AuditReport
+from vhh.linkage.tools.verify_leaks import export_vocabulary
 from vhh.pipelines.cli import main
-from vhh.pipelines.study import read_inputs
+from whole_files import read_whole as read_inputs
 
 EXIT_VERIFICATION = 7
 
@@ -42,7 +43,8 @@ def _reseal(export: Path, change_report: Callable[[dict], None] = lambda r: None
     report["bestanden"] = {n: hashlib.sha256((export / n).read_bytes()).hexdigest()
                            for n in report["bestanden"]}
     path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    (export / "auditrapport.html").write_bytes(render_html(report).encode("utf-8"))
+    (export / "auditrapport.html").write_bytes(
+        render_html(AuditReport.from_json(report)).encode("utf-8"))
 
 
 def test_fresh_export_passes_every_check(demo_run):
@@ -129,7 +131,7 @@ def test_report_of_another_version_skips_only_the_html_comparison(delivered):
 def test_planted_surname_fails_only_with_the_inputs(demo_run, delivered):
     tables = read_inputs(demo_run.settings)
     report = json.loads((delivered / "auditrapport.json").read_text("utf-8"))
-    vocabulary = export_vocabulary(demo_run.settings, report, tables)
+    vocabulary = export_vocabulary(demo_run.settings, AuditReport.from_json(report), tables)
     surname = max(build_identifiers(t.frame for t in tables.values()).surname_tokens
                   - vocabulary, key=lambda s: (len(s), s))
     book = delivered / "codeboek.md"

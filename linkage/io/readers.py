@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from vhh.linkage.contract import OPTIONAL, REQUIRED
@@ -206,6 +207,39 @@ def _shape(source: str, frame: pd.DataFrame, columns: list[str], first_row: int,
     return frame
 
 
+def _whole_in_slices(whole: RawTable, chunk_rows: int
+                     ) -> tuple[RawTable, Iterator[pd.DataFrame]]:
+    """A file read whole (XLSX, Parquet), handed out in chunks like a CSV."""
+    frame = whole.frame
+
+    def slices() -> Iterator[pd.DataFrame]:
+        for start in range(0, max(len(frame), 1), chunk_rows):
+            yield frame.iloc[start:start + chunk_rows]
+
+    return replace(whole, frame=frame.iloc[:0]), slices()
+
+
+def _csv_options(path: Path, encoding: str, delimiter: str) -> tuple[str, str, dict[str, Any]]:
+    """sha256, and the options to parse ``path`` with (encoding and delimiter settled)."""
+    digest, used_encoding, empty = _scan_file(path, encoding)
+    if empty:
+        raise InputError([Problem(str(path), "file is empty",
+                                  hint="export the extract again; an empty file is never valid")])
+    with path.open("rb") as handle:
+        head = handle.read(1 << 20).decode(used_encoding, errors="ignore")
+    sep = _detect_delimiter(head.removeprefix("\ufeff").split("\n", 1)[0], delimiter)
+    return digest, sep, {"sep": sep, "dtype": str, "keep_default_na": False,
+                         "na_filter": False, "quoting": csv.QUOTE_MINIMAL,
+                         "skip_blank_lines": True, "encoding": used_encoding}
+
+
+def _parse_error(path: Path, sep: str, exc: Exception) -> InputError:
+    return InputError([Problem(
+        str(path), f"cannot be parsed as CSV with delimiter '{sep}' ({exc})",
+        hint="check that every row has as many fields as the header; quote values that "
+        "contain the delimiter")])
+
+
 def read_source_chunks(
     source: str, path: Path, *, encoding: str = "auto", delimiter: str = "auto",
     rename: Mapping[str, str] | None = None, chunk_rows: int = 1_000_000,
@@ -222,43 +256,20 @@ def read_source_chunks(
     if not path.exists():
         raise InputError([Problem(str(path), "file not found",
                                   hint=f"check [inputs] {source} in the config")])
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".parquet"):
-        whole = read_source(source, path, encoding=encoding, delimiter=delimiter, rename=rename,
-                            keep=keep)
-        frame = whole.frame
-
-        def slices() -> Iterator[pd.DataFrame]:
-            for start in range(0, max(len(frame), 1), chunk_rows):
-                yield frame.iloc[start:start + chunk_rows]
-
-        return replace(whole, frame=frame.iloc[:0]), slices()
-    digest, used_encoding, empty = _scan_file(path, encoding)
-    if empty:
-        raise InputError([Problem(str(path), "file is empty",
-                                  hint="export the extract again; an empty file is never valid")])
-    with path.open("rb") as handle:
-        head = handle.read(1 << 20).decode(used_encoding, errors="ignore")
-    sep = _detect_delimiter(head.removeprefix("\ufeff").split("\n", 1)[0], delimiter)
-    options = {"sep": sep, "dtype": str, "keep_default_na": False, "na_filter": False,
-               "quoting": csv.QUOTE_MINIMAL, "skip_blank_lines": True,
-               "encoding": used_encoding}
-
-    def parse_error(exc: Exception) -> InputError:
-        return InputError([Problem(
-            str(path), f"cannot be parsed as CSV with delimiter '{sep}' ({exc})",
-            hint="check that every row has as many fields as the header; quote values that "
-            "contain the delimiter")])
-
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".parquet"):
+        return _whole_in_slices(read_source(source, path, encoding=encoding,
+                                            delimiter=delimiter, rename=rename, keep=keep),
+                                chunk_rows)
+    digest, sep, options = _csv_options(path, encoding, delimiter)
     try:
         header = pd.read_csv(path, nrows=0, **options)
     except pd.errors.ParserError as exc:
-        raise parse_error(exc) from None
+        raise _parse_error(path, sep, exc) from None
     columns = _columns(list(header.columns), rename)
     _check_columns(source, path, header.set_axis(columns, axis=1), sep)
     ignored = tuple(c for c in columns if c not in _wanted(source, columns, keep))
     table = RawTable(source, path, _shape(source, header, columns, 2, keep), digest,
-                     used_encoding, sep, ignored)
+                     options["encoding"], sep, ignored)
 
     def chunks() -> Iterator[pd.DataFrame]:
         first_row, any_rows = 2, False
@@ -269,7 +280,7 @@ def read_source_chunks(
                     yield _shape(source, chunk, columns, first_row, keep)
                     first_row += len(chunk)
         except pd.errors.ParserError as exc:
-            raise parse_error(exc) from None
+            raise _parse_error(path, sep, exc) from None
         if not any_rows:
             yield table.frame
 

@@ -15,7 +15,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from vhh.linkage.errors import ExportBlocked
-from vhh.linkage.privacy.leakscan import Identifiers, scan_file
+from vhh.linkage.privacy.identifiers import Identifiers
+from vhh.linkage.privacy.leakscan import scan_file
 
 __all__ = ["publish_export"]
 

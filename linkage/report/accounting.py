@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
-from vhh.linkage.report.funnel import FunnelStep
+from vhh.linkage.report.model import FunnelStep, RowReconciliation
 
 __all__ = ["build_funnel", "row_reconciliation"]
 
@@ -27,13 +27,14 @@ _REASON_ORDER = {
 
 
 def build_funnel(read: int, quarantined: int, leaves: Mapping[str, pd.Series],
-                 order: Sequence[str], analysed: int, found_hks: int) -> list[FunnelStep]:
+                 order: Sequence[str], analysed: int, found_hks: int
+                 ) -> tuple[FunnelStep, ...]:
     """The funnel: quarantine, then each step of ``order`` in turn, then HKS.
 
     ``leaves`` maps a step to the gcos_ids that fail it (index) with their reason (value).
     A subject failing several steps leaves at the first of them in ``order``.
     """
-    steps = [FunnelStep("quarantaine", "GCOS-subjecten gelezen; apart gezet wegens ongeldige "
+    steps = [FunnelStep.of("quarantaine", "GCOS-subjecten gelezen; apart gezet wegens ongeldige "
                         "invoer", read, quarantined,
                         {"ongeldige_invoer": quarantined} if quarantined else {})]
     gone: set[str] = set()
@@ -41,22 +42,22 @@ def build_funnel(read: int, quarantined: int, leaves: Mapping[str, pd.Series],
     for name in order:
         reasons = leaves[name][~leaves[name].index.isin(list(gone))]
         counts = {r: int((reasons == r).sum()) for r in _REASON_ORDER[name]}
-        steps.append(FunnelStep(name, _LABELS[name], remaining, len(reasons), counts))
+        steps.append(FunnelStep.of(name, _LABELS[name], remaining, len(reasons), counts))
         remaining -= len(reasons)
         gone |= set(reasons.index)
-    steps.append(FunnelStep("gevonden_hks", "Niet gevonden in HKS (blijven in het "
+    steps.append(FunnelStep.of("gevonden_hks", "Niet gevonden in HKS (blijven in het "
                             "analysebestand)", analysed, analysed - found_hks,
                             {"niet_in_hks": analysed - found_hks}, verwijdert=False))
-    return steps
+    return tuple(steps)
 
 
 def row_reconciliation(source: str, read: int, quarantine: pd.DataFrame,
-                       dispositions: pd.Series) -> dict[str, object]:
+                       dispositions: pd.Series) -> RowReconciliation:
     """read = quarantined + every disposition of the valid rows, by name."""
     outcome: dict[str, int] = {"quarantaine": len(quarantine)}
     outcome.update(_counts(dispositions))
-    return {"bron": source, "gelezen": read, "uitkomst": outcome,
-            "quarantaine_redenen": _counts(quarantine["reden"]) if len(quarantine) else {}}
+    reasons = _counts(quarantine["reden"]) if len(quarantine) else {}
+    return RowReconciliation(source, read, outcome, reasons)
 
 
 def dispositions(valid: pd.DataFrame, row_subject: pd.Series, in_review: pd.Series,

@@ -8,55 +8,37 @@ step is the ``in`` of the next. A step with ``verwijdert = false`` only marks a 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Sequence
 
-__all__ = ["FunnelStep", "check_funnel", "check_reconciliation", "format_funnel"]
+from vhh.linkage.report.model import FunnelStep, RowReconciliation
 
-
-@dataclass(frozen=True)
-class FunnelStep:
-    stap: str
-    label: str
-    inn: int
-    uit: int
-    redenen: Mapping[str, int] = field(default_factory=dict)
-    verwijdert: bool = True
-
-    @property
-    def rest(self) -> int:
-        return self.inn - self.uit
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"stap": self.stap, "label": self.label, "in": self.inn, "uit": self.uit,
-                "rest": self.rest, "redenen": dict(self.redenen), "verwijdert": self.verwijdert}
+__all__ = ["check_funnel", "check_reconciliation", "format_funnel"]
 
 
-def check_funnel(steps: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Arithmetic problems in a funnel (as dicts); empty when it adds up."""
+def check_funnel(steps: Sequence[FunnelStep]) -> list[str]:
+    """Arithmetic problems in a funnel; empty when it adds up."""
     problems = []
     for k, step in enumerate(steps):
-        name = step["stap"]
-        if step["in"] - step["uit"] != step["rest"]:
+        name = step.stap
+        if step.inn - step.uit != step.rest:
             problems.append(f"step '{name}': in - uit != rest")
-        if step["redenen"] and sum(step["redenen"].values()) != step["uit"]:
+        if step.redenen and sum(step.redenen.values()) != step.uit:
             problems.append(f"step '{name}': reasons do not add up to uit")
-        if min(step["in"], step["uit"], step["rest"]) < 0:
+        if min(step.inn, step.uit, step.rest) < 0:
             problems.append(f"step '{name}': a negative count")
         if k + 1 < len(steps):
             nxt = steps[k + 1]
-            carried = step["rest"] if step.get("verwijdert", True) else step["in"]
-            if nxt["in"] != carried:
-                problems.append(f"step '{nxt['stap']}': in differs from the previous step's rest")
+            carried = step.rest if step.verwijdert else step.inn
+            if nxt.inn != carried:
+                problems.append(f"step '{nxt.stap}': in differs from the previous step's rest")
     return problems
 
 
-def check_reconciliation(rows: Mapping[str, Any]) -> list[str]:
+def check_reconciliation(rows: RowReconciliation) -> list[str]:
     """Row reconciliation: read == sum of every disposition."""
-    total = sum(int(v) for v in rows["uitkomst"].values())
-    if total != rows["gelezen"]:
-        return [f"{rows['bron']}: {rows['gelezen']} rows read but {total} accounted for"]
+    total = sum(int(v) for v in rows.uitkomst.values())
+    if total != rows.gelezen:
+        return [f"{rows.bron}: {rows.gelezen} rows read but {total} accounted for"]
     return []
 
 
@@ -68,19 +50,19 @@ _STEP_TEXT = {"scope": "in scope", "gevonden_bvh": "found in BVH",
               "startdatum": "with a start date", "gevonden_hks": "found in HKS"}
 
 
-def format_funnel(steps: Sequence[Mapping[str, Any]]) -> str:
+def format_funnel(steps: Sequence[FunnelStep]) -> str:
     """The funnel for a terminal: a head line, then '213 in scope → 198 found in BVH (...)'."""
-    by = {s["stap"]: s for s in steps}
+    by = {s.stap: s for s in steps}
     scope = by["scope"]
-    head = (f"{by['quarantaine']['in']} GCOS subjects read, {by['quarantaine']['uit']} "
-            f"quarantined, {scope['uit']} out of scope "
-            f"({', '.join(f'{n} {r}' for r, n in scope['redenen'].items())})")
+    head = (f"{by['quarantaine'].inn} GCOS subjects read, {by['quarantaine'].uit} "
+            f"quarantined, {scope.uit} out of scope "
+            f"({', '.join(f'{n} {r}' for r, n in scope.redenen.items())})")
     parts = []
     for step in steps[1:]:
-        text = f"{step['rest']} {_STEP_TEXT.get(step['stap'], step['stap'])}"
-        if step["stap"] == "gevonden_bvh":
+        text = f"{step.rest} {_STEP_TEXT.get(step.stap, step.stap)}"
+        if step.stap == "gevonden_bvh":
             reasons = ", ".join(f"{n} {_REASON_TEXT.get(r, r)}"
-                                for r, n in step["redenen"].items() if n)
+                                for r, n in step.redenen.items() if n)
             text += f" ({reasons})" if reasons else ""
         parts.append(text)
     return head + "\n" + " → ".join(parts)

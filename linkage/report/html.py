@@ -1,23 +1,25 @@
-"""The audit report as one self-contained Dutch HTML page, rendered from the report dict.
+"""The audit report as one self-contained Dutch HTML page, rendered from the report model.
 
 No scripts, fonts, style sheets or network references: the page opens offline on any
 machine, and the funnel is an inline SVG bar chart. Styling lives in ``style`` attributes
 (inside the tags), so the leak scanner, which strips tags from ``.html`` files, sees only
 the Dutch words of the template and the numbers of the report. Every text taken from the
-report is HTML-escaped. The output is a pure function of the report dict: the same report
+report is HTML-escaped. The output is a pure function of the report: the same report
 gives the same bytes, which lets ``vhh-link verify`` re-render and compare.
 
-``internal=True`` adds the per-subject loss list and the blocking keys: that version holds
-GCOS ids and name fragments and is written only to ``secure/``.
+An :class:`~vhh.linkage.report.model.InternalReport` adds the per-subject loss list and the
+blocking keys: that version holds GCOS ids and name fragments and is written only to
+``secure/``.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
 
 from vhh.linkage.report.funnel import check_funnel, check_reconciliation
+from vhh.linkage.report.model import AuditReport, Block, FunnelStep, InternalReport
+from vhh.linkage.report.serial import to_json
 
 __all__ = ["render_html"]
 
@@ -43,18 +45,18 @@ _SOURCES = {"bvh": "BVH", "hks": "HKS", "gcos_besprekingen": "GCOS-besprekingen"
 _YES_NO = {"True": "ja", "False": "nee"}
 
 
-def render_html(report: Mapping[str, Any], internal: bool = False) -> str:
-    """The audit report as a standalone HTML page (Dutch); ``internal`` adds secure details."""
-    sections: list[Callable[[Mapping[str, Any]], str]] = [
+def render_html(report: AuditReport) -> str:
+    """The audit report as a standalone HTML page (Dutch); an internal report adds the
+    secure details."""
+    sections: list[Callable[[AuditReport], str]] = [
         _funnel, _rows, _linkage, _filters, _followup, _privacy, _validation,
         _descriptives, _provenance]
-    if internal:
-        sections += [_losses, _block_keys]
-    title = str(report.get("titel", "Auditrapport"))
-    if internal:
-        title += " (intern)"
+    internal = isinstance(report, InternalReport)
+    title = report.titel + (" (intern)" if internal else "")
     parts = [_head(title), f"<body {_BODY}>", f"<h1>{_e(title)}</h1>", _intro(report, internal)]
     parts += [section(report) for section in sections]
+    if isinstance(report, InternalReport):
+        parts += [_losses(report), _block_keys(report)]
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)
 
@@ -92,7 +94,7 @@ def _table(headers: Sequence[str], rows: Iterable[Row]) -> str:
     return "\n".join(lines)
 
 
-def _counts_table(header: str, counts: Mapping[str, Any]) -> str:
+def _counts_table(header: str, counts: Mapping[str, object]) -> str:
     if not counts:
         return f"<p {_NOTE}>Geen.</p>"
     return _table([header, "aantal"], counts.items())
@@ -121,11 +123,11 @@ def _head(title: str) -> str:
                       f"<title>{_e(title)}</title>", "</head>"])
 
 
-def _intro(report: Mapping[str, Any], internal: bool) -> str:
+def _intro(report: AuditReport, internal: bool) -> str:
     lines = [_table(["gegeven", "waarde"], [
-        ("project", report.get("project")), ("run", report.get("run_id")),
-        ("versie", report.get("versie")), ("start", report.get("start")),
-        ("eind", report.get("eind"))])]
+        ("project", report.project), ("run", report.run_id),
+        ("versie", report.versie), ("start", report.start),
+        ("eind", report.eind)])]
     if internal:
         lines.append(f"<p {_BAD}>Interne versie met GCOS-id's en bloksleutels: blijft in de "
                      "beveiligde omgeving.</p>")
@@ -135,10 +137,10 @@ def _intro(report: Mapping[str, Any], internal: bool) -> str:
 # --- sections -------------------------------------------------------------------------------
 
 
-def _funnel(report: Mapping[str, Any]) -> str:
-    steps = report.get("trechter", [])
-    rows = [(s["stap"], s["label"], s["in"], s["uit"], s["rest"],
-             "; ".join(f"{r}: {n}" for r, n in s["redenen"].items()) or "–")
+def _funnel(report: AuditReport) -> str:
+    steps = report.trechter
+    rows = [(s.stap, s.label, s.inn, s.uit, s.rest,
+             "; ".join(f"{r}: {n}" for r, n in s.redenen.items()) or "–")
             for s in steps]
     return _section("Trechter", _funnel_svg(steps),
                     _table(["stap", "label", "in", "uit", "rest", "redenen"], rows),
@@ -146,11 +148,11 @@ def _funnel(report: Mapping[str, Any]) -> str:
                              "redenen op tot uit en is in gelijk aan de rest van de vorige stap"))
 
 
-def _funnel_svg(steps: Sequence[Mapping[str, Any]]) -> str:
+def _funnel_svg(steps: Sequence[FunnelStep]) -> str:
     if not steps:
         return f"<p {_NOTE}>Geen trechter in het rapport.</p>"
-    bars = [("Gelezen", int(steps[0]["in"]))]
-    bars += [(_BAR_LABELS.get(s["stap"], f"Na stap {s['stap']}"), int(s["rest"])) for s in steps]
+    bars = [("Gelezen", steps[0].inn)]
+    bars += [(_BAR_LABELS.get(s.stap, f"Na stap {s.stap}"), s.rest) for s in steps]
     top = max(max(n for _, n in bars), 1)
     row, label_w, bar_w = 26, 230, 420
     height = row * len(bars) + 8
@@ -168,141 +170,131 @@ def _funnel_svg(steps: Sequence[Mapping[str, Any]]) -> str:
     return "\n".join(parts)
 
 
-def _rows(report: Mapping[str, Any]) -> str:
+def _rows(report: AuditReport) -> str:
     blocks = []
-    tables = dict(report.get("rijen", {}))
-    if "gcos_besprekingen" in report:
-        tables["gcos_besprekingen"] = report["gcos_besprekingen"]
-    for source, rec in tables.items():
-        outcomes = [(k, v) for k, v in rec["uitkomst"].items()]
+    for source, rec in report.reconciliations().items():
+        outcomes = list(rec.uitkomst.items())
         total = sum(int(v) for _, v in outcomes)
         blocks += [_h3(_SOURCES.get(source, source)),
-                   _table(["uitkomst", "rijen"], [("gelezen", rec["gelezen"]), *outcomes,
+                   _table(["uitkomst", "rijen"], [("gelezen", rec.gelezen), *outcomes,
                                                    ("totaal verantwoord", total)]),
                    _verdict(check_reconciliation(rec), "alle gelezen rijen zijn verantwoord")]
     return _section("Rijenverantwoording", *blocks)
 
 
-def _linkage(report: Mapping[str, Any]) -> str:
+def _linkage(report: AuditReport) -> str:
     blocks = [_p("Koppelregels, in volgorde: de eerste die geldt beslist"),
-              _table(["regel", "omschrijving"], list(report.get("koppelregels", {}).items()))]
-    for source, link in report.get("koppeling", {}).items():
-        reviewed = {k: v for k, v in link["besluiten_per_regel"].items()
+              _table(["regel", "omschrijving"], list(report.koppelregels.items()))]
+    for source, link in report.koppeling.items():
+        reviewed = {k: v for k, v in link.besluiten_per_regel.items()
                     if k.startswith("review_")}
         blocks += [
             _h3(_SOURCES.get(source, source)),
             _table(["gegeven", "aantal"], [
-                ("identiteiten", link["identiteiten"]),
-                ("kandidaatparen", link["kandidaatparen"]),
-                ("reviewwachtrij (paren)", link["reviewwachtrij"])]),
+                ("identiteiten", link.identiteiten),
+                ("kandidaatparen", link.kandidaatparen),
+                ("reviewwachtrij (paren)", link.reviewwachtrij)]),
             _p("Paren per blokkering"),
-            _counts_table("blokkering", link["paren_per_blokkering"]),
+            _counts_table("blokkering", link.paren_per_blokkering),
             _p("Besluiten per regel (paren)"),
-            _counts_table("regel", link["besluiten_per_regel"]),
+            _counts_table("regel", link.besluiten_per_regel),
             _p("Gevonden subjecten per regel"),
-            _counts_table("regel", link["gevonden_per_regel"]),
-            _p("Rijen per besluit"), _counts_table("besluit", link["rijen_per_besluit"]),
+            _counts_table("regel", link.gevonden_per_regel),
+            _p("Rijen per besluit"), _counts_table("besluit", link.rijen_per_besluit),
             _p("Reviewbesluiten"), _counts_table("besluit", reviewed),
-            _p("Grootste blokken"), _blocks(link["grootste_blokken"]),
-            _p("Afgetopte blokken"), _blocks(link["afgetopte_blokken"])]
+            _p("Grootste blokken"), _blocks(link.grootste_blokken),
+            _p("Afgetopte blokken"), _blocks(link.afgetopte_blokken)]
     return _section("Koppeling", *blocks)
 
 
-def _blocks(blocks: Sequence[Mapping[str, Any]]) -> str:
+def _blocks(blocks: Sequence[Block]) -> str:
     if not blocks:
         return f"<p {_NOTE}>Geen.</p>"
-    return _table(["blokkering", "paren"], [(b["blokkering"], b["paren"]) for b in blocks])
+    return _table(["blokkering", "paren"], [(b.blokkering, b.paren) for b in blocks])
 
 
-def _filters(report: Mapping[str, Any]) -> str:
-    f = report.get("filters", {})
-    bvh, hks = f.get("bvh", {}), f.get("hks", {})
+def _filters(report: AuditReport) -> str:
+    bvh, hks = report.filters.bvh, report.filters.hks
     return _section(
         "Filters",
-        _h3("BVH per categorie"), _counts_table("categorie", bvh.get("per_categorie", {})),
-        _h3("BVH per rol"), _counts_table("rol", bvh.get("per_rol", {})),
-        _h3("BVH onbekende codes"), _counts_table("code", bvh.get("onbekende_codes", {})),
-        _h3("HKS per afdoening"), _counts_table("afdoening", hks.get("per_afdoening", {})))
+        _h3("BVH per categorie"), _counts_table("categorie", bvh.per_categorie),
+        _h3("BVH per rol"), _counts_table("rol", bvh.per_rol),
+        _h3("BVH onbekende codes"), _counts_table("code", bvh.onbekende_codes),
+        _h3("HKS per afdoening"), _counts_table("afdoening", hks.per_afdoening))
 
 
-def _followup(report: Mapping[str, Any]) -> str:
-    return _section("Follow-up", _counts_table("followup", report.get("followup", {})))
+def _followup(report: AuditReport) -> str:
+    f = report.followup
+    return _section("Follow-up", _counts_table("followup", {"volledig": f.volledig,
+                                                             "onvolledig": f.onvolledig}))
 
 
-def _privacy(report: Mapping[str, Any]) -> str:
-    p = report.get("privacy", {})
-    before, after = p.get("voor", {}), p.get("na", {})
+def _privacy(report: AuditReport) -> str:
+    p = report.privacy
+    before, after = to_json(p.voor), to_json(p.na)
     keys = list(dict.fromkeys([*before, *after]))
-    measures = [(m["maatregel"], m["variabele"], m["wijziging"], m["records"])
-                for m in p.get("maatregelen", [])]
+    measures = [(m.maatregel, m.variabele, m.wijziging, m.records) for m in p.maatregelen]
     return _section(
         "Bescherming tegen herkenning",
         _table(["gegeven", "waarde"], [
-            ("quasi-identificatoren", ", ".join(p.get("quasi_identificatoren", []))),
-            ("doel k", p.get("doel_k"))]),
+            ("quasi-identificatoren", ", ".join(p.quasi_identificatoren)),
+            ("doel k", p.doel_k)]),
         _table(["kenmerk", "voor", "na"], [(k, before.get(k), after.get(k)) for k in keys]),
         _h3("Maatregelen"),
         _table(["maatregel", "variabele", "wijziging", "records"], measures) if measures
         else f"<p {_NOTE}>Geen: het bestand voldeed zonder wijziging.</p>")
 
 
-def _validation(report: Mapping[str, Any]) -> str:
-    v = report.get("validatie", {})
-    blocks = [_h3("Quarantaine per bron"), _counts_table("bron", v.get("quarantaine", {}))]
-    tables = dict(report.get("rijen", {}))
-    if "gcos_besprekingen" in report:
-        tables["gcos_besprekingen"] = report["gcos_besprekingen"]
-    for source, rec in tables.items():
-        reasons = rec.get("quarantaine_redenen", {})
-        if reasons:
+def _validation(report: AuditReport) -> str:
+    v = report.validatie
+    blocks = [_h3("Quarantaine per bron"), _counts_table("bron", v.quarantaine)]
+    for source, rec in report.reconciliations().items():
+        if rec.quarantaine_redenen:
             blocks += [_p(f"Quarantaine {_SOURCES.get(source, source)} per reden"),
-                       _counts_table("reden", reasons)]
-    blocks.append(_p(f"Uitvoerschema: {v.get('uitvoerschema', '–')}"))
+                       _counts_table("reden", rec.quarantaine_redenen)]
+    blocks.append(_p(f"Uitvoerschema: {v.uitvoerschema}"))
     return _section("Validatie", *blocks)
 
 
-def _descriptives(report: Mapping[str, Any]) -> str:
-    d = report.get("beschrijvend", {})
-    numeric = [(r["variabele"], r["n"], *(("onderdrukt",) * 4 if r.get("onderdrukt") else
-                                           (r["gemiddelde"], r["sd"], r["min"], r["max"])))
-               for r in d.get("numeriek", [])]
-    blocks = [_p(f"Kleine cellen (minder dan {d.get('kleine_cellen_drempel', '–')}) zijn "
-                 "onderdrukt."),
+def _descriptives(report: AuditReport) -> str:
+    d = report.beschrijvend
+    numeric = [(r.variabele, r.n, *(("onderdrukt",) * 4 if r.onderdrukt else
+                                    (r.gemiddelde, r.sd, r.min, r.max)))
+               for r in d.numeriek]
+    blocks = [_p(f"Kleine cellen (minder dan {d.kleine_cellen_drempel}) zijn onderdrukt."),
               _table(["variabele", "n", "gemiddelde", "sd", "min", "max"], numeric)]
-    for col, freq in d.get("frequenties", {}).items():
+    for col, freq in d.frequenties.items():
         blocks += [_h3(col), _table(["waarde", "aantal"],
-                                    [(_YES_NO.get(r["waarde"], r["waarde"]), r["aantal"])
+                                    [(_YES_NO.get(r.waarde, r.waarde), r.aantal)
                                      for r in freq])]
     return _section("Beschrijvende statistiek", *blocks)
 
 
-def _provenance(report: Mapping[str, Any]) -> str:
-    cfg = report.get("configuratie", {})
-    inputs = [(i["bron"], i["bestand"], i["sha256"], i["rijen"])
-              for i in report.get("invoer", [])]
-    files = report.get("bestanden")
+def _provenance(report: AuditReport) -> str:
+    cfg = report.configuratie
+    inputs = [(i.bron, i.bestand, i.sha256, i.rijen) for i in report.invoer]
+    files = report.bestanden
     return _section(
         "Herkomst",
         _table(["gegeven", "waarde"], [
-            ("versie", report.get("versie")), ("configuratie", cfg.get("bestand")),
-            ("configuratie sha256", cfg.get("sha256")), ("sleutel id", report.get("sleutel_id")),
-            ("run id", report.get("run_id")), ("start", report.get("start")),
-            ("eind", report.get("eind"))]),
+            ("versie", report.versie), ("configuratie", cfg.bestand),
+            ("configuratie sha256", cfg.sha256), ("sleutel id", report.sleutel_id),
+            ("run id", report.run_id), ("start", report.start),
+            ("eind", report.eind)]),
         _h3("Invoer"), _table(["bron", "bestand", "sha256", "rijen"], inputs),
         _h3("Bestanden in de export"),
         _table(["bestand", "sha256"], files.items()) if files is not None
         else f"<p {_NOTE}>Nog niet bekend: dit rapport is gemaakt voor de export.</p>")
 
 
-def _losses(report: Mapping[str, Any]) -> str:
-    rows = [(r["gcos_id"], r["stap"], r["reden"]) for r in report.get("verlies_per_subject", [])]
+def _losses(report: InternalReport) -> str:
+    rows = [(r.gcos_id, r.stap, r.reden) for r in report.verlies_per_subject]
     return _section("Verlies per subject (intern)", _table(["gcos_id", "stap", "reden"], rows))
 
 
-def _block_keys(report: Mapping[str, Any]) -> str:
+def _block_keys(report: InternalReport) -> str:
     blocks = []
-    for source, items in report.get("blokken_met_sleutel", {}).items():
+    for source, items in report.blokken_met_sleutel.items():
         blocks += [_h3(_SOURCES.get(source, source)), _table(
-            ["blokkering", "sleutel", "paren"],
-            [(b.get("pass"), b.get("key"), b.get("pairs")) for b in items])]
+            ["blokkering", "sleutel", "paren"], [(b.pass_, b.key, b.pairs) for b in items])]
     return _section("Grootste blokken met sleutel (intern)", *blocks)

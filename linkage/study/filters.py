@@ -10,15 +10,11 @@ HKS: every antecedent by default; config may restrict by afdoening.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
-from vhh.linkage.contract import CATEGORIES
-from vhh.linkage.errors import InputError, Problem
-from vhh.linkage.io.readers import detect_encoding
 from vhh.linkage.settings import FilterSettings
 
-__all__ = ["FilterOutcome", "filter_bvh", "filter_hks", "read_incident_codes"]
+__all__ = ["FilterOutcome", "filter_bvh", "filter_hks"]
 
 COUNTED = ""
 
@@ -31,35 +27,6 @@ class FilterOutcome:
     unknown_codes: dict[str, int]
     per_role: dict[str, int]
     per_category: dict[str, int]
-
-
-def read_incident_codes(path: Path) -> pd.Series:
-    """code -> categorie from the steward's incident-code table (code;omschrijving;categorie)."""
-    if not path.exists():
-        raise InputError([Problem(str(path), "incident-code table not found",
-                                  hint="set [filters] incident_codes in the config")])
-    data = path.read_bytes()
-    text = data.decode(detect_encoding(data, "auto", str(path))).lstrip("\ufeff")
-    sep = ";" if text.split("\n", 1)[0].count(";") >= text.split("\n", 1)[0].count(",") else ","
-    from io import StringIO
-
-    table = pd.read_csv(StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    table.columns = [c.strip().lower() for c in table.columns]
-    problems = [Problem(str(path), "required column is missing", row=1, column=c)
-                for c in ("code", "categorie") if c not in table.columns]
-    if problems:
-        raise InputError(problems)
-    table["code"] = table["code"].str.strip().str.upper()
-    table["categorie"] = table["categorie"].str.strip().str.lower()
-    bad = ~table["categorie"].isin(CATEGORIES)
-    problems = [Problem(str(path), f"categorie must be one of {', '.join(CATEGORIES)}",
-                        row=int(r) + 2, column="categorie") for r in table.index[bad]]
-    dup = table["code"].duplicated(keep=False)
-    problems += [Problem(str(path), "code appears more than once", row=int(r) + 2, column="code")
-                 for r in table.index[dup]]
-    if problems:
-        raise InputError(problems)
-    return pd.Series(table["categorie"].to_numpy(), index=table["code"].to_numpy())
 
 
 def _counts(values: pd.Series) -> dict[str, int]:

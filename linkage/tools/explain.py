@@ -11,23 +11,23 @@ environment only, and nothing here writes a file.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
-from vhh.linkage.contract import ID_COLUMN, REVIEW_ACCEPTED, SHORT_NAME
+from vhh.linkage.contract import ID_COLUMN, IDENTITY_FIELDS, REVIEW_ACCEPTED, SOURCE_OF
 from vhh.linkage.link.birthdates import within_one_slip
 from vhh.linkage.link.compare import COMPARISON_COLUMNS
 from vhh.linkage.link.decide import NO_TIER
-from vhh.linkage.link.engine import LinkResult, link_source, prepare_subjects
-from vhh.linkage.normalise.identities import IDENTITY_FIELDS, collapse_identities
+from vhh.linkage.link.engine import LinkResult, link_identities, prepare_subjects
 from vhh.linkage.settings import LinkageSettings, Settings
 from vhh.linkage.study.scope import apply_scope
+from vhh.linkage.validate.inputs import LoadedInputs
 from vhh.linkage.validate.sources import Validated
 
-__all__ = ["SOURCE_TABLES", "Explanation", "candidate_reasons", "explain",
-           "explanation_lines"]
+__all__ = ["WARNING", "Explanation", "candidate_reasons", "explain", "explanation_lines"]
 
-SOURCE_TABLES = {short: (source, ID_COLUMN[source]) for source, short in SHORT_NAME.items()}
 WARNING = ("WARNING: the lines below show names and birthdates from the extracts. Read them "
            "inside the secure environment only; do not copy them out.")
 _MAX_RECORD_IDS = 5
@@ -107,15 +107,18 @@ def _reason(row: pd.Series, pairs: pd.DataFrame, subjects: pd.DataFrame,
     return _no_tier(row, linkage)
 
 
-def candidate_reasons(result: LinkResult, subjects: pd.DataFrame, rows: pd.DataFrame,
-                      id_column: str, position: int, linkage: LinkageSettings
-                      ) -> pd.DataFrame:
-    """One row per candidate identity of subject ``position`` (in ``subjects``)."""
+def candidate_reasons(result: LinkResult, subjects: pd.DataFrame, identities: pd.DataFrame,
+                      codes: np.ndarray, record_ids: pd.Series, position: int,
+                      linkage: LinkageSettings) -> pd.DataFrame:
+    """One row per candidate identity of subject ``position`` (in ``subjects``).
+
+    ``identities`` (with ``n_rijen``), ``codes`` and ``record_ids`` describe the police rows
+    as :func:`~vhh.linkage.link.engine.link_identities` was given them.
+    """
     if result.pairs is None:
-        raise ValueError("the link result holds no pairs; run link_source first")
+        raise ValueError("the link result holds no pairs; link with keep_pairs=True")
     mine = result.pairs[result.pairs["s"] == position]
-    identities, codes = collapse_identities(rows)
-    record_ids = pd.Series(rows[id_column].to_numpy()).groupby(codes).agg(list)
+    record_ids = pd.Series(record_ids.astype(object).to_numpy()).groupby(codes).agg(list)
     out = pd.DataFrame({"i": mine["i"].to_numpy()})
     for name in IDENTITY_FIELDS:
         out[f"politie_{name}"] = identities[name].to_numpy()[mine["i"].to_numpy()]
@@ -128,7 +131,7 @@ def candidate_reasons(result: LinkResult, subjects: pd.DataFrame, rows: pd.DataF
     return out.sort_values(["score", "i"], ascending=[False, True]).reset_index(drop=True)
 
 
-def _out_of_linkage(validated: dict[str, Validated], out_of_scope: pd.Series, gcos_id: str,
+def _out_of_linkage(validated: Mapping[str, Validated], out_of_scope: pd.Series, gcos_id: str,
                     source: str) -> Explanation | None:
     quarantine = validated["gcos_subjecten"].quarantine
     hit = quarantine[quarantine["record_id"].astype(str) == gcos_id]
@@ -139,10 +142,15 @@ def _out_of_linkage(validated: dict[str, Validated], out_of_scope: pd.Series, gc
     return None
 
 
-def explain(settings: Settings, validated: dict[str, Validated], gcos_id: str,
+def explain(settings: Settings, loaded: LoadedInputs, gcos_id: str,
             sources: tuple[str, ...] = ("bvh", "hks"), decisions: pd.Series | None = None
             ) -> list[Explanation]:
-    """Scope and link as the study does, then explain ``gcos_id`` in each source."""
+    """Scope and link as the study does, then explain ``gcos_id`` in each source.
+
+    ``loaded`` comes from :func:`vhh.linkage.validate.inputs.load_inputs`: the police
+    extracts in compact form, so this works on national extracts too.
+    """
+    validated = loaded.validated
     in_scope, out_of_scope = apply_scope(validated["gcos_subjecten"].valid,
                                          validated["gcos_besprekingen"].valid, settings.scope)
     subjects = prepare_subjects(in_scope)
@@ -154,16 +162,18 @@ def explain(settings: Settings, validated: dict[str, Validated], gcos_id: str,
             out.append(away or Explanation(gcos_id, source, "unknown",
                                            "not in gcos_subjecten"))
             continue
-        table, id_column = SOURCE_TABLES[source]
-        rows = validated[table].valid
-        result = link_source(source, subjects, rows, id_column, settings.linkage, decisions)
+        extract = loaded.police[SOURCE_OF[source]]
+        record_ids = extract.validated.valid[ID_COLUMN[extract.raw.source]]
+        result = link_identities(source, subjects, extract.identities, extract.codes,
+                                 record_ids, settings.linkage, decisions)
         position = int(where[0])
         status = result.subjects.iloc[position]
         detail = (f"found (tier {status['tier']})" if status["gevonden"]
                   else f"not found ({status['reden']})")
         shown = {f: str(subjects.at[position, f]) for f in (*IDENTITY_FIELDS, "voornamen")}
         out.append(Explanation(gcos_id, source, "in_scope", detail, shown, candidate_reasons(
-            result, subjects, rows, id_column, position, settings.linkage)))
+            result, subjects, extract.identities, extract.codes, record_ids, position,
+            settings.linkage)))
     return out
 
 

@@ -1,0 +1,213 @@
+"""The audit report, assembled from the stages' results: nothing here computes a decision.
+
+Each section of :class:`~vhh.linkage.report.model.AuditReport` comes from one stage: the
+funnel from scope, linkage and startdatum; the row reconciliation from validation,
+linkage, filters and windows; the rest from the stage that did the work. The funnel and
+the reconciliation are checked before anything is written: numbers that do not add up
+are a bug and block the export.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import pandas as pd
+from vhh.linkage.contract import ID_COLUMN, SOURCE_OF, SOURCES
+from vhh.linkage.errors import ExportBlocked
+from vhh.linkage.io.readers import RawTable
+from vhh.linkage.link.engine import LinkResult
+from vhh.linkage.link.rules import RULES
+from vhh.linkage.privacy.disclosure import KAnonymity
+from vhh.linkage.privacy.identifiers import Identifiers
+from vhh.linkage.privacy.keys import MasterKey
+from vhh.linkage.report.accounting import build_funnel, dispositions, row_reconciliation
+from vhh.linkage.report.descriptives import descriptives
+from vhh.linkage.report.funnel import check_funnel, check_reconciliation
+from vhh.linkage.report.model import (
+    REPORT_VERSION,
+    AuditReport,
+    Block,
+    BvhFilters,
+    ConfigRef,
+    Filters,
+    Followup,
+    FunnelStep,
+    HksFilters,
+    InputFile,
+    InternalReport,
+    KAnonymitySummary,
+    KeyedBlock,
+    LinkSummary,
+    Loss,
+    Measure,
+    PrivacySummary,
+    RowReconciliation,
+    ValidationSummary,
+)
+from vhh.linkage.settings import Settings
+from vhh.linkage.validate.inputs import LoadedInputs
+from vhh.linkage.version import __version__
+from vhh.pipelines.stages import Counted, Filtered, Links, Protected, Scoped, Started
+
+__all__ = ["Accounts", "audit_report", "internal_report", "link_summary", "losses", "run_id"]
+
+TITLE = "Auditrapport koppeling Veiligheidshuis (GCOS-BVH-HKS)"
+
+
+def run_id(settings: Settings, tables: dict[str, RawTable], key: MasterKey) -> str:
+    """The run's identifier: tool version, configuration, key and inputs, hashed."""
+    text = "|".join([__version__, settings.sha256, key.key_id,
+                     *(tables[s].sha256 for s in SOURCES)])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Accounts:
+    """Everything the report is made of: the results of every stage."""
+
+    settings: Settings
+    loaded: LoadedInputs
+    identifiers: Identifiers
+    scoped: Scoped
+    links: Links
+    started: Started
+    filtered: Filtered
+    counted: Counted
+    analysis: pd.DataFrame          # pseudonymised, before disclosure control
+    protected: Protected
+
+
+def _funnel(a: Accounts) -> tuple[FunnelStep, ...]:
+    v = a.loaded.validated
+    lost = a.links.bvh.subjects[~a.links.bvh.subjects["gevonden"]]
+    no_start = a.scoped.in_scope.loc[
+        ~a.scoped.in_scope["gcos_id"].isin(set(a.started.all_starts.index)), "gcos_id"]
+    leaves = {"scope": a.scoped.out_of_scope,
+              "gevonden_bvh": pd.Series(lost["reden"].to_numpy(), index=lost["gcos_id"]),
+              "startdatum": pd.Series("geen_startdatum", index=no_start.to_numpy(),
+                                      dtype=object)}
+    return build_funnel(v["gcos_subjecten"].rows_read, len(v["gcos_subjecten"].quarantine),
+                        leaves, a.settings.funnel.order, len(a.started.analysed),
+                        int(a.analysis["gevonden_hks"].sum()))
+
+
+def _in_review(rows: pd.DataFrame, link: LinkResult, id_col: str) -> pd.Series:
+    koppelingen = link.koppelingen
+    review_ids = set(koppelingen.loc[koppelingen["besluit"] == "review", "record_id"])
+    return rows[id_col].isin(review_ids)
+
+
+def _rows(a: Accounts, short: str, reasons: pd.Series) -> RowReconciliation:
+    source = SOURCE_OF[short]
+    validated, link = a.loaded.validated[source], a.links.by_source[short]
+    rows = validated.valid
+    return row_reconciliation(short, validated.rows_read, validated.quarantine, dispositions(
+        rows, link.row_subject, _in_review(rows, link, ID_COLUMN[source]), a.started.analysed,
+        reasons,
+        a.counted.in_window[short]))
+
+
+def _besprekingen(a: Accounts) -> RowReconciliation:
+    v = a.loaded.validated["gcos_besprekingen"]
+    return row_reconciliation("gcos_besprekingen", v.rows_read, v.quarantine,
+                              pd.Series("gebruikt", index=v.valid.index))
+
+
+def _blocks(blocks: list[dict[str, object]]) -> tuple[Block, ...]:
+    return tuple(Block(str(b["pass"]), int(b["pairs"])) for b in blocks)  # type: ignore[call-overload]
+
+
+def _counts(values: pd.Series) -> dict[str, int]:
+    return {str(k): int(n) for k, n in values.value_counts().sort_index().items()}
+
+
+def link_summary(link: LinkResult) -> LinkSummary:
+    """The report's view of one source's linkage."""
+    found = link.subjects[link.subjects["gevonden"]]
+    return LinkSummary(
+        identiteiten=link.identities, paren_per_blokkering=link.blocking.pairs_per_pass,
+        kandidaatparen=int(link.blocking.n_pairs),
+        grootste_blokken=_blocks(link.blocking.largest_blocks),
+        afgetopte_blokken=_blocks(link.blocking.capped_blocks),
+        besluiten_per_regel=link.decisions_by_rule, gevonden_per_regel=_counts(found["tier"]),
+        rijen_per_besluit=_counts(link.koppelingen["besluit"]),
+        reviewwachtrij=int(len(link.review)), ecm_gewichten=link.ecm_gewichten or None)
+
+
+def _k(k: KAnonymity) -> KAnonymitySummary:
+    return KAnonymitySummary(k.k, k.classes, k.records_at_risk, k.classes_at_risk)
+
+
+def _privacy(a: Accounts) -> PrivacySummary:
+    p = a.protected
+    measures = tuple(Measure(str(m["maatregel"]), str(m["variabele"]), str(m["wijziging"]),
+                             int(m["records"])) for m in p.measures)  # type: ignore[call-overload]
+    return PrivacySummary(a.settings.privacy.quasi_identifiers, a.settings.privacy.k,
+                          _k(p.before), _k(p.after), measures)
+
+
+def _inputs(loaded: LoadedInputs) -> tuple[InputFile, ...]:
+    return tuple(InputFile(s, t.path.name, t.sha256, loaded.validated[s].rows_read, t.encoding,
+                           t.delimiter, tuple(t.ignored_columns))
+                 for s, t in loaded.tables.items())
+
+
+def audit_report(a: Accounts, key: MasterKey, started: dt.datetime) -> AuditReport:
+    """The report of the run, checked: a funnel or reconciliation that does not add up is a
+    bug, never a data problem, and blocks the export."""
+    s, f = a.settings, a.filtered
+    rule_names = s.linkage.tiers if s.linkage.method == "rules" else ()
+    report = AuditReport(
+        titel=TITLE, versie=__version__, rapportversie=REPORT_VERSION,
+        run_id=run_id(s, dict(a.loaded.tables), key), sleutel_id=key.key_id, project=s.project,
+        configuratie=ConfigRef(Path(s.source).name, s.sha256), invoer=_inputs(a.loaded),
+        trechter=_funnel(a),
+        rijen={"bvh": _rows(a, "bvh", f.bvh.reden), "hks": _rows(a, "hks", f.hks.reden)},
+        gcos_besprekingen=_besprekingen(a),
+        koppeling={src: link_summary(link) for src, link in a.links.by_source.items()},
+        koppelregels={name: RULES[name].description for name in rule_names},
+        filters=Filters(BvhFilters(f.bvh.per_category, f.bvh.per_role, f.bvh.unknown_codes),
+                        HksFilters(f.hks.per_category)),
+        followup=Followup(int(a.analysis["followup_volledig"].sum()),
+                          int((~a.analysis["followup_volledig"]).sum())),
+        privacy=_privacy(a),
+        validatie=ValidationSummary(
+            {src: len(x.quarantine) for src, x in a.loaded.validated.items()}, "geslaagd",
+            # numeric ids under 5 digits cannot be told apart from counts
+            a.identifiers.unscannable_ids),
+        beschrijvend=descriptives(a.analysis, s.privacy.small_cell),
+        start=started.isoformat(timespec="seconds"))
+    problems = check_funnel(report.trechter) + [
+        p for r in report.rijen.values() for p in check_reconciliation(r)]
+    if problems:
+        raise ExportBlocked(["the report does not add up:", *problems])
+    return report
+
+
+def losses(a: Accounts) -> pd.DataFrame:
+    """Who was lost where: gcos_id, stap, reden (secure/verlies_per_subject.csv)."""
+    q = a.loaded.validated["gcos_subjecten"].quarantine
+    rows = [{"gcos_id": r, "stap": "quarantaine", "reden": why}
+            for r, why in zip(q["record_id"], q["reden"], strict=True)]
+    rows += [{"gcos_id": g, "stap": "scope", "reden": r}
+             for g, r in a.scoped.out_of_scope.items()]
+    lost = a.links.bvh.subjects[~a.links.bvh.subjects["gevonden"]]
+    rows += [{"gcos_id": g, "stap": "gevonden_bvh", "reden": r}
+             for g, r in zip(lost["gcos_id"], lost["reden"], strict=True)]
+    rows += [{"gcos_id": g, "stap": "startdatum", "reden": "geen_startdatum"}
+             for g in sorted(a.links.found("bvh") - a.started.analysed)]
+    return pd.DataFrame(rows, columns=["gcos_id", "stap", "reden"])
+
+
+def internal_report(report: AuditReport, lost: pd.DataFrame, links: Links) -> InternalReport:
+    """The report with who was lost where and the largest blocks' keys (secure only)."""
+    keyed = {src: tuple(KeyedBlock(str(b["pass"]), str(b["key"]), int(b["pairs"]))  # type: ignore[call-overload]
+                        for b in link.blocking.largest_blocks)
+             for src, link in links.by_source.items()}
+    base = {f.name: getattr(report, f.name) for f in fields(report)}
+    return InternalReport(**base, verlies_per_subject=tuple(
+        Loss(str(r.gcos_id), str(r.stap), str(r.reden)) for r in lost.itertuples(index=False)),
+        blokken_met_sleutel=keyed)

@@ -1,0 +1,264 @@
+"""The stages of the study, each a function of the previous stages' results.
+
+Every stage takes typed inputs and the settings and returns a frozen result; none of them
+touches a file (that is :mod:`vhh.pipelines.outputs`) and none builds the report (that is
+:mod:`vhh.pipelines.accounts`, from these results). The study flow in
+:mod:`vhh.pipelines.study` calls them in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+import pandas as pd
+import pandera.pandas as pa
+from vhh.linkage.contract import ID_COLUMN, POLICE_SOURCES, REVIEW_ACCEPTED, SHORT_NAME
+from vhh.linkage.errors import ExportBlocked
+from vhh.linkage.link.engine import LinkResult, link_identities, prepare_subjects
+from vhh.linkage.link.review import read_review_decisions
+from vhh.linkage.privacy.disclosure import KAnonymity, protect
+from vhh.linkage.privacy.keys import MasterKey
+from vhh.linkage.privacy.pseudonyms import pseudonymise
+from vhh.linkage.settings import Settings
+from vhh.linkage.stopwatch import Stopwatch
+from vhh.linkage.study.filters import FilterOutcome, filter_bvh, filter_hks
+from vhh.linkage.study.scope import apply_scope, start_dates, times_discussed
+from vhh.linkage.study.variables import gcos_variables
+from vhh.linkage.study.windows import count_in_windows, followup_complete
+from vhh.linkage.validate.inputs import LoadedInputs
+from vhh.linkage.validate.police import PoliceExtract
+from vhh.schemas.analysis import (
+    ANALYSIS_COLUMNS,
+    COUNT_COLUMNS,
+    analysis_schema,
+    summarise_failures,
+)
+
+__all__ = ["Counted", "Filtered", "Links", "Protected", "Pseudonymised", "Scoped", "Started",
+           "count", "filter_rows", "link", "protect_file", "pseudonymise_file", "scope",
+           "start", "study_variables", "validate_output"]
+
+
+@dataclass(frozen=True)
+class Scoped:
+    """Subjects in the study (``in_scope``, normalised as ``subjects``) and out of it."""
+
+    in_scope: pd.DataFrame
+    out_of_scope: pd.Series         # gcos_id -> reason (kader, periode)
+    subjects: pd.DataFrame          # in_scope as normalised identities, one per subject
+
+    def __repr__(self) -> str:
+        return f"Scoped({len(self.in_scope)} in scope, {len(self.out_of_scope)} out of scope)"
+
+
+def scope(loaded: LoadedInputs, settings: Settings, clock: Stopwatch) -> Scoped:
+    """Which subjects belong to the study, and their identities normalised once."""
+    with clock.stage("scope"):
+        in_scope, out_of_scope = apply_scope(loaded.validated["gcos_subjecten"].valid,
+                                             loaded.validated["gcos_besprekingen"].valid,
+                                             settings.scope)
+    with clock.stage("normalise"):
+        subjects = prepare_subjects(in_scope)
+    return Scoped(in_scope, out_of_scope, subjects)
+
+
+@dataclass(frozen=True)
+class Links:
+    """The linkage of both police sources, by short name (bvh, hks)."""
+
+    by_source: Mapping[str, LinkResult]
+
+    @property
+    def bvh(self) -> LinkResult:
+        return self.by_source["bvh"]
+
+    @property
+    def hks(self) -> LinkResult:
+        return self.by_source["hks"]
+
+    def found(self, source: str) -> set[str]:
+        status = self.by_source[source].subjects
+        return set(status.loc[status["gevonden"], "gcos_id"])
+
+    def __repr__(self) -> str:
+        return "Links(" + ", ".join(f"{s}: {len(self.found(s))} found"
+                                    for s in self.by_source) + ")"
+
+
+def _link_one(extract: PoliceExtract, subjects: pd.DataFrame, settings: Settings,
+              decisions: pd.Series | None, clock: Stopwatch) -> LinkResult:
+    short = SHORT_NAME[extract.raw.source]
+    rows = extract.validated.valid
+    with clock.stage(f"link_{short}"):
+        result = link_identities(short, subjects, extract.identities, extract.codes,
+                                 rows[ID_COLUMN[extract.raw.source]], settings.linkage,
+                                 decisions, keep_pairs=False)
+    for step, seconds in result.seconds.items():
+        clock.add(f"link_{short}.{step}", seconds)
+    # the report needs only the number of candidate pairs: let the pair table go
+    return replace(result, blocking=result.blocking.without_pairs())
+
+
+def link(loaded: LoadedInputs, scoped: Scoped, settings: Settings, clock: Stopwatch) -> Links:
+    """Link the subjects to each police source (with the review decisions, if any)."""
+    decisions = None
+    if settings.linkage.review_decisions is not None:
+        decisions = read_review_decisions(settings.resolve(settings.linkage.review_decisions))
+    return Links({SHORT_NAME[s]: _link_one(loaded.police[s], scoped.subjects, settings,
+                                           decisions, clock) for s in POLICE_SOURCES})
+
+
+@dataclass(frozen=True)
+class Started:
+    """Startdatum of every subject with a discussion, and of the analysed ones."""
+
+    all_starts: pd.Series           # gcos_id -> startdatum, every subject with one
+    starts: pd.Series               # the analysed subjects: found in BVH, with a startdatum
+
+    @property
+    def analysed(self) -> set[str]:
+        return set(self.starts.index)
+
+
+def start(loaded: LoadedInputs, links: Links, settings: Settings) -> Started:
+    """The startdatum; only subjects found in BVH with one are analysed."""
+    besp = loaded.validated["gcos_besprekingen"].valid
+    all_starts = start_dates(besp, settings.scope, settings.windows)
+    starts = all_starts[all_starts.index.isin(links.found("bvh"))].sort_index()
+    return Started(all_starts, starts)
+
+
+def _linked_rows(rows: pd.DataFrame, link: LinkResult, analysed: set[str]) -> pd.DataFrame:
+    """The police rows linked to an analysed subject, codes as plain text, with gcos_id."""
+    mine = (link.row_subject != "") & link.row_subject.isin(analysed)
+    linked = rows[mine].assign(gcos_id=link.row_subject[mine])
+    coded = [c for c in ("mk_code", "rol", "afdoening") if c in linked]
+    return linked.astype({c: object for c in coded})
+
+
+@dataclass(frozen=True)
+class Filtered:
+    """Per police source: the reason each linked row of an analysed subject does not count."""
+
+    bvh: FilterOutcome
+    hks: FilterOutcome
+
+
+def filter_rows(loaded: LoadedInputs, links: Links, started: Started, codes: pd.Series,
+                settings: Settings, clock: Stopwatch) -> Filtered:
+    """Filter the linked rows (categories, roles, duplicates; HKS afdoeningen)."""
+    analysed = started.analysed
+    bvh = loaded.validated["bvh_incidenten"].valid
+    hks = loaded.validated["hks_antecedenten"].valid
+    with clock.stage("filter"):
+        return Filtered(filter_bvh(_linked_rows(bvh, links.bvh, analysed), codes,
+                                   settings.filters),
+                        filter_hks(_linked_rows(hks, links.hks, analysed), settings.filters))
+
+
+@dataclass(frozen=True)
+class Counted:
+    """Counts per analysed subject and window, and which rows fell in a window."""
+
+    counts: pd.DataFrame            # gcos_id -> the eight count columns
+    in_window: Mapping[str, pd.Series]  # per source: per counted row, in some window
+
+
+def _counts_for(source: str, link: LinkResult, valid: pd.DataFrame, reasons: pd.Series,
+                starts: pd.Series, settings: Settings, date_col: str
+                ) -> tuple[pd.DataFrame, pd.Series]:
+    linked = link.row_subject != ""
+    considered = linked & link.row_subject.isin(set(starts.index)) & (
+        reasons.reindex(valid.index) == "")
+    events = pd.DataFrame({"gcos_id": link.row_subject[considered],
+                           "datum": valid.loc[considered, date_col]})
+    return count_in_windows(events, starts, settings.windows, source)
+
+
+def count(loaded: LoadedInputs, links: Links, filtered: Filtered, started: Started,
+          settings: Settings) -> Counted:
+    """Rows that count, per subject and observation window."""
+    bvh_counts, bvh_in = _counts_for("bvh", links.bvh, loaded.validated["bvh_incidenten"].valid,
+                                     filtered.bvh.reden, started.starts, settings,
+                                     "incidentdatum")
+    hks_counts, hks_in = _counts_for("hks", links.hks,
+                                     loaded.validated["hks_antecedenten"].valid,
+                                     filtered.hks.reden, started.starts, settings, "datum")
+    return Counted(bvh_counts.join(hks_counts), {"bvh": bvh_in, "hks": hks_in})
+
+
+def study_variables(loaded: LoadedInputs, scoped: Scoped, started: Started, links: Links,
+                    counted: Counted, settings: Settings) -> pd.DataFrame:
+    """One row per analysed subject (index gcos_id): GCOS variables, status and counts."""
+    besp = loaded.validated["gcos_besprekingen"].valid
+    discussed = times_discussed(besp, settings.scope, settings.windows)
+    frame = gcos_variables(scoped.in_scope, started.starts, discussed)
+    complete = followup_complete(started.starts, settings.windows)
+    frame["followup_volledig"] = complete.reindex(frame.index).astype(bool)
+    status = {s: link.subjects.set_index("gcos_id").reindex(frame.index)
+              for s, link in links.by_source.items()}
+    frame["gevonden_bvh"] = status["bvh"]["gevonden"].astype(bool)
+    frame["gevonden_hks"] = status["hks"]["gevonden"].astype(bool)
+    frame["koppelregel_bvh"] = status["bvh"]["tier"].astype(str)
+    frame["koppelregel_hks"] = status["hks"]["tier"].astype(str)
+    for col in COUNT_COLUMNS:
+        values = counted.counts[col].reindex(frame.index).astype("Int64")
+        if col.endswith("_na"):
+            values = values.where(frame["followup_volledig"], pd.NA)
+        frame[col] = values
+    return frame
+
+
+@dataclass(frozen=True)
+class Pseudonymised:
+    """The analysis frame with pseudonyms instead of gcos_ids, and the crosswalk."""
+
+    analysis: pd.DataFrame
+    crosswalk: pd.DataFrame         # pseudoniem, gcos_id: for secure/crosswalk.enc only
+
+    def __repr__(self) -> str:
+        return f"Pseudonymised({len(self.analysis)} subjects)"
+
+
+def pseudonymise_file(analysis: pd.DataFrame, key: MasterKey, settings: Settings
+                      ) -> Pseudonymised:
+    """Replace the gcos_id index by keyed-hash pseudonyms; keep the crosswalk apart."""
+    out = analysis.copy()
+    out.insert(0, "pseudoniem", pseudonymise(out.index.to_series(), key,
+                                             settings.project).to_numpy())
+    crosswalk = pd.DataFrame({"pseudoniem": out["pseudoniem"].to_numpy(),
+                              "gcos_id": out.index.to_numpy()})
+    return Pseudonymised(out.reset_index(drop=True), crosswalk)
+
+
+@dataclass(frozen=True)
+class Protected:
+    """The analysis file after disclosure control, with the measures and k before/after."""
+
+    frame: pd.DataFrame
+    measures: list[dict[str, object]]
+    before: KAnonymity
+    after: KAnonymity
+
+
+def protect_file(analysis: pd.DataFrame, settings: Settings) -> Protected:
+    """k-anonymity on the quasi-identifiers, top-coding; only the code book's columns."""
+    protected, changes, before, after = protect(analysis, settings.privacy, COUNT_COLUMNS)
+    return Protected(protected.loc[:, list(ANALYSIS_COLUMNS)], changes, before, after)
+
+
+def output_rules(settings: Settings) -> tuple[str, ...]:
+    """The rule names the analysis file's koppelregel columns may hold."""
+    method = settings.linkage.tiers if settings.linkage.method == "rules" else ("ecm",)
+    return (*method, REVIEW_ACCEPTED)
+
+
+def validate_output(protected: Protected, settings: Settings) -> pd.DataFrame:
+    """The analysis file against its strict schema; anything else blocks the export."""
+    schema = analysis_schema(settings.scope.kaders, output_rules(settings))
+    try:
+        return schema.validate(protected.frame, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        raise ExportBlocked(["the analysis file fails its schema:",
+                             *summarise_failures(err)]) from None
