@@ -2,7 +2,8 @@
 
 GCOS subjects are linked to BVH rows on surname, initials and birthdate by
 
-- ``ours``: :func:`vhh.linkage.link.engine.link_source` with the rules method of ``config/default.toml``
+- ``ours``: :func:`vhh.linkage.link.engine.link_source` with the rules method of
+  ``config/default.toml``
   (only besluit ``match`` counts; ``review`` is not a match);
 - ``splink``: Splink on DuckDB, ``link_only`` (GCOS one table, BVH the other), EM-trained;
 - ``recordlinkage``: a plain recordlinkage pipeline (block, compare, vote).

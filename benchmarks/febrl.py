@@ -155,7 +155,7 @@ def benchmark() -> dict[str, Any]:
     return {"dataset": "FEBRL4 (5000 x 5000, 5000 true links)",
             "fields": ["surname", "first initial of given_name", "date_of_birth"],
             "versions": {"vhh-linkage": __version__,
-                         "recordlinkage": record__version__, "pandas": pd.__version__,
+                         "recordlinkage": recordlinkage.__version__, "pandas": pd.__version__,
                          "python": platform.python_version()},
             "results": rows}
 

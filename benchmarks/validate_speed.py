@@ -1,8 +1,9 @@
 """Input validation before and after the speed-up, on the same generated extracts.
 
 Generates a synthetic study (``--subjects 21300`` gives about a million BVH rows), writes it
-as CSV and reads each extract back with :func:`vhh.linkage.io.readers.read_source`, so the frames are
-exactly what the pipeline validates. Then it times :func:`vhh.linkage.validate.sources.validate_source`
+as CSV and reads each extract back with :func:`vhh.linkage.io.readers.read_source`, so the
+frames are exactly what the pipeline validates. Then it times
+:func:`vhh.linkage.validate.sources.validate_source`
 against the frozen copy of the validation before the speed-up (``tests/validate_oracle.py``),
 alternating the two ``--repeat`` times, checks that both return the same frames, and prints
 the best and median seconds of each and the ratio old / new.

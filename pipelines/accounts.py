@@ -47,6 +47,7 @@ from vhh.linkage.report.model import (
     RowReconciliation,
     ValidationSummary,
 )
+from vhh.linkage.report.serial import JsonValue
 from vhh.linkage.settings import Settings
 from vhh.linkage.validate.inputs import LoadedInputs
 from vhh.linkage.version import __version__
@@ -134,7 +135,8 @@ def link_summary(link: LinkResult) -> LinkSummary:
         afgetopte_blokken=_blocks(link.blocking.capped_blocks),
         besluiten_per_regel=link.decisions_by_rule, gevonden_per_regel=_counts(found["tier"]),
         rijen_per_besluit=_counts(link.koppelingen["besluit"]),
-        reviewwachtrij=int(len(link.review)), ecm_gewichten=link.ecm_gewichten or None)
+        reviewwachtrij=int(len(link.review)),
+        ecm_gewichten=JsonValue(link.ecm_gewichten) if link.ecm_gewichten else None)
 
 
 def _k(k: KAnonymity) -> KAnonymitySummary:

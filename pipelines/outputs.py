@@ -42,7 +42,14 @@ Writer = Callable[[Path], None]
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    text: str = frame.to_csv(index=False, lineterminator="\n")
+    return text.encode("utf-8")
+
+
+def _text(content: str) -> Writer:
+    def write(path: Path) -> None:
+        path.write_text(content, encoding="utf-8")
+    return write
 
 
 def report_json(report: AuditReport) -> str:
@@ -90,8 +97,8 @@ def _analysis_writers(frame: pd.DataFrame, settings: Settings) -> dict[str, Writ
 def _writers(frame: pd.DataFrame, book: Mapping[str, object], report: AuditReport,
              settings: Settings, clock: Stopwatch, final: _Final) -> dict[str, Writer]:
     writers = _analysis_writers(frame, settings)
-    writers["codeboek.md"] = lambda p: p.write_text(codebook_markdown(book), encoding="utf-8")
-    writers["codeboek.json"] = lambda p: p.write_text(codebook_json(book), encoding="utf-8")
+    writers["codeboek.md"] = _text(codebook_markdown(book))
+    writers["codeboek.json"] = _text(codebook_json(book))
 
     def write_report(path: Path) -> None:  # last but one: it lists the others' hashes
         hashes = {name: hashlib.sha256((path.parent / name).read_bytes()).hexdigest()

@@ -47,7 +47,7 @@ class AnalysisFile(pa.DataFrameModel):
     hks_jaar_na: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
 
     @pa.dataframe_check(name="kwartaal_niet_groter_dan_jaar")
-    def _quarter_within_year(cls, df: pd.DataFrame) -> Series[bool]:
+    def _quarter_within_year(cls, df: pd.DataFrame) -> pd.Series:
         ok = pd.Series(True, index=df.index)
         for src in ("bvh", "hks"):
             for side in ("voor", "na"):
@@ -56,7 +56,7 @@ class AnalysisFile(pa.DataFrameModel):
         return ok
 
     @pa.dataframe_check(name="ontbrekend_alleen_bij_onvolledige_followup")
-    def _missing_only_if_incomplete(cls, df: pd.DataFrame) -> Series[bool]:
+    def _missing_only_if_incomplete(cls, df: pd.DataFrame) -> pd.Series:
         after = [c for c in COUNT_COLUMNS if c.endswith("_na")]
         return ~df[after].isna().any(axis=1) | ~df["followup_volledig"]
 

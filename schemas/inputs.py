@@ -73,15 +73,15 @@ class _Identity(pa.DataFrameModel):
     geboortedatum_status: Text
 
     @pa.check("achternaam", name="achternaam ontbreekt of bevat geen letters")
-    def _surname(cls, s: Series[str]) -> Series[bool]:
+    def _surname(cls, s: Series[str]) -> pd.Series:
         return _has_letter(s)
 
     @pa.check("geboortedatum_status", name="geboortedatum ontbreekt of is onleesbaar")
-    def _birth_read(cls, s: Series[str]) -> Series[bool]:
+    def _birth_read(cls, s: Series[str]) -> pd.Series:
         return s.isin(_BIRTH_OK)
 
     @pa.check("geboortedatum", name="geboortedatum ligt voor 1900 of in de toekomst")
-    def _birth_range(cls, s: Series[str]) -> Series[bool]:
+    def _birth_range(cls, s: Series[str]) -> pd.Series:
         return _plausible_birth(s)
 
 
@@ -96,23 +96,23 @@ class GcosSubjecten(_Identity):
     acties: Series[int]
 
     @pa.check("gcos_id", name="gcos_id ontbreekt")
-    def _id(cls, s: Series[str]) -> Series[bool]:
+    def _id(cls, s: Series[str]) -> pd.Series:
         return _filled(s)
 
     @pa.check("geslacht", name="geslacht onbekende code (gebruik M/V/O of man/vrouw/onbekend)")
-    def _sex(cls, s: Series[int]) -> Series[bool]:
+    def _sex(cls, s: Series[int]) -> pd.Series:
         return s.isin((0, 1, 9))
 
     @pa.check("kader", name="kader ontbreekt")
-    def _kader(cls, s: Series[str]) -> Series[bool]:
+    def _kader(cls, s: Series[str]) -> pd.Series:
         return _filled(s)
 
     @pa.check("leefgebieden", name="leefgebieden bevat een onbekende naam")
-    def _domains(cls, s: Series[int]) -> Series[bool]:
+    def _domains(cls, s: Series[int]) -> pd.Series:
         return s.between(0, 11)
 
     @pa.check("doelen", "besluiten", "acties", name="geen geheel getal van 0 of meer")
-    def _counts(cls, s: Series[int]) -> Series[bool]:
+    def _counts(cls, s: Series[int]) -> pd.Series:
         return s >= 0
 
     class Config:
@@ -125,11 +125,11 @@ class GcosBesprekingen(pa.DataFrameModel):
     bespreekdatum_status: Text
 
     @pa.check("gcos_id", name="gcos_id ontbreekt")
-    def _id(cls, s: Series[str]) -> Series[bool]:
+    def _id(cls, s: Series[str]) -> pd.Series:
         return _filled(s)
 
     @pa.check("bespreekdatum_status", name="bespreekdatum ontbreekt, is onvolledig of onleesbaar")
-    def _date(cls, s: Series[str]) -> Series[bool]:
+    def _date(cls, s: Series[str]) -> pd.Series:
         return s.isin(_DATE_OK)
 
     class Config:
@@ -140,7 +140,7 @@ class _Police(_Identity):
     geslacht: Series[int]
 
     @pa.check("geslacht", name="geslacht onbekende code")
-    def _sex(cls, s: Series[int]) -> Series[bool]:
+    def _sex(cls, s: Series[int]) -> pd.Series:
         return s.isin((0, 1, 9))
 
 
@@ -152,23 +152,23 @@ class BvhIncidenten(_Police):
     rol: Text
 
     @pa.check("bvh_id", name="bvh_id ontbreekt")
-    def _id(cls, s: Series[str]) -> Series[bool]:
+    def _id(cls, s: Series[str]) -> pd.Series:
         return _filled(s)
 
     @pa.check("registratienummer", name="registratienummer ontbreekt")
-    def _reg(cls, s: Series[str]) -> Series[bool]:
+    def _reg(cls, s: Series[str]) -> pd.Series:
         return _filled(s)
 
     @pa.check("incidentdatum_status", name="incidentdatum ontbreekt, is onvolledig of onleesbaar")
-    def _date(cls, s: Series[str]) -> Series[bool]:
+    def _date(cls, s: Series[str]) -> pd.Series:
         return s.isin(_DATE_OK)
 
     @pa.check("mk_code", name="mk_code ontbreekt")
-    def _code(cls, s: Series[str]) -> Series[bool]:
+    def _code(cls, s: Series[str]) -> pd.Series:
         return _filled(s)
 
     @pa.check("rol", name="rol ontbreekt")
-    def _rol(cls, s: Series[str]) -> Series[bool]:
+    def _rol(cls, s: Series[str]) -> pd.Series:
         return _filled(s)
 
     class Config:
@@ -180,12 +180,12 @@ class HksAntecedenten(_Police):
     datum_status: Text
 
     @pa.check("hks_id", name="hks_id ontbreekt")
-    def _id(cls, s: Series[str]) -> Series[bool]:
+    def _id(cls, s: Series[str]) -> pd.Series:
         return _filled(s)
 
     @pa.check("datum_status", name="pleegdatum (of de gekozen datumkolom) ontbreekt, "
               "is onvolledig of onleesbaar")
-    def _date(cls, s: Series[str]) -> Series[bool]:
+    def _date(cls, s: Series[str]) -> pd.Series:
         return s.isin(_DATE_OK)
 
     class Config:

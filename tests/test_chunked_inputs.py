@@ -163,7 +163,8 @@ def test_a_police_file_with_a_header_only(tmp_path):
 @pytest.mark.parametrize("batch", [2_000_000, 97])
 def test_linking_identities_without_the_pair_table_decides_as_the_full_engine(
         noisy_study, monkeypatch, batch):
-    monkeypatch.setattr("vhh.linkage.link.engine._LEAN_BATCH", batch)  # 97: many batches of subjects
+    # 97: many batches of subjects
+    monkeypatch.setattr("vhh.linkage.link.engine._LEAN_BATCH", batch)
     _, config, _ = noisy_study
     settings = load_settings(config)
     v = validate_inputs(settings)

@@ -1,4 +1,5 @@
-"""Specification of vhh.linkage.privacy.keys: the master key file, derived keys and the key identifier.
+"""Specification of vhh.linkage.privacy.keys: the master key file, derived keys and the key
+identifier.
 
 Every key here is made by the tests themselves (random or a fixed test pattern); none is real.
 """

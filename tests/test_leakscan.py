@@ -1,4 +1,5 @@
-"""Specification of the export gate (vhh.linkage.privacy.leakscan and vhh.linkage.privacy.gate.publish_export):
+"""Specification of the export gate (vhh.linkage.privacy.leakscan and
+vhh.linkage.privacy.gate.publish_export):
 no input surname, birthdate or id may reach ``export/``, in any spelling or notation, and
 the gate's own messages never repeat the value they found.
 

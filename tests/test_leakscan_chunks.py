@@ -1,4 +1,5 @@
-"""Specification of chunked identifier collection (vhh.linkage.privacy.identifiers.IdentifierCollector):
+"""Specification of chunked identifier collection
+(vhh.linkage.privacy.identifiers.IdentifierCollector):
 feeding the raw inputs chunk by chunk gives exactly the identifier set, and so exactly the
 hits, of the whole frames; ids kept as hashes are never missed.
 

@@ -1,4 +1,5 @@
-"""Specification of vhh.linkage.normalise.names: free text, surnames with tussenvoegsels, and initials.
+"""Specification of vhh.linkage.normalise.names: free text, surnames with tussenvoegsels, and
+initials.
 
 All names here are invented or are common Dutch surnames used as spelling examples.
 """

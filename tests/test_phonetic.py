@@ -1,4 +1,5 @@
-"""Specification of vhh.linkage.normalise.phonetic: Dutch spelling variants share a key, other names do not.
+"""Specification of vhh.linkage.normalise.phonetic: Dutch spelling variants share a key, other
+names do not.
 
 Variant groups are common Dutch surnames used as spelling examples, or invented.
 """

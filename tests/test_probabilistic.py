@@ -1,4 +1,5 @@
-"""Specification of vhh.linkage.link.probabilistic: ECM (Fellegi-Sunter) as the alternative method."""
+"""Specification of vhh.linkage.link.probabilistic: ECM (Fellegi-Sunter) as the alternative
+method."""
 
 from __future__ import annotations
 

@@ -136,6 +136,44 @@ def _check_columns(source: str, path: Path, frame: pd.DataFrame, sep: str) -> No
         raise InputError(problems)
 
 
+class _Decodes:
+    """Whether a file decodes in one codec, fed block by block; the line of a failure."""
+
+    def __init__(self, path: Path, declared: str) -> None:
+        self.path, self.declared = path, declared
+        codec = "utf-8" if declared == "auto" else declared
+        self.decoder = codecs.getincrementaldecoder(codec)()
+        self.ok, self.lines = True, 0
+
+    def _failed(self, line: int) -> None:
+        if self.declared != "auto":
+            raise InputError([Problem(
+                str(self.path), f"is not valid {self.declared} text", row=line,
+                hint="set [inputs] encoding = \"auto\" or the file's real encoding")])
+        self.ok = False
+
+    def feed(self, block: bytes) -> None:
+        if self.ok:
+            at = -1
+            try:
+                self.decoder.decode(block)
+            except UnicodeDecodeError as exc:  # raised outside: no traceback of the bytes
+                at = max(exc.start, 0)
+            if at >= 0:
+                self._failed(self.lines + block[:at].count(b"\n") + 1)
+        self.lines += block.count(b"\n")
+
+    def finish(self) -> bool:
+        if self.ok:
+            try:
+                self.decoder.decode(b"", final=True)
+                return True
+            except UnicodeDecodeError:
+                pass
+            self._failed(self.lines + 1)
+        return self.ok
+
+
 def _scan_file(path: Path, declared: str) -> tuple[str, str, bool]:
     """sha256, encoding and emptiness of a file, read block by block (never whole).
 
@@ -143,36 +181,15 @@ def _scan_file(path: Path, declared: str) -> tuple[str, str, bool]:
     "auto" → utf-8 if every block decodes, else cp1252; a declared encoding that fails
     is an error naming the line.
     """
-    digest = hashlib.sha256()
-    codec = "utf-8" if declared == "auto" else declared
-    decoder = codecs.getincrementaldecoder(codec)()
-    ok, empty, lines, first = True, True, 0, b""
+    digest, decodes = hashlib.sha256(), _Decodes(path, declared)
+    empty, first = True, b""
     with path.open("rb") as handle:
         while block := handle.read(_BLOCK):
             digest.update(block)
-            if not first:
-                first = block[:3]
+            first = first or block[:3]
             empty = empty and not block.strip(_BOM + b" \r\n\t")
-            if ok:
-                try:
-                    decoder.decode(block)
-                except UnicodeDecodeError as exc:
-                    if declared != "auto":
-                        line = lines + block[: max(exc.start, 0)].count(b"\n") + 1
-                        raise InputError([Problem(
-                            str(path), f"is not valid {declared} text", row=line,
-                            hint="set [inputs] encoding = \"auto\" or the file's real "
-                            "encoding")]) from None
-                    ok = False
-            lines += block.count(b"\n")
-        if ok:
-            try:
-                decoder.decode(b"", final=True)
-            except UnicodeDecodeError:
-                if declared != "auto":
-                    raise InputError([Problem(str(path), f"is not valid {declared} text",
-                                              row=lines + 1)]) from None
-                ok = False
+            decodes.feed(block)
+    ok = decodes.finish()
     if declared != "auto":
         encoding = declared
     elif first.startswith(_BOM):

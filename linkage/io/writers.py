@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -76,10 +77,12 @@ def write_sav(frame: pd.DataFrame, path: Path, labels: SavLabels = SavLabels()) 
         elif pd.api.types.is_integer_dtype(series):
             out[col] = series.astype("float64")  # SPSS numbers are doubles; NA -> sysmis
             formats[col] = "F8.0"
-    names = {k: v for k, v in labels.variables.items() if k in out.columns}
+    names: dict[str, str | None] = {k: v for k, v in labels.variables.items()
+                                    if k in out.columns}
     vlabels = {k: {float(c): t for c, t in m.items()} for k, m in labels.values.items()
                if k in out.columns}
-    missing = {k: list(v) for k, v in labels.missing.items() if k in out.columns}
+    missing: dict[str, list[Any]] = {k: list(v) for k, v in labels.missing.items()
+                                     if k in out.columns}
     pyreadstat.write_sav(out, str(path), column_labels=names, variable_value_labels=vlabels,
                          variable_format=formats, missing_ranges=missing,
                          file_label="vhh-linkage analysebestand")

@@ -106,7 +106,7 @@ def _read(tp: Any, value: Any, path: str) -> Any:
             raise ModelError(f"{path}: expected an object, found {type(value).__name__}")
         item = typing.get_args(tp)[1]
         return {str(k): _read(item, v, f"{path}.{k}") for k, v in value.items()}
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return from_json(tp, value, path)
     return _scalar(tp, value, path)
 
@@ -148,7 +148,7 @@ def _schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
     if origin is Mapping or origin is dict:
         return {"type": "object",
                 "additionalProperties": _schema(typing.get_args(tp)[1], defs)}
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         name = tp.__name__
         if name not in defs:
             defs[name] = {}  # placeholder against recursion

@@ -40,7 +40,8 @@ def windows_for(settings: WindowSettings) -> tuple[Window, ...]:
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` shifted by ``months`` calendar months, clamped to the month's end."""
-    return (pd.Timestamp(day) + pd.DateOffset(months=months)).date()
+    shifted: dt.date = (pd.Timestamp(day) + pd.DateOffset(months=months)).date()
+    return shifted
 
 
 def window_bounds(start: dt.date, window: Window, start_day: str = "after"

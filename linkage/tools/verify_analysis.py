@@ -6,6 +6,7 @@ The category lists the schema allows (kaders, rule names) come from the code boo
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def check_analysis_files(export: Path) -> list[Check]:
             continue
         checks.append(_columns_check(path.name, list(frame.columns), variables))
         checks.append(guarded(f"{path.name} passes the strict schema",
-                               lambda f=frame, p=path: _schema_check(p, f, schema)))
+                              functools.partial(_schema_check, path, frame, schema)))
     return checks
 
 

@@ -1,7 +1,8 @@
 """A police extract, read chunk by chunk into a compact form: distinct identities + events.
 
 A national BVH extract has tens of millions of rows, but later steps need from each valid
-row only its identity (linked once per distinct spelling, see :mod:`vhh.linkage.normalise.identities`)
+row only its identity (linked once per distinct spelling, see
+:mod:`vhh.linkage.normalise.identities`)
 and a handful of event columns. So each chunk of the file is validated exactly as a whole
 file would be (quarantine with reasons), fed to the leak scanner, and reduced to:
 
@@ -10,7 +11,8 @@ file would be (quarantine with reasons), fed to the leak scanner, and reduced to
   position in ``identities``; the index is the row's position in the file, as for a whole
   file;
 - ``identities``: the distinct identity tuples in order of first appearance (the order
-  :func:`vhh.linkage.normalise.identities.collapse_identities` gives for the whole file) with ``n_rijen``.
+  :func:`vhh.linkage.normalise.identities.collapse_identities` gives for the whole file)
+  with ``n_rijen``.
 
 Ids that occur in more than one chunk are quarantined afterwards, every copy, with the same
 reason the schema gives within a chunk, so the outcome does not depend on the chunk size.
@@ -55,7 +57,7 @@ class PoliceExtract:
 
     @property
     def codes(self) -> np.ndarray:
-        return self.validated.valid["identiteit"].to_numpy()
+        return np.asarray(self.validated.valid["identiteit"].to_numpy(), dtype=np.int32)
 
 
 class _IdentityIndex:
@@ -89,7 +91,7 @@ class _IdentityIndex:
         self._hash_b = np.concatenate([self._hash_b, hash_b[first[new]]])
         # Arrow strings: ~60 bytes an identity instead of ~300 as Python strings
         self._frames.append(keys.iloc[first[new]].reset_index(drop=True).astype(_ARROW))
-        return found[local].astype(np.int32)
+        return np.asarray(found[local], dtype=np.int32)
 
     def frame(self) -> pd.DataFrame:
         """The distinct identities in order of first appearance (without ``n_rijen``)."""

@@ -172,7 +172,7 @@ def _joined(values: np.ndarray, starts: np.ndarray, sep: str) -> np.ndarray:
     Most quarantined rows fail one check, so only the runs of two or more are joined in
     Python; grouping with a lambda per row took seconds when a whole extract failed.
     """
-    out = values[starts].astype(object)
+    out: np.ndarray = values[starts].astype(object)
     ends = np.r_[starts[1:], len(values)]
     for i in np.flatnonzero(ends - starts > 1):
         out[i] = sep.join(dict.fromkeys(values[starts[i]:ends[i]]))
