@@ -8,7 +8,6 @@ environment only.
 
 from __future__ import annotations
 
-import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,10 +25,11 @@ from vhh.linkage.errors import (
 )
 from vhh.linkage.privacy.keys import generate_key_file, load_key
 from vhh.linkage.report.summary import summary_lines
-from vhh.linkage.settings import DEFAULT_CONFIG, load_settings
+from vhh.linkage.settings import load_settings
 from vhh.linkage.validate.codes import incident_codes
 from vhh.linkage.validate.inputs import load_inputs
 from vhh.linkage.version import __version__
+from vhh.pipelines.demo import BUNDLED_SEED, run_demo
 from vhh.pipelines.study import StudyResult, run_study
 
 EXIT_CODES = {ConfigError: 2, InputError: 3, KeyMaterialError: 4, ExportBlocked: 5,
@@ -84,10 +84,16 @@ def _progress() -> Iterator[Callable[[str], None] | None]:
     if not sys.stderr.isatty():
         yield None
         return
-    from rich.console import Console
 
-    with Console(stderr=True).status("starting") as status:
-        yield lambda stage: status.update(f"vhh-link: {stage} …")
+    def show(stage: str) -> None:
+        sys.stderr.write(f"\r\x1b[2Kvhh-link: {stage} …")
+        sys.stderr.flush()
+
+    try:
+        yield show
+    finally:
+        sys.stderr.write("\r\x1b[2K")
+        sys.stderr.flush()
 
 
 @main.command()
@@ -111,26 +117,14 @@ def run(config_path: Path, key_file: Path, out: Path, allow_insecure_key: bool) 
 @main.command()
 @click.option("--out", type=click.Path(path_type=Path), default=Path("demo-out"),
               show_default=True, help="Folder for the demo's input, key and output.")
-@click.option("--seed", type=int, default=2013, show_default=True)
+@click.option("--seed", type=int, default=BUNDLED_SEED, show_default=True,
+              help=f"{BUNDLED_SEED}: the bundled reference extracts; another seed generates "
+                   "new ones (needs the synth extra).")
 def demo(out: Path, seed: int) -> None:
-    """Generate synthetic extracts and run the whole study on them."""
-    from vhh.linkage.synth import SynthSettings, generate, write_synth
-
-    click.echo(f"generating synthetic extracts in {out / 'input'} (seed {seed})", err=True)
-    write_synth(generate(SynthSettings(seed=seed)), out)
-    config_path = out / "config.toml"
-    shutil.copyfile(DEFAULT_CONFIG, config_path)
-    shutil.copyfile(DEFAULT_CONFIG.parent / "incidentcodes_voorbeeld.csv",
-                    out / "incidentcodes_voorbeeld.csv")
-    key_path = out / "demo.key"
-    if key_path.exists():
-        click.echo(f"using the existing demo key {key_path}", err=True)
-    else:
-        click.echo(f"new demo key {key_path} (id {generate_key_file(key_path)})", err=True)
-    settings = load_settings(config_path)
+    """Run the whole study on synthetic extracts (the reference funnel by default)."""
     with _progress() as progress:
-        result = run_study(settings, load_key(key_path), out, progress=progress)
-    _print_result(result)
+        done = run_demo(out, seed, progress, say=lambda line: click.echo(line, err=True))
+    _print_result(done.result)
 
 
 @main.command()
@@ -157,8 +151,12 @@ def synth(out: Path, seed: int, subjects: int | None, others: int | None, noise:
           fmt: str, bvh_rows: int | None, hks_rows: int | None, batch_rows: int | None
           ) -> None:
     """Write synthetic extracts (input/) and their ground truth (truth/)."""
-    from vhh.linkage.synth import SynthSettings, generate, write_synth
-    from vhh.linkage.synth.stream import StreamSize, write_streamed
+    try:
+        from vhh.linkage.synth import SynthSettings, generate, write_synth
+        from vhh.linkage.synth.stream import StreamSize, write_streamed
+    except ImportError:  # the generator's Faker is an optional extra
+        raise click.UsageError("the generator is not installed: "
+                               "pip install \"vhh-linkage[synth]\"") from None
 
     kwargs: dict[str, object] = {"seed": seed, "noise": noise}
     if subjects is not None:

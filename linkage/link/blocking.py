@@ -175,7 +175,8 @@ _PASS_BITS = 4  # low bits of a packed pair hold its pass (one bit per pass)
 def _packed(pairs: pd.DataFrame, n_identities: int, bit: int) -> np.ndarray:
     """Each pair as one int64: ((s * n_identities + i) << _PASS_BITS) | bit."""
     key = pairs["s"].to_numpy(dtype=np.int64) * n_identities + pairs["i"].to_numpy(dtype=np.int64)
-    return (key << _PASS_BITS) | bit
+    packed: np.ndarray = (key << _PASS_BITS) | bit
+    return packed
 
 
 def _combine(packed: list[np.ndarray], n_identities: int) -> tuple[pd.DataFrame, dict[str, int]]:

@@ -95,7 +95,8 @@ class EcmModel:
             if name in INITIAL_FEATURES:
                 weight = np.where(initial_unknown, 0.0, weight)
             log_odds += weight
-        return 1.0 / (1.0 + np.exp2(-log_odds))
+        probability: np.ndarray = 1.0 / (1.0 + np.exp2(-log_odds))
+        return probability
 
     def report(self) -> dict[str, Any]:
         """m, u and the log2 agreement/disagreement weights per feature, for the report."""

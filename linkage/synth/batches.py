@@ -105,7 +105,8 @@ def _slices(total: int, parts: int) -> list[slice]:
 
 
 def _starts(shares: np.ndarray, first: int) -> np.ndarray:
-    return first + np.cumsum(shares) - shares
+    out: np.ndarray = first + np.cumsum(shares) - shares
+    return out
 
 
 def plan_batches(world: World, size: StreamSize) -> list[BatchPlan]:

@@ -34,7 +34,8 @@ _LETTER_SPAN = 10**8  # yyyymmdd < 10**8: key = letter code * span + yyyymmdd
 def _normalise_many(values: np.ndarray) -> np.ndarray:
     codes, uniques = pd.factorize(pd.Series(values, dtype=object), sort=False)
     normalised = np.array([norm_core(str(u)) for u in uniques] + [""], dtype=object)
-    return normalised[codes]  # code -1 (missing) picks the trailing ""
+    out: np.ndarray = normalised[codes]  # code -1 (missing) picks the trailing ""
+    return out
 
 
 def guard_keys(letter: np.ndarray, core1: np.ndarray, core2: np.ndarray,
@@ -79,7 +80,9 @@ def _letter_code(letter: str) -> int:
 
 def _letter_codes(letter: np.ndarray) -> np.ndarray:
     codes, uniques = pd.factorize(pd.Series(letter, dtype=object).fillna(""), sort=False)
-    return np.array([_letter_code(str(u)) for u in uniques] + [0], dtype=np.int64)[codes]
+    table = np.array([_letter_code(str(u)) for u in uniques] + [0], dtype=np.int64)
+    out: np.ndarray = table[codes]
+    return out
 
 
 def _sorted_join(keys: np.ndarray, sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -137,7 +140,8 @@ class SimilarityMemo:
         if new.any():
             value[new] = self._similar(a[new], b[new])
             self._matrix[a[new], b[new]] = value[new]
-        return value.astype(bool)
+        close: np.ndarray = value.astype(bool)
+        return close
 
     def _close_sparse(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         key = (a.astype(np.int64) << 32) | b
@@ -224,7 +228,7 @@ def _surnames_close(left: pd.DataFrame, right: pd.DataFrame, lp: np.ndarray, rp:
     ca = np.concatenate([lcodes[k // 3][r] for k, r in enumerate(rows)])
     cb = np.concatenate([rcodes[k % 3][r] for k, r in enumerate(rows)])
     close = _similar_codes(ca, cb, np.asarray(uniques, dtype=object), similarity)
-    out = np.zeros(len(lp), dtype=bool)
+    out: np.ndarray = np.zeros(len(lp), dtype=bool)
     out[np.concatenate(rows)[close]] = True
     return out
 
@@ -232,7 +236,7 @@ def _surnames_close(left: pd.DataFrame, right: pd.DataFrame, lp: np.ndarray, rp:
 def _similar_codes(ca: np.ndarray, cb: np.ndarray, strings: np.ndarray,
                    similarity: SimilarityMemo) -> np.ndarray:
     """Per pair of string codes: equal or resembling."""
-    out = ca == cb
+    out: np.ndarray = ca == cb
     todo = np.flatnonzero(~out)
     if not len(todo):
         return out

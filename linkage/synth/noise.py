@@ -154,7 +154,9 @@ def _changed(rng: np.random.Generator, tokens: pd.Series, code: np.ndarray,
     extra = _EXTRA_INITIALS[rng.integers(0, len(_EXTRA_INITIALS), size=len(code))]
     dropped = (tokens.str.rsplit(" ", n=1).str[0].str.replace(" ", ".", regex=False)
                + ".").to_numpy(dtype=object)
-    return np.where(drop, dropped[code], dotted.to_numpy(dtype=object)[code] + extra + ".")
+    out: np.ndarray = np.where(drop, dropped[code],
+                               dotted.to_numpy(dtype=object)[code] + extra + ".")
+    return out
 
 
 def _initials_table(rng: np.random.Generator, tokens: pd.Series) -> np.ndarray:

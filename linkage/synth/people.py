@@ -98,7 +98,8 @@ def _years_apart(rng: np.random.Generator, birth: np.ndarray) -> np.ndarray:
     """A birthdate 2-9 years and some months away (born 1930-2001)."""
     years = rng.integers(2, 10, size=len(birth)) * np.where(rng.random(len(birth)) < 0.5, -1, 1)
     shift = years * 365 + rng.integers(20, 340, size=len(birth))
-    return np.clip(birth + shift, _OLDEST, _YOUNGEST)
+    out: np.ndarray = np.clip(birth + shift, _OLDEST, _YOUNGEST)
+    return out
 
 
 def _draw_others(rng: np.random.Generator, pool: NamePool, n: int) -> pd.DataFrame:

@@ -277,4 +277,5 @@ def registration_numbers(regkey: np.ndarray, year: np.ndarray) -> np.ndarray:
     """"PL0900-2012123456": unit, then the incident year and a serial of six digits."""
     unit = np.array([f"PL{u}-" for u in UNITS], dtype=object)[regkey // 1_000_000]
     serial = (year.astype(np.int64) * 1_000_000 + regkey % 1_000_000).astype(str)
-    return unit + serial.astype(object)
+    out: np.ndarray = unit + serial.astype(object)
+    return out

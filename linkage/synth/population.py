@@ -27,7 +27,8 @@ _YEAR = 365.2425
 
 def _letter_class(tokens: np.ndarray) -> np.ndarray:
     first = pd.Series(tokens, dtype=object).str.slice(0, 1)
-    return first.replace("Y", "I").to_numpy(dtype=object)
+    out: np.ndarray = first.replace("Y", "I").to_numpy(dtype=object)
+    return out
 
 
 def _given_names(rng: np.random.Generator, pool: NamePool, sex: np.ndarray

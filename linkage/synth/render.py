@@ -69,7 +69,8 @@ def _gcos_initials(rng: np.random.Generator, variants: IdentityVariants, pos: np
                    ) -> np.ndarray:
     style = np.array(GCOS_INITIAL_STYLES)[
         rng.choice(len(GCOS_INITIAL_STYLES), size=len(pos), p=GCOS_INITIAL_WEIGHTS)]
-    return variants.initials[style, pos]
+    out: np.ndarray = variants.initials[style, pos]
+    return out
 
 
 def _gcos_birthdates(rng: np.random.Generator, plan: pd.DataFrame, birth: np.ndarray

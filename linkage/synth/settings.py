@@ -234,6 +234,12 @@ def _design_problems(d: FunnelDesign) -> list[str]:
                         f"others ({d.others}); lower them or raise others")
     if namesakes and d.analysed + d.no_startdatum == 0:
         problems.append("namesakes need subjects found in BVH to resemble; set them to 0")
+    return problems + _row_problems(d)
+
+
+def _row_problems(d: FunnelDesign) -> list[str]:
+    """Special police rows that need a kind of person the design has none of."""
+    problems = []
     hosts = d.analysed - d.traffic_only_subjects
     if d.bvh_invalid_date and hosts <= 0:
         problems.append("bvh_invalid_date rows belong to analysed subjects; there are none "
