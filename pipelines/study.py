@@ -36,6 +36,7 @@ from vhh.linkage.privacy.disclosure import protect
 from vhh.linkage.privacy.keys import MasterKey
 from vhh.linkage.privacy.leakscan import IdentifierCollector, Identifiers
 from vhh.linkage.privacy.pseudonyms import pseudonymise
+from vhh.linkage.privacy.sealed import seal_frame
 from vhh.linkage.report.accounting import build_funnel, dispositions, row_reconciliation
 from vhh.linkage.report.codebook import codebook_dict, codebook_json, codebook_markdown
 from vhh.linkage.report.contents import descriptives, report_vocabulary
@@ -395,6 +396,9 @@ def run_study(settings: Settings, key: MasterKey, out_dir: Path,
         secure.mkdir(parents=True, exist_ok=True)
         _write_secure(secure, v, bvh_link, hks_link, crosswalk, key, settings, run_id, report,
                       in_scope, out_of_scope, found_ids, analysed)
+        # full resolution, before disclosure control: for `vhh-link analyse --run` only
+        atomic_write_bytes(secure / "analysebestand_volledig.enc",
+                           seal_frame(analysis, key, settings.project, run_id))
     with clock.stage("export"):  # its own time is not in the report it writes
         book = codebook_dict(settings, changes)
         vocabulary = report_vocabulary(settings, changes, [
