@@ -7,6 +7,7 @@ Every error the toolkit raises on purpose derives from :class:`LinkageError`::
     ├── InputError           an input extract cannot be read or fails validation
     ├── KeyMaterialError     the key file is missing, too open, the wrong length, or wrong
     ├── CrosswalkError       the encrypted crosswalk cannot be opened (wrong key, tampered)
+    │   └── SealedFileError  another sealed file of ``secure/`` cannot be opened (same causes)
     ├── ExportBlocked        a gate (schema, leak scanner) refused to write the export
     └── VerificationError    ``vhh-link verify`` found a delivered export that does not hold
 
@@ -27,6 +28,7 @@ __all__ = [
     "KeyMaterialError",
     "LinkageError",
     "Problem",
+    "SealedFileError",
     "VerificationError",
 ]
 
@@ -45,6 +47,13 @@ class KeyMaterialError(LinkageError):
 
 class CrosswalkError(LinkageError):
     """The crosswalk cannot be decrypted: wrong key, other run, or tampered file."""
+
+
+class SealedFileError(CrosswalkError):
+    """A sealed file of ``secure/`` (the full analysis frame) cannot be opened.
+
+    A kind of crosswalk error: the same key, the same causes, the same exit code.
+    """
 
 
 class VerificationError(LinkageError):

@@ -204,6 +204,8 @@ class PrivacySettings:
     age_bands: tuple[int, ...] = _setting(_ints, (18, 25, 35, 45, 55, 65))
     top_code: int = _setting(_int(1), 20)
     small_cell: int = _setting(_int(1), 5)
+    # vhh-link analyse, inside route: statistics that leave are rounded to this many decimals
+    result_decimals: int = _setting(_int(0), 4)
 
 
 FUNNEL_STEPS = ("scope", "gevonden_bvh", "startdatum")

@@ -25,10 +25,11 @@ from vhh.linkage.errors import (
 )
 from vhh.linkage.privacy.keys import generate_key_file, load_key
 from vhh.linkage.report.summary import summary_lines
-from vhh.linkage.settings import load_settings
+from vhh.linkage.settings import DEFAULT_CONFIG, load_settings
 from vhh.linkage.validate.codes import incident_codes
 from vhh.linkage.validate.inputs import load_inputs
 from vhh.linkage.version import __version__
+from vhh.pipelines.analyse import analyse_export, analyse_run
 from vhh.pipelines.demo import BUNDLED_SEED, run_demo
 from vhh.pipelines.study import StudyResult, run_study
 
@@ -297,6 +298,37 @@ def explain(config_path: Path, key_file: Path, gcos_id: str, source: str,
                                decisions):
         for line in explanation_lines(explanation):
             click.echo(line)
+
+
+@main.command()
+@click.option("--input", "input_path", type=click.Path(path_type=Path), default=None,
+              help="Outside route: the exported analysis file (.sav, .parquet or .csv).")
+@click.option("--run", "run_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=None, help="Inside route (recommended): the output folder of "
+              "'vhh-link run'; reads secure/analysebestand_volledig.enc.")
+@click.option("--key-file", type=click.Path(path_type=Path), default=None,
+              help="Inside route: the run's key file.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
+              help="Takes [privacy] small_cell and result_decimals (default: the built-in "
+              "default configuration).")
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="Folder for analyse.json, analyse.html and analyse.sps.")
+@click.option("--allow-insecure-key", is_flag=True)
+def analyse(input_path: Path | None, run_dir: Path | None, key_file: Path | None,
+            config_path: Path | None, out: Path, allow_insecure_key: bool) -> None:
+    """The analyses of chapter 7.1: outside on an export, or inside on a run (checked)."""
+    if (input_path is None) == (run_dir is None):
+        raise click.UsageError("give --input FILE (outside) or --run RUN_DIR (inside)")
+    if (run_dir is None) != (key_file is None):
+        raise click.UsageError("--key-file goes with --run, and --run needs it")
+    privacy = load_settings(config_path or DEFAULT_CONFIG).privacy
+    if run_dir is not None and key_file is not None:
+        key = load_key(key_file, allow_insecure=allow_insecure_key)
+        outcome = analyse_run(run_dir, key, out, privacy)
+    elif input_path is not None:
+        outcome = analyse_export(input_path, out, privacy)
+    for line in outcome.lines():
+        click.echo(line)
 
 
 if __name__ == "__main__":  # pragma: no cover

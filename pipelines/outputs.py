@@ -20,6 +20,7 @@ from vhh.linkage.privacy.crosswalk import encrypt_crosswalk
 from vhh.linkage.privacy.gate import publish_export
 from vhh.linkage.privacy.identifiers import Identifiers
 from vhh.linkage.privacy.keys import MasterKey
+from vhh.linkage.privacy.sealed import seal_frame
 from vhh.linkage.report.codebook import (
     codebook_dict,
     codebook_json,
@@ -32,7 +33,7 @@ from vhh.linkage.report.summary import report_vocabulary
 from vhh.linkage.settings import Settings
 from vhh.linkage.stopwatch import Stopwatch
 from vhh.linkage.validate.sources import Validated
-from vhh.pipelines.stages import Filtered, Links
+from vhh.pipelines.stages import Filtered, Links, Pseudonymised
 
 __all__ = ["REPORT_HTML", "REPORT_JSON", "report_json", "vocabulary_words", "write_export",
            "write_secure"]
@@ -58,9 +59,10 @@ def report_json(report: AuditReport) -> str:
 
 
 def write_secure(secure: Path, validated: Mapping[str, Validated], links: Links,
-                 crosswalk: pd.DataFrame, key: MasterKey, settings: Settings,
+                 pseudonymised: Pseudonymised, key: MasterKey, settings: Settings,
                  internal: InternalReport, lost: pd.DataFrame) -> None:
-    """The files that never leave: decisions, review queue, quarantine, crosswalk, losses."""
+    """The files that never leave: decisions, review queue, quarantine, crosswalk, losses,
+    and the analysis file at full resolution (sealed, for ``vhh-link analyse --run``)."""
     for source, v in validated.items():
         atomic_write_bytes(secure / "quarantaine" / f"{source}.csv", _csv_bytes(v.quarantine))
     results = list(links.by_source.values())
@@ -68,8 +70,11 @@ def write_secure(secure: Path, validated: Mapping[str, Validated], links: Links,
         pd.concat([r.koppelingen for r in results], ignore_index=True)))
     atomic_write_bytes(secure / "review.csv", _csv_bytes(
         pd.concat([r.review for r in results], ignore_index=True)))
-    atomic_write_bytes(secure / "crosswalk.enc",
-                       encrypt_crosswalk(crosswalk, key, settings.project, internal.run_id))
+    atomic_write_bytes(secure / "crosswalk.enc", encrypt_crosswalk(
+        pseudonymised.crosswalk, key, settings.project, internal.run_id))
+    # before disclosure control: the inside route of vhh-link analyse checks its output
+    atomic_write_bytes(secure / "analysebestand_volledig.enc", seal_frame(
+        pseudonymised.analysis, key, settings.project, internal.run_id))
     atomic_write_bytes(secure / "verlies_per_subject.csv", _csv_bytes(lost))
     text = json.dumps(internal.to_json(), ensure_ascii=False, indent=2, default=str)
     atomic_write_bytes(secure / "auditrapport_intern.json", text.encode())

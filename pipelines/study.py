@@ -84,7 +84,7 @@ def run_study(settings: Settings, key: MasterKey, out_dir: Path,
     secure = out_dir / "secure"
     with clock.stage("secure"):
         lost = losses(accounts)
-        write_secure(secure, loaded.validated, links, pseudonymised.crosswalk, key, settings,
+        write_secure(secure, loaded.validated, links, pseudonymised, key, settings,
                      internal_report(report, lost, links), lost)
     with clock.stage("export"):  # its own time is not in the report it writes
         words = vocabulary_words(filtered, [t.path.name for t in loaded.tables.values()])

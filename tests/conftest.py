@@ -57,3 +57,19 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
     key = load_key(key_file)
     result = run_study(settings, key, root / "out")
     return DemoRun(root, config, key_file, settings, key, result)
+
+
+@pytest.fixture(scope="session")
+def demo_report_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
+    """The demo with ``[privacy] action = "report"``: the export keeps exact ages, so PSPP and
+    R can redo every analysis of ``vhh-link analyse`` on it."""
+    root = tmp_path_factory.mktemp("demo_report")
+    config, key_file = make_study_folder(root)
+    config.write_text(config.read_text("utf-8").replace('action = "generalise"',
+                                                        'action = "report"'), "utf-8")
+    settings = load_settings(config)
+    assert settings.privacy.action == "report"
+    key = load_key(key_file)
+    result = run_study(settings, key, root / "out")
+    return DemoRun(root, config, key_file, settings, key, result)
+

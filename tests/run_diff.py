@@ -2,8 +2,9 @@
 
 Two runs on the same inputs with the same key must write the same files. What may differ:
 the clock (``start``, ``eind``, ``tijden``), the creation time pyreadstat stamps into a
-``.sav`` (so its hash in the report too), and the crosswalk's random AES-GCM nonce (so it
-is compared decrypted). Everything else must be byte-identical.
+``.sav`` (so its hash in the report too), and the random AES-GCM nonce of the crosswalk and
+of the sealed full analysis frame (so they are compared decrypted). Everything else must be
+byte-identical.
 
     python tests/run_diff.py RUN_A RUN_B --key-file RUN_A/demo.key
 """
@@ -71,6 +72,16 @@ def _crosswalk(path: Path, key_file: Path | None) -> object:
     return header, mapping.to_dict(orient="list")
 
 
+def _sealed_frame(path: Path, key_file: Path | None) -> object:
+    if key_file is None:
+        return None
+    from vhh.linkage.privacy.keys import load_key
+    from vhh.linkage.privacy.sealed import read_sealed_frame
+
+    header, frame = read_sealed_frame(path, load_key(key_file))
+    return header, frame.to_dict(orient="list")
+
+
 def differences(a: Path, b: Path, key_file: Path | None = None,
                 ignore: tuple[str, ...] = ()) -> list[str]:
     """Relative paths of the files that differ (or exist on one side only)."""
@@ -85,6 +96,9 @@ def differences(a: Path, b: Path, key_file: Path | None = None,
             same = fa.equals(fb) and ma == mb
         elif name.name == "crosswalk.enc":
             same = _crosswalk(pa_, key_file) == _crosswalk(pb, key_file) and (
+                pa_.stat().st_size == pb.stat().st_size)
+        elif name.name == "analysebestand_volledig.enc":
+            same = _sealed_frame(pa_, key_file) == _sealed_frame(pb, key_file) and (
                 pa_.stat().st_size == pb.stat().st_size)
         elif pa_.suffix == ".json":
             same = _json(pa_.read_bytes(), ignore) == _json(pb.read_bytes(), ignore)
