@@ -192,7 +192,7 @@ def study_variables(loaded: LoadedInputs, scoped: Scoped, started: Started, link
                     counted: Counted, settings: Settings) -> pd.DataFrame:
     """One row per analysed subject (index gcos_id): GCOS variables, status and counts."""
     besp = loaded.validated["gcos_besprekingen"].valid
-    discussed = times_discussed(besp, settings.scope, settings.windows)
+    discussed = times_discussed(besp)
     frame = gcos_variables(scoped.in_scope, started.starts, discussed)
     complete = followup_complete(started.starts, settings.windows)
     frame["followup_volledig"] = complete.reindex(frame.index).astype(bool)
