@@ -385,7 +385,8 @@ def load_settings(path: Path | str) -> Settings:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found; copy config/default.toml") from None
+        raise ConfigError(f"{path}: config file not found; 'vhh-link init FOLDER' writes "
+                          "one next to your extracts") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config file ({exc.strerror})") from None
     try:
