@@ -15,6 +15,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 from vhh.linkage.contract import LEEFGEBIEDEN, STUDY_KADERS
@@ -27,6 +28,7 @@ from vhh.linkage.synth.generate import generate
 from vhh.linkage.synth.write import write_synth
 from vhh.linkage.validate.domains import parse_domains
 from vhh.linkage.validate.sources import validate_source
+from vhh.pipelines.cli import main
 from vhh.pipelines.study import run_study
 
 from tests.conftest import make_study_folder
@@ -202,6 +204,16 @@ def test_leefgebieden_count_the_titles_whatever_their_spelling(gcos_study):
     remarks = result.report.validatie.opmerkingen["gcos_subjecten"]
     assert remarks["leefgebied_onbekend"] == sum(
         any(u in c for u in UNKNOWN) for c in data.gcos_subjecten["leefgebieden"])
+
+
+def test_validate_counts_the_unknown_names_but_never_prints_one(gcos_study):
+    _, result, _ = gcos_study
+    root = result.export_dir.parent.parent
+    done = CliRunner().invoke(main, ["validate", "--config", str(root / "config.toml")])
+    assert done.exit_code == 1  # the two designed unusable rows
+    assert "different leefgebied names are no title of [gcos] leefgebieden" in done.output
+    assert "reported, not quarantined" in done.output
+    assert not any(name in done.output for name in UNKNOWN)
 
 
 def test_unknown_domain_names_stay_out_of_the_export(gcos_study):
