@@ -67,9 +67,10 @@ def counts_table(header: str, counts: Mapping[str, object],
     """A two-column table of counts; keys shown by their Dutch label when given."""
     if not counts:
         return note("Geen.")
-    def shown(key: str) -> str:
-        return (labels or {}).get(key) or (key.replace("_", " ") if labels is not None else key)
-    return table([header, "aantal"], [(shown(k), v) for k, v in counts.items()])
+    if labels is None:  # data words (categories, roles, codes): shown as they are
+        return table([header, "aantal"], counts.items())
+    return table([header, "aantal"],
+                 [(labels.get(k) or k.replace("_", " "), v) for k, v in counts.items()])
 
 
 def section(title: str, *body: str) -> str:
