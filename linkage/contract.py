@@ -8,6 +8,7 @@ the export formats. Changing a fact here changes it everywhere.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
@@ -19,6 +20,7 @@ __all__ = [
     "ID_COLUMN",
     "IDENTITY_FIELDS",
     "INCIDENT_CODES",
+    "LEEFGEBIEDEN",
     "OPTIONAL",
     "POLICE_SOURCES",
     "QUASI_IDENTIFIERS",
@@ -28,6 +30,9 @@ __all__ = [
     "SHORT_NAME",
     "SOURCE_OF",
     "SOURCES",
+    "STUDY_KADERS",
+    "UNKNOWN_KADER",
+    "match_key",
 ]
 
 SOURCES: Final = ("gcos_subjecten", "gcos_besprekingen", "bvh_incidenten", "hks_antecedenten")
@@ -89,8 +94,31 @@ RULE_NAMES: Final = ("exact", "strict", "fuzzy", "police_no_initial", "review")
 REVIEW_ACCEPTED: Final = "review_geaccepteerd"
 """The rule of a pair that a person accepted in review."""
 
+LEEFGEBIEDEN: Final = (
+    "dagbesteding", "denkwereld, gedrag, motivatie", "justitieel", "thuissituatie",
+    "verslaving", "sociale relaties", "financiën", "wonen", "lichamelijk welzijn",
+    "psychisch welzijn", "identiteitsbewijs",
+)
+"""The 11 leefgebieden (life domains) of a GCOS case file, titled as GCOS titles its tabs.
+One title holds commas; the field ``leefgebieden`` separates titles with ``;``."""
+
+STUDY_KADERS: Final = ("Individuele risicoburgers", "Complexe jeugdzaken", "High Impact Crime")
+"""The kaders (case-conference types) of the reference study; the veelpleger and
+groepsaanpak conferences were left out."""
+
+UNKNOWN_KADER: Final = "onbekend"
+"""The kader of an in-scope subject whose GCOS field kader is empty (in the analysis file)."""
+
 QUASI_IDENTIFIERS: Final = ("leeftijd", "geslacht", "kader", "start_kwartaal")
 """Variables of the analysis file that could single a subject out in combination."""
 
 EXPORT_FORMATS: Final = ("csv", "parquet", "sav")
 """The formats the analysis file can be exported in."""
+
+
+def match_key(name: str) -> str:
+    """A configured name (kader, leefgebied) as it is matched against the data: case,
+    accents, punctuation and spacing do not count ("Financiën" = "FINANCIEN";
+    "denkwereld,gedrag , motivatie" = "Denkwereld, gedrag, motivatie")."""
+    decomposed = unicodedata.normalize("NFKD", str(name)).casefold()
+    return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c))

@@ -17,7 +17,16 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from vhh.linkage.contract import CATEGORIES, EXPORT_FORMATS, QUASI_IDENTIFIERS, RULE_NAMES, SOURCES
+from vhh.linkage.contract import (
+    CATEGORIES,
+    EXPORT_FORMATS,
+    LEEFGEBIEDEN,
+    QUASI_IDENTIFIERS,
+    RULE_NAMES,
+    SOURCES,
+    STUDY_KADERS,
+    match_key,
+)
 from vhh.linkage.errors import ConfigError
 
 __all__ = [
@@ -26,6 +35,7 @@ __all__ = [
     "ExportSettings",
     "FilterSettings",
     "FunnelSettings",
+    "GcosSettings",
     "InputSettings",
     "LinkageSettings",
     "PrivacySettings",
@@ -39,7 +49,6 @@ __all__ = [
 CONFIG_VERSION = 1
 # config/ is installed as the data package vhh.config (a wheel carries it too)
 DEFAULT_CONFIG = Path(str(resources.files("vhh.config") / "default.toml"))
-
 
 
 # --- converters: each takes (value, where) and returns the typed value or raises ConfigError
@@ -115,6 +124,18 @@ def _strings(allowed: tuple[str, ...] | None = None) -> Callable[[Any, str], tup
     return conv
 
 
+def _names(at_most: int) -> Callable[[Any, str], tuple[str, ...]]:
+    """Names matched forgiving of case, accents and spacing: distinct once folded."""
+    def conv(value: Any, where: str) -> tuple[str, ...]:
+        names, keys = _strings()(value, where), [match_key(v) for v in value]
+        if "" in keys or len(set(keys)) != len(keys) or not 1 <= len(names) <= at_most:
+            raise ConfigError(f"{where}: list 1 to {at_most} names, each with a letter, no two "
+                              "differing only in case, accents or spacing")
+        return names
+
+    return conv
+
+
 def _ints(value: Any, where: str) -> tuple[int, ...]:
     if not isinstance(value, list) or not all(
         isinstance(v, int) and not isinstance(v, bool) for v in value
@@ -159,9 +180,15 @@ class InputSettings:
 
 
 @dataclass(frozen=True)
+class GcosSettings:
+    # the titles of the GCOS leefgebieden; matched forgiving of case, accents and spacing
+    leefgebieden: tuple[str, ...] = _setting(_names(11), LEEFGEBIEDEN)  # the file counts 0-11
+
+
+@dataclass(frozen=True)
 class ScopeSettings:
-    kaders: tuple[str, ...] = _setting(_strings(), ())
-    period_start: dt.date = _setting(_date, dt.date(2012, 1, 1))
+    kaders: tuple[str, ...] = _setting(_names(100), STUDY_KADERS)
+    period_start: dt.date = _setting(_date, dt.date(2013, 1, 1))
     period_end: dt.date = _setting(_date, dt.date(2013, 12, 31))
 
 
@@ -225,6 +252,7 @@ class ExportSettings:
 SECTIONS: Mapping[str, type] = MappingProxyType(
     {
         "inputs": InputSettings,
+        "gcos": GcosSettings,
         "scope": ScopeSettings,
         "linkage": LinkageSettings,
         "filters": FilterSettings,
@@ -249,6 +277,7 @@ class Settings:
     privacy: PrivacySettings
     export: ExportSettings
     funnel: FunnelSettings = FunnelSettings()
+    gcos: GcosSettings = GcosSettings()
     columns: Mapping[str, Mapping[str, str]] = field(
         default_factory=lambda: MappingProxyType({})
     )
@@ -263,7 +292,6 @@ class Settings:
 
     def input_path(self, source: str) -> Path:
         return self.resolve(self.inputs.path(source))
-
 
 
 def _build_section(cls: type, table: Any, where: str) -> Any:
@@ -357,7 +385,8 @@ def load_settings(path: Path | str) -> Settings:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found; copy config/default.toml") from None
+        raise ConfigError(f"{path}: config file not found; 'vhh-link init FOLDER' writes "
+                          "one next to your extracts") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config file ({exc.strerror})") from None
     try:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pandas as pd
-from vhh.linkage.contract import ID_COLUMN, SOURCE_OF, SOURCES
+from vhh.linkage.contract import ID_COLUMN, SOURCE_OF, SOURCES, UNKNOWN_KADER
 from vhh.linkage.errors import ExportBlocked
 from vhh.linkage.io.readers import RawTable
 from vhh.linkage.link.engine import LinkResult
@@ -24,6 +24,7 @@ from vhh.linkage.privacy.disclosure import KAnonymity
 from vhh.linkage.privacy.identifiers import Identifiers
 from vhh.linkage.privacy.keys import MasterKey
 from vhh.linkage.report.accounting import build_funnel, dispositions, row_reconciliation
+from vhh.linkage.report.choices import deciding_settings, open_choices
 from vhh.linkage.report.descriptives import descriptives
 from vhh.linkage.report.funnel import check_funnel, check_reconciliation
 from vhh.linkage.report.model import (
@@ -44,11 +45,14 @@ from vhh.linkage.report.model import (
     Loss,
     Measure,
     PrivacySummary,
+    ReviewSummary,
     RowReconciliation,
+    StudyChoice,
     ValidationSummary,
 )
 from vhh.linkage.report.serial import JsonValue
 from vhh.linkage.settings import Settings
+from vhh.linkage.study.scope import discussed_before_period
 from vhh.linkage.validate.inputs import LoadedInputs
 from vhh.linkage.version import __version__
 from vhh.pipelines.stages import Counted, Filtered, Links, Protected, Scoped, Started
@@ -157,20 +161,54 @@ def _inputs(loaded: LoadedInputs) -> tuple[InputFile, ...]:
                  for s, t in loaded.tables.items())
 
 
+def _remarks(loaded: LoadedInputs) -> dict[str, dict[str, int]]:
+    """Per source: valid rows per remark (reported, never quarantined)."""
+    return {src: {str(k): int(n) for k, n in
+                  v.remarks.drop_duplicates(["bronrij", "opmerking"])["opmerking"]
+                  .value_counts().sort_index().items()}
+            for src, v in loaded.validated.items() if len(v.remarks)}
+
+
+def _choices(a: Accounts, funnel: tuple[FunnelStep, ...]) -> tuple[StudyChoice, ...]:
+    """The study's open choices as configured, with the subjects each touched."""
+    besp = a.loaded.validated["gcos_besprekingen"].valid
+    remarks = a.loaded.validated["gcos_subjecten"].remarks
+    per = remarks.drop_duplicates(["bronrij", "opmerking"])["opmerking"].value_counts()
+    touched = {
+        "startdatum": len(a.started.analysed & discussed_before_period(besp, a.settings.scope)),
+        "kader_onbekend": int((a.scoped.in_scope["kader"] == UNKNOWN_KADER).sum()),
+        "te_weinig_gcos": next(s.uit for s in funnel if s.stap == "startdatum"),
+        "leefgebied_onbekend": int(per.get("leefgebied_onbekend", 0)),
+        "plan_tekst": int(per.get("geen_getal", 0)),
+    }
+    return tuple(StudyChoice(topic, choice, touched.get(topic))
+                 for topic, choice in open_choices(a.settings))
+
+
+def _review(a: Accounts) -> ReviewSummary:
+    path = a.settings.linkage.review_decisions
+    stale = len(a.links.stale_decisions())
+    return ReviewSummary(a.links.waiting(), path.name if path else "",
+                         len(a.links.decisions), len(a.links.decisions) - stale, stale)
+
+
 def audit_report(a: Accounts, key: MasterKey, started: dt.datetime) -> AuditReport:
     """The report of the run, checked: a funnel or reconciliation that does not add up is a
     bug, never a data problem, and blocks the export."""
     s, f = a.settings, a.filtered
     rule_names = s.linkage.tiers if s.linkage.method == "rules" else ()
+    funnel = _funnel(a)
     report = AuditReport(
         titel=TITLE, versie=__version__, rapportversie=REPORT_VERSION,
         run_id=run_id(s, dict(a.loaded.tables), key), sleutel_id=key.key_id, project=s.project,
-        configuratie=ConfigRef(Path(s.source).name, s.sha256), invoer=_inputs(a.loaded),
-        trechter=_funnel(a),
+        configuratie=ConfigRef(Path(s.source).name, s.sha256),
+        instellingen=deciding_settings(s), invoer=_inputs(a.loaded),
+        trechter=funnel, keuzes=_choices(a, funnel),
         rijen={"bvh": _rows(a, "bvh", f.bvh.reden), "hks": _rows(a, "hks", f.hks.reden)},
         gcos_besprekingen=_besprekingen(a),
         koppeling={src: link_summary(link) for src, link in a.links.by_source.items()},
         koppelregels={name: RULES[name].description for name in rule_names},
+        review=_review(a),
         filters=Filters(BvhFilters(f.bvh.per_category, f.bvh.per_role, f.bvh.unknown_codes),
                         HksFilters(f.hks.per_category)),
         followup=Followup(int(a.analysis["followup_volledig"].sum()),
@@ -179,7 +217,7 @@ def audit_report(a: Accounts, key: MasterKey, started: dt.datetime) -> AuditRepo
         validatie=ValidationSummary(
             {src: len(x.quarantine) for src, x in a.loaded.validated.items()}, "geslaagd",
             # numeric ids under 5 digits cannot be told apart from counts
-            a.identifiers.unscannable_ids),
+            a.identifiers.unscannable_ids, _remarks(a.loaded)),
         beschrijvend=descriptives(a.analysis, s.privacy.small_cell),
         start=started.isoformat(timespec="seconds"))
     problems = check_funnel(report.trechter) + [
@@ -204,7 +242,8 @@ def losses(a: Accounts) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["gcos_id", "stap", "reden"])
 
 
-def internal_report(report: AuditReport, lost: pd.DataFrame, links: Links) -> InternalReport:
+def internal_report(report: AuditReport, lost: pd.DataFrame, links: Links,
+                    unknown_domains: dict[str, int] | None = None) -> InternalReport:
     """The report with who was lost where and the largest blocks' keys (secure only)."""
     keyed = {src: tuple(KeyedBlock(str(b["pass"]), str(b["key"]), int(b["pairs"]))  # type: ignore[call-overload]
                         for b in link.blocking.largest_blocks)
@@ -212,4 +251,4 @@ def internal_report(report: AuditReport, lost: pd.DataFrame, links: Links) -> In
     base = {f.name: getattr(report, f.name) for f in fields(report)}
     return InternalReport(**base, verlies_per_subject=tuple(
         Loss(str(r.gcos_id), str(r.stap), str(r.reden)) for r in lost.itertuples(index=False)),
-        blokken_met_sleutel=keyed)
+        blokken_met_sleutel=keyed, onbekende_leefgebieden=dict(unknown_domains or {}))

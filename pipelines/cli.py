@@ -28,13 +28,18 @@ from vhh.linkage.report.summary import summary_lines
 from vhh.linkage.settings import DEFAULT_CONFIG, load_settings
 from vhh.linkage.validate.codes import incident_codes
 from vhh.linkage.validate.inputs import load_inputs
+from vhh.linkage.validate.sources import REMARKS, Validated
 from vhh.linkage.version import __version__
 from vhh.pipelines.analyse import analyse_export, analyse_run
 from vhh.pipelines.demo import BUNDLED_SEED, run_demo
+from vhh.pipelines.starter import Starter, write_starter
 from vhh.pipelines.study import StudyResult, run_study
 
 EXIT_CODES = {ConfigError: 2, InputError: 3, KeyMaterialError: 4, ExportBlocked: 5,
               CrosswalkError: 6, VerificationError: 7}
+"""Exit codes of the toolkit's own errors. Besides: 0 done; 1 ``validate`` found rows it
+would quarantine, or ``reidentify`` did not find the pseudonym; 2 also for a command line
+click refuses; 70 an unexpected error (its type only; ``--debug`` shows it)."""
 
 
 def _fail(err: Exception, debug: bool) -> None:
@@ -97,6 +102,36 @@ def _progress() -> Iterator[Callable[[str], None] | None]:
         sys.stderr.flush()
 
 
+def _print_starter(done: Starter) -> None:
+    click.echo(f"configuration written: {done.config}")
+    click.echo(f"example incident codes: {done.codes} (replace them by your data steward's)")
+    for source, path in done.found.items():
+        click.echo(f"  {source}: {path}")
+    for source in done.missing:
+        click.echo(f"  {source}: not found; put it at {done.config.parent / source}.csv "
+                   "(or .xlsx, .parquet) or edit [inputs]")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--project", default=None,
+              help="The study's name; it binds the pseudonyms (default: from the folder name).")
+@click.option("--force", is_flag=True, help="Replace an existing config.toml.")
+def init(folder: Path, project: str | None, force: bool) -> None:
+    """Write a working config.toml and the example incident codes next to your extracts.
+
+    FOLDER holds (or will hold) gcos_subjecten, gcos_besprekingen, bvh_incidenten and
+    hks_antecedenten as .csv, .xlsx or .parquet, there or in FOLDER/input/.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    done = write_starter(folder, project=project, overwrite=force)
+    _print_starter(done)
+    config = done.config
+    click.echo("next: vhh-link keygen --out KEYFILE (keep the key outside this folder), then")
+    click.echo(f"      vhh-link validate --config {config}")
+    click.echo(f"      vhh-link run --config {config} --key-file KEYFILE --out OUTPUT")
+
+
 @main.command()
 @click.option("--config", "config_path", type=click.Path(path_type=Path), required=True,
               help="The TOML configuration of the study.")
@@ -151,7 +186,7 @@ def demo(out: Path, seed: int) -> None:
 def synth(out: Path, seed: int, subjects: int | None, others: int | None, noise: str,
           fmt: str, bvh_rows: int | None, hks_rows: int | None, batch_rows: int | None
           ) -> None:
-    """Write synthetic extracts (input/) and their ground truth (truth/)."""
+    """Write synthetic extracts (input/), their ground truth (truth/) and a config.toml."""
     try:
         from vhh.linkage.synth import SynthSettings, generate, write_synth
         from vhh.linkage.synth.stream import StreamSize, write_streamed
@@ -179,16 +214,33 @@ def synth(out: Path, seed: int, subjects: int | None, others: int | None, noise:
         raise click.UsageError(str(err)) from err
     for name, path in sorted(written.items()):
         click.echo(f"{name}: {path}")
+    _print_starter(write_starter(out, project="vhh-evaluatie-synth", overwrite=True))
     if bvh_rows is not None:
         click.echo(f"written: {summary.gcos_rows:,} GCOS, {summary.bvh_rows:,} BVH and "
                    f"{summary.hks_rows:,} HKS rows in {summary.batches} batches, "
                    f"{summary.seconds:.1f} s")
 
 
+def _remark_lines(v: Validated) -> list[str]:
+    """What valid rows carry besides: counts and row numbers, never a value or a name."""
+    lines = [f"    reported, not quarantined: {n} × {REMARKS[key]}" for key, n in
+             v.remarks.drop_duplicates(["bronrij", "opmerking"])["opmerking"]
+             .value_counts().sort_index().items()]
+    lines += [f"    row {r['bronrij']}, column '{r['kolom']}': {r['opmerking']}"
+              for _, r in v.remarks.head(10).iterrows()]
+    if v.unknown_domains:
+        lines.append(f"    {len(v.unknown_domains)} different leefgebied names are no title of "
+                     "[gcos] leefgebieden; a run lists them in secure/onbekende_leefgebieden.csv")
+    return lines
+
+
 @main.command()
 @click.option("--config", "config_path", type=click.Path(path_type=Path), required=True)
 def validate(config_path: Path) -> None:
-    """Read and validate the inputs only; report every problem; write nothing."""
+    """Read and validate the inputs only; report every problem; write nothing.
+
+    Exits 1 when rows would be quarantined, 0 when none would (remarks do not count).
+    """
     settings = load_settings(config_path)
     incident_codes(settings)
     results = load_inputs(settings).validated  # police files in chunks
@@ -200,6 +252,8 @@ def validate(config_path: Path) -> None:
             click.echo(f"    {n} × {reason}")
         for _, q in v.quarantine.head(20).iterrows():
             click.echo(f"    row {q['bronrij']}, column '{q['kolom']}': {q['reden']}")
+        for line in _remark_lines(v):
+            click.echo(line)
         bad += len(v.quarantine)
     sys.exit(1 if bad else 0)
 

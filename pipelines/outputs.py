@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 from vhh.linkage.io.atomic import atomic_write_bytes
 from vhh.linkage.io.writers import write_csv, write_parquet, write_sav
+from vhh.linkage.link.review import review_file
 from vhh.linkage.privacy.crosswalk import encrypt_crosswalk
 from vhh.linkage.privacy.gate import publish_export
 from vhh.linkage.privacy.identifiers import Identifiers
@@ -58,18 +59,38 @@ def report_json(report: AuditReport) -> str:
     return json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
 
 
+def _write_remarks(secure: Path, validated: Mapping[str, Validated]) -> None:
+    """What valid rows carry besides their values, and the unknown leefgebied names."""
+    for source, v in validated.items():
+        if len(v.remarks):
+            atomic_write_bytes(secure / "opmerkingen" / f"{source}.csv", _csv_bytes(v.remarks))
+    names = validated["gcos_subjecten"].unknown_domains
+    if names:
+        table = pd.DataFrame({"naam": list(names), "aantal": list(names.values())})
+        atomic_write_bytes(secure / "onbekende_leefgebieden.csv", _csv_bytes(table))
+
+
+def _write_review(secure: Path, links: Links) -> None:
+    """The review queue for Excel, and decisions whose pair no longer exists."""
+    queue = pd.concat([r.review for r in links.by_source.values()], ignore_index=True)
+    atomic_write_bytes(secure / "review.csv", review_file(queue))
+    stale = links.stale_decisions()
+    if len(stale):
+        atomic_write_bytes(secure / "review_vervallen.csv", _csv_bytes(stale))
+
+
 def write_secure(secure: Path, validated: Mapping[str, Validated], links: Links,
                  pseudonymised: Pseudonymised, key: MasterKey, settings: Settings,
                  internal: InternalReport, lost: pd.DataFrame) -> None:
-    """The files that never leave: decisions, review queue, quarantine, crosswalk, losses,
-    and the analysis file at full resolution (sealed, for ``vhh-link analyse --run``)."""
+    """The files that never leave: decisions, review queue, quarantine, remarks, crosswalk,
+    losses, and the analysis file at full resolution (sealed, for ``vhh-link analyse``)."""
     for source, v in validated.items():
         atomic_write_bytes(secure / "quarantaine" / f"{source}.csv", _csv_bytes(v.quarantine))
+    _write_remarks(secure, validated)
     results = list(links.by_source.values())
     atomic_write_bytes(secure / "koppelingen.csv", _csv_bytes(
         pd.concat([r.koppelingen for r in results], ignore_index=True)))
-    atomic_write_bytes(secure / "review.csv", _csv_bytes(
-        pd.concat([r.review for r in results], ignore_index=True)))
+    _write_review(secure, links)
     atomic_write_bytes(secure / "crosswalk.enc", encrypt_crosswalk(
         pseudonymised.crosswalk, key, settings.project, internal.run_id))
     # before disclosure control: the inside route of vhh-link analyse checks its output

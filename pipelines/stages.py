@@ -9,14 +9,14 @@ touches a file (that is :mod:`vhh.pipelines.outputs`) and none builds the report
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 import pandera.pandas as pa
 from vhh.linkage.contract import ID_COLUMN, POLICE_SOURCES, REVIEW_ACCEPTED, SHORT_NAME
 from vhh.linkage.errors import ExportBlocked
 from vhh.linkage.link.engine import LinkResult, link_identities, prepare_subjects
-from vhh.linkage.link.review import read_review_decisions
+from vhh.linkage.link.review import read_review_file
 from vhh.linkage.privacy.disclosure import KAnonymity, protect
 from vhh.linkage.privacy.keys import MasterKey
 from vhh.linkage.privacy.pseudonyms import pseudonymise
@@ -63,11 +63,26 @@ def scope(loaded: LoadedInputs, settings: Settings, clock: Stopwatch) -> Scoped:
     return Scoped(in_scope, out_of_scope, subjects)
 
 
+_NO_DECISIONS = pd.DataFrame({c: pd.Series(dtype=object)
+                              for c in ("bronrij", "review_id", "bron", "besluit")})
+
+
 @dataclass(frozen=True)
 class Links:
-    """The linkage of both police sources, by short name (bvh, hks)."""
+    """The linkage of both police sources, by short name (bvh, hks), and the review
+    decisions it was given (the decided rows of the review file, empty without one)."""
 
     by_source: Mapping[str, LinkResult]
+    decisions: pd.DataFrame = field(default_factory=_NO_DECISIONS.copy)
+
+    def stale_decisions(self) -> pd.DataFrame:
+        """Decisions for a pair that is no longer under review (the data or rules changed)."""
+        applied = {r for link in self.by_source.values() for r in link.review_applied}
+        return self.decisions[~self.decisions["review_id"].isin(applied)]
+
+    def waiting(self) -> int:
+        """Pairs still waiting for a decision, over both sources."""
+        return sum(len(link.review) for link in self.by_source.values())
 
     @property
     def bvh(self) -> LinkResult:
@@ -102,11 +117,12 @@ def _link_one(extract: PoliceExtract, subjects: pd.DataFrame, settings: Settings
 
 def link(loaded: LoadedInputs, scoped: Scoped, settings: Settings, clock: Stopwatch) -> Links:
     """Link the subjects to each police source (with the review decisions, if any)."""
-    decisions = None
+    table, decisions = _NO_DECISIONS, None
     if settings.linkage.review_decisions is not None:
-        decisions = read_review_decisions(settings.resolve(settings.linkage.review_decisions))
+        table = read_review_file(settings.resolve(settings.linkage.review_decisions))
+        decisions = pd.Series(table["besluit"].to_numpy(), index=table["review_id"].to_numpy())
     return Links({SHORT_NAME[s]: _link_one(loaded.police[s], scoped.subjects, settings,
-                                           decisions, clock) for s in POLICE_SOURCES})
+                                           decisions, clock) for s in POLICE_SOURCES}, table)
 
 
 @dataclass(frozen=True)
@@ -192,7 +208,7 @@ def study_variables(loaded: LoadedInputs, scoped: Scoped, started: Started, link
                     counted: Counted, settings: Settings) -> pd.DataFrame:
     """One row per analysed subject (index gcos_id): GCOS variables, status and counts."""
     besp = loaded.validated["gcos_besprekingen"].valid
-    discussed = times_discussed(besp, settings.scope, settings.windows)
+    discussed = times_discussed(besp)
     frame = gcos_variables(scoped.in_scope, started.starts, discussed)
     complete = followup_complete(started.starts, settings.windows)
     frame["followup_volledig"] = complete.reindex(frame.index).astype(bool)

@@ -84,8 +84,9 @@ def run_study(settings: Settings, key: MasterKey, out_dir: Path,
     secure = out_dir / "secure"
     with clock.stage("secure"):
         lost = losses(accounts)
+        unknown = dict(loaded.validated["gcos_subjecten"].unknown_domains)
         write_secure(secure, loaded.validated, links, pseudonymised, key, settings,
-                     internal_report(report, lost, links), lost)
+                     internal_report(report, lost, links, unknown), lost)
     with clock.stage("export"):  # its own time is not in the report it writes
         words = vocabulary_words(filtered, [t.path.name for t in loaded.tables.values()])
         files, final = write_export(out_dir / "export", checked, report, settings,

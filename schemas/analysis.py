@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
+from vhh.linkage.contract import UNKNOWN_KADER
 
 __all__ = ["ANALYSIS_COLUMNS", "COUNT_COLUMNS", "AnalysisFile", "analysis_schema",
            "summarise_failures"]
@@ -72,7 +73,7 @@ def analysis_schema(kaders: Sequence[str], rules: Sequence[str]) -> pa.DataFrame
     """The schema with the configured category lists filled in."""
     schema = AnalysisFile.to_schema()
     return schema.update_columns({
-        "kader": {"checks": [pa.Check.isin([*kaders, SUPPRESSED])]},
+        "kader": {"checks": [pa.Check.isin([*kaders, UNKNOWN_KADER, SUPPRESSED])]},
         "koppelregel_bvh": {"checks": [pa.Check.isin(list(rules))]},
         "koppelregel_hks": {"checks": [pa.Check.isin(["", *rules])]},
     })

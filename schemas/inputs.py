@@ -103,15 +103,11 @@ class GcosSubjecten(_Identity):
     def _sex(cls, s: Series[int]) -> pd.Series:
         return s.isin((0, 1, 9))
 
-    @pa.check("kader", name="kader ontbreekt")
-    def _kader(cls, s: Series[str]) -> pd.Series:
-        return _filled(s)
-
-    @pa.check("leefgebieden", name="leefgebieden bevat een onbekende naam")
-    def _domains(cls, s: Series[int]) -> pd.Series:
-        return s.between(0, 11)
-
-    @pa.check("doelen", "besluiten", "acties", name="geen geheel getal van 0 of meer")
+    # kader, leefgebieden and the plan fields never quarantine a subject: an empty kader, a
+    # name that is no leefgebied or text in a plan field is reported by the validator
+    # (vhh.linkage.validate.sources.REMARKS); the parsed counts are checked here.
+    @pa.check("leefgebieden", "doelen", "besluiten", "acties",
+              name="geen geheel getal van 0 of meer")
     def _counts(cls, s: Series[int]) -> pd.Series:
         return s >= 0
 

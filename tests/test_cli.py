@@ -14,7 +14,7 @@ from vhh.pipelines.cli import main
 from tests.conftest import make_study_folder
 
 FUNNEL = ("213 in scope → 198 found in BVH (8 lacking an initial, 7 not found) → "
-          "195 with a start date → 138 found in HKS")
+          "195 with enough GCOS data (3 without a discussion date) → 138 found in HKS")
 
 
 @pytest.fixture(scope="module")

@@ -51,7 +51,7 @@ def test_bad_config_names_the_key_and_the_file(tmp_path, text, named):
 
 
 def test_missing_config_file_says_what_to_do(tmp_path):
-    with pytest.raises(ConfigError, match="default.toml"):
+    with pytest.raises(ConfigError, match="vhh-link init"):
         load_settings(tmp_path / "nope.toml")
 
 

@@ -16,7 +16,7 @@ from vhh.linkage.synth import SynthSettings, generate, write_synth
 from vhh.pipelines.demo import BUNDLED_SEED, bundle_folder, write_demo_extracts
 
 REFERENCE = ("213 in scope → 198 found in BVH (8 lacking an initial, 7 not found) → "
-             "195 with a start date → 138 found in HKS")
+             "195 with enough GCOS data (3 without a discussion date) → 138 found in HKS")
 WITHOUT_FAKER = """
 import sys
 sys.modules["faker"] = None  # as if the synth extra were not installed

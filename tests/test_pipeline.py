@@ -148,6 +148,7 @@ def test_linkage_finds_every_findable_row_without_false_matches(demo_run):
 def test_subjects_without_initial_reach_review_with_their_rows(demo_run):
     fates = _truth(demo_run, "subjects.csv")
     no_initial = set(fates.loc[fates["fate"] == "no_initial", "gcos_id"])
-    review = pd.read_csv(demo_run.secure / "review.csv", dtype=str)
+    review = pd.read_csv(demo_run.secure / "review.csv", sep=";", encoding="utf-8-sig",
+                         dtype=str)
     assert no_initial <= set(review["gcos_id"])
     assert review["besluit"].isna().all()  # for a person to fill in

@@ -59,7 +59,7 @@ def test_html_report_holds_provenance(page, report):
 
 def test_report_text_is_escaped(report):
     hostile = json.loads(json.dumps(report))
-    hostile["trechter"][1]["label"] = "<script>alert(1)</script> & <b>"
+    hostile["instellingen"]["kaders"] = ["<script>alert(1)</script> & <b>"]
     hostile["filters"]["bvh"]["onbekende_codes"] = {"<img onerror=x>": 3}
     page = render_html(AuditReport.from_json(hostile))
     assert "<script>" not in page and "<img" not in page
@@ -117,4 +117,5 @@ def test_report_names_every_configured_rule_and_the_unscannable_ids(demo_run):
     assert all(text for text in report.koppelregels.values())
     assert report.validatie.niet_scanbare_ids == 0  # the generator's ids are long
     html = (demo_run.export / "auditrapport.html").read_text(encoding="utf-8")
-    assert "Koppelregels" in html and "police_no_initial" in html
+    assert "Koppelregels" in html and "Voorletter ontbreekt bij de politie" in html
+    assert "police_no_initial" not in html  # the key stays in the JSON

@@ -28,7 +28,7 @@ from vhh.linkage.synth.codes import INCIDENT_CODES
 from vhh.linkage.synth.dates import add_months, day
 from vhh.linkage.synth.guard import birth_variants
 from vhh.linkage.synth.noise import DEFAULT_KINDS, HIGH_KINDS
-from vhh.linkage.synth.settings import LEEFGEBIEDEN
+from vhh.linkage.synth.settings import KADERS_IN_SCOPE, LEEFGEBIEDEN
 
 REPO = Path(__file__).resolve().parent.parent
 CODE_TABLE = REPO / "config" / "incidentcodes_voorbeeld.csv"
@@ -38,8 +38,8 @@ REFERENCE_FUNNEL = {
     "niet_gevonden_geen_kandidaat": 7, "gevonden_bvh": 198, "te_weinig_gcos": 3,
     "geanalyseerd": 195, "gevonden_hks": 138, "bvh_quarantaine": 4, "hks_quarantaine": 2,
 }
-PERIOD = (pd.Timestamp("2012-01-01"), pd.Timestamp("2013-12-31"))
-IN_SCOPE_KADERS = ("Veelplegers", "Huiselijk geweld", "Jeugd", "Nazorg ex-gedetineerden")
+PERIOD = (pd.Timestamp("2013-01-01"), pd.Timestamp("2013-12-31"))  # the study's 2013
+IN_SCOPE_KADERS = ("Individuele risicoburgers", "Complexe jeugdzaken", "High Impact Crime")
 
 
 # ---- fixtures ------------------------------------------------------------------------------
@@ -149,7 +149,12 @@ def test_public_facade_names_exactly_the_api() -> None:
 
 def test_leefgebieden_are_an_immutable_tuple_of_eleven() -> None:
     assert isinstance(LEEFGEBIEDEN, tuple) and len(LEEFGEBIEDEN) == 11
-    assert "Financiën" in LEEFGEBIEDEN and "Politie en justitie" in LEEFGEBIEDEN
+    assert "financiën" in LEEFGEBIEDEN and "denkwereld, gedrag, motivatie" in LEEFGEBIEDEN
+
+
+def test_kaders_are_the_reference_studys_and_the_veelplegers_are_out() -> None:
+    assert KADERS_IN_SCOPE == IN_SCOPE_KADERS
+    assert "Veelplegers" not in KADERS_IN_SCOPE
 
 
 def test_example_code_table_is_mirrored_exactly() -> None:
@@ -216,7 +221,8 @@ def test_written_gcos_files_show_the_designed_funnel(written: Path) -> None:
     empty_surname = gcos["achternaam"].str.strip() == ""
     assert (bad_birth.sum(), empty_surname.sum()) == (1, 1)
     valid = gcos[~bad_birth & ~empty_surname]
-    kader_in = valid["kader"].isin(IN_SCOPE_KADERS)
+    no_kader = valid["kader"] == ""  # an unknown kader is not another kader: in scope
+    kader_in = valid["kader"].isin(IN_SCOPE_KADERS) | no_kader
     assert (~kader_in).sum() == 15
     dates = besp.assign(d=besp["bespreekdatum"].map(_parse_date))
     in_period = dates[(dates["d"] >= PERIOD[0]) & (dates["d"] <= PERIOD[1])]
@@ -227,7 +233,13 @@ def test_written_gcos_files_show_the_designed_funnel(written: Path) -> None:
     assert len(in_scope) == 213
     no_initial = (in_scope["voorletters"] == "") & (in_scope["voornamen"] == "")
     assert no_initial.sum() == 8
-    assert (~in_scope["gcos_id"].isin(dates["gcos_id"])).sum() == 3
+    undiscussed = in_scope[~in_scope["gcos_id"].isin(dates["gcos_id"])]
+    assert len(undiscussed) == 3
+    # as in the study: only name, birthdate and invoerdatum; no kader, plan or domains
+    assert list(undiscussed["gcos_id"]) == list(in_scope.loc[no_kader, "gcos_id"])
+    for column in ("kader", "leefgebieden", "doelen", "besluiten", "acties"):
+        assert (undiscussed[column] == "").all(), column
+    assert (undiscussed["invoerdatum"] != "").all()
 
 
 def test_subjects_are_12_to_75_at_their_start_and_jeugd_at_most_23(data: SynthData) -> None:
@@ -238,7 +250,7 @@ def test_subjects_are_12_to_75_at_their_start_and_jeugd_at_most_23(data: SynthDa
     age = start.dt.year - birth.dt.year - (
         (start.dt.month * 100 + start.dt.day) < (birth.dt.month * 100 + birth.dt.day))
     assert age.between(12, 75).all()
-    assert age[gcos["kader"] == "Jeugd"].between(12, 23).all()
+    assert age[gcos["kader"] == "Complexe jeugdzaken"].between(12, 23).all()
 
 
 def test_every_analysed_subject_has_two_clean_bvh_rows(written: Path) -> None:
@@ -529,7 +541,7 @@ def test_expected_counts_match_an_independent_recount(written: Path) -> None:
 def test_design_covers_the_edge_cases(data: SynthData) -> None:
     counts = data.expected_counts.set_index("gcos_id")
     starts = pd.to_datetime(counts["startdatum"])
-    assert {"2012-02-29", "2012-03-31", "2013-12-31"} <= set(counts["startdatum"])
+    assert {"2013-02-28", "2013-03-31", "2013-12-31"} <= set(counts["startdatum"])
     links = data.links[(data.links["bron"] == "bvh") & data.links["gcos_id"].isin(counts.index)]
     bvh = data.bvh_incidenten.set_index("bvh_id").loc[links["record_id"]]
     dates = bvh["incidentdatum"].map(_date_key).to_numpy()

@@ -68,8 +68,9 @@ def _crafted(raw: pd.DataFrame, source: str, rng: np.random.Generator) -> pd.Dat
         if col in rows:
             rows[col] = rng.choice(("", "0", "3", "1.5", "-1", "abc", " 2 ", "2.0"), n)
     if "leefgebieden" in rows:
-        rows["leefgebieden"] = rng.choice(("", "Huisvesting", "huisvesting;Financien",
-                                           "Onbekend", "Verslaving; ;Relaties"), n)
+        rows["leefgebieden"] = rng.choice(("", "Huisvesting", "wonen;Financien",
+                                           "Onbekend", "Verslaving; ;sociale  relaties",
+                                           "denkwereld,gedrag,motivatie, justitieel"), n)
     return rows
 
 
@@ -90,15 +91,28 @@ def raw_frames(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFra
     return frames
 
 
+# Issue 15 changed what the GCOS study fields mean (kader, leefgebieden and the plan fields
+# no longer quarantine; tests/test_gcos_fields.py holds the new rules). The frozen oracle
+# keeps the old meaning, so it is compared on rows whose study fields mean the same under
+# both: a kader, no domains, whole numbers.
+_STUDY_FIELDS = {"kader": "Complexe jeugdzaken", "leefgebieden": "", "doelen": "1",
+                 "besluiten": "0", "acties": "2"}
+
+
+def comparable(source: str, raw: pd.DataFrame) -> pd.DataFrame:
+    return raw.assign(**_STUDY_FIELDS) if source == "gcos_subjecten" else raw
+
+
 def assert_same(new, old) -> None:
     assert (new.source, new.rows_read) == (old.source, old.rows_read)
-    pd.testing.assert_frame_equal(new.valid, old.valid, check_exact=True)
+    valid = new.valid.drop(columns=["leefgebieden_onbekend"], errors="ignore")
+    pd.testing.assert_frame_equal(valid, old.valid, check_exact=True)
     pd.testing.assert_frame_equal(new.quarantine, old.quarantine, check_exact=True)
 
 
 @pytest.mark.parametrize("source", SOURCES)
 def test_validation_matches_the_reference_row_for_row(raw_frames, source):
-    raw = raw_frames[source]
+    raw = comparable(source, raw_frames[source])
     new = validate_source(source, raw, file="x.csv")
     old = validate_oracle.validate_source(source, raw, file="x.csv")
     assert_same(new, old)
@@ -108,7 +122,7 @@ def test_validation_matches_the_reference_row_for_row(raw_frames, source):
 
 @pytest.mark.parametrize("source", SOURCES)
 def test_a_chunk_matches_the_reference_with_its_own_row_numbers_and_index(raw_frames, source):
-    raw = raw_frames[source]
+    raw = comparable(source, raw_frames[source])
     chunk = raw.iloc[len(raw) // 3: 2 * len(raw) // 3]  # index and bronrij not from 0 / 2
     assert chunk.index[0] > 0
     assert_same(validate_source(source, chunk, file="x.csv"),

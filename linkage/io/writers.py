@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["FORMULA_START", "SavLabels", "guard_formula", "unguard_formula", "write_csv",
-           "write_parquet", "write_sav"]
+__all__ = ["FORMULA_START", "SavLabels", "guard_formula", "spreadsheet_csv", "unguard_formula",
+           "write_csv", "write_parquet", "write_sav"]
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -26,6 +26,7 @@ class SavLabels:
     variables: Mapping[str, str] = field(default_factory=dict)            # name -> label
     values: Mapping[str, Mapping[int, str]] = field(default_factory=dict)  # name -> code -> label
     missing: Mapping[str, tuple[int, ...]] = field(default_factory=dict)   # declared missings
+    measures: Mapping[str, str] = field(default_factory=dict)  # name -> nominal/ordinal/scale
 
 
 def _is_number(text: str) -> bool:
@@ -50,13 +51,28 @@ def unguard_formula(value: object) -> object:
     return value
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
+def _guarded(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells formula-guarded; flags as 0/1, as the code book has them."""
     guarded = frame.copy()
     for col in guarded.columns:
-        if guarded[col].dtype == object or pd.api.types.is_string_dtype(guarded[col]):
+        if pd.api.types.is_bool_dtype(guarded[col]):
+            guarded[col] = guarded[col].astype(int)
+        elif guarded[col].dtype == object or pd.api.types.is_string_dtype(guarded[col]):
             guarded[col] = guarded[col].map(guard_formula)
+    return guarded
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """The analysis file as CSV: UTF-8, ",", flags 0/1, text cells formula-guarded."""
     # RFC 4180 line ends: with them the csv writer also quotes a cell holding a bare CR
-    guarded.to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")
+    _guarded(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")
+
+
+def spreadsheet_csv(frame: pd.DataFrame) -> bytes:
+    """A CSV a person opens in Dutch Excel by double-clicking: ";" between cells, UTF-8 with
+    a byte-order mark (so accents survive), text cells formula-guarded."""
+    text: str = _guarded(frame).to_csv(index=False, sep=";", lineterminator="\r\n")
+    return b"\xef\xbb\xbf" + text.encode("utf-8")
 
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:
@@ -64,7 +80,8 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
 
 
 def write_sav(frame: pd.DataFrame, path: Path, labels: SavLabels = SavLabels()) -> None:
-    """SPSS file with variable labels, value labels, formats and declared missings."""
+    """SPSS file with variable labels, value labels, formats, declared missings and
+    measurement levels (Nominal, Ordinal, Scale), so SPSS and PSPP offer the right analyses."""
     import pyreadstat
 
     out = frame.copy()
@@ -83,6 +100,7 @@ def write_sav(frame: pd.DataFrame, path: Path, labels: SavLabels = SavLabels()) 
                if k in out.columns}
     missing: dict[str, list[Any]] = {k: list(v) for k, v in labels.missing.items()
                                      if k in out.columns}
+    measures = {k: v for k, v in labels.measures.items() if k in out.columns}
     pyreadstat.write_sav(out, str(path), column_labels=names, variable_value_labels=vlabels,
                          variable_format=formats, missing_ranges=missing,
-                         file_label="vhh-linkage analysebestand")
+                         variable_measure=measures, file_label="vhh-linkage analysebestand")

@@ -17,7 +17,12 @@ from vhh.linkage.link.birthdates import within_one_slip_pairs
 from vhh.linkage.link.blocking import Blocking, candidate_pairs
 from vhh.linkage.link.compare import COMPARISON_COLUMNS, Side, compare_pairs
 from vhh.linkage.link.decide import NO_TIER, decide_pairs, resolve_per_identity
-from vhh.linkage.link.review import apply_review_decisions, review_ids, review_queue
+from vhh.linkage.link.review import (
+    applied_decisions,
+    apply_review_decisions,
+    review_ids,
+    review_queue,
+)
 from vhh.linkage.normalise.identities import collapse_identities, normalise_identities
 from vhh.linkage.settings import LinkageSettings
 from vhh.linkage.stopwatch import Stopwatch
@@ -52,6 +57,8 @@ class LinkResult:
     ecm_gewichten: dict[str, Any] | None = None
     # seconds per step: normalise, block, compare(_decide), decide, resolve
     seconds: dict[str, float] = field(default_factory=dict)
+    # the review_ids whose decision (from [linkage] review_decisions) met a pair under review
+    review_applied: tuple[str, ...] = ()
 
 
 def prepare_subjects(gcos: pd.DataFrame) -> pd.DataFrame:
@@ -135,7 +142,7 @@ def link_identities(source: str, subjects: pd.DataFrame, identities: pd.DataFram
     return LinkResult(source, row_subject.astype(str), row_rule.astype(str), koppelingen,
                       review, status, blocking, len(identities), by_rule,
                       _outcomes(decided, pairs) if keep_pairs else None, weights,
-                      clock.stages)
+                      clock.stages, applied_decisions(pairs))
 
 
 _LEAN_BATCH = 2_000_000

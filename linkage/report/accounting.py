@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
+from vhh.linkage.report.labels import FUNNEL_STEPS
 from vhh.linkage.report.model import FunnelStep, RowReconciliation
 
 __all__ = ["build_funnel", "row_reconciliation"]
@@ -14,11 +15,6 @@ def _counts(values: pd.Series) -> dict[str, int]:
     return {str(k): int(v) for k, v in values.value_counts().sort_index().items()}
 
 
-_LABELS = {
-    "scope": "Buiten de scope van het onderzoek",
-    "gevonden_bvh": "Niet gevonden in BVH",
-    "startdatum": "Te weinig GCOS-gegevens (geen startdatum)",
-}
 _REASON_ORDER = {
     "scope": ("kader", "periode"),
     "gevonden_bvh": ("geen_voorletter", "geen_kandidaat", "alleen_ter_beoordeling"),
@@ -34,20 +30,19 @@ def build_funnel(read: int, quarantined: int, leaves: Mapping[str, pd.Series],
     ``leaves`` maps a step to the gcos_ids that fail it (index) with their reason (value).
     A subject failing several steps leaves at the first of them in ``order``.
     """
-    steps = [FunnelStep.of("quarantaine", "GCOS-subjecten gelezen; apart gezet wegens ongeldige "
-                        "invoer", read, quarantined,
-                        {"ongeldige_invoer": quarantined} if quarantined else {})]
+    steps = [FunnelStep.of("quarantaine", FUNNEL_STEPS["quarantaine"], read, quarantined,
+                           {"ongeldige_invoer": quarantined} if quarantined else {})]
     gone: set[str] = set()
     remaining = read - quarantined
     for name in order:
         reasons = leaves[name][~leaves[name].index.isin(list(gone))]
         counts = {r: int((reasons == r).sum()) for r in _REASON_ORDER[name]}
-        steps.append(FunnelStep.of(name, _LABELS[name], remaining, len(reasons), counts))
+        steps.append(FunnelStep.of(name, FUNNEL_STEPS[name], remaining, len(reasons), counts))
         remaining -= len(reasons)
         gone |= set(reasons.index)
-    steps.append(FunnelStep.of("gevonden_hks", "Niet gevonden in HKS (blijven in het "
-                            "analysebestand)", analysed, analysed - found_hks,
-                            {"niet_in_hks": analysed - found_hks}, verwijdert=False))
+    steps.append(FunnelStep.of("gevonden_hks", FUNNEL_STEPS["gevonden_hks"], analysed,
+                               analysed - found_hks, {"niet_in_hks": analysed - found_hks},
+                               verwijdert=False))
     return tuple(steps)
 
 

@@ -11,11 +11,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vhh.linkage.io.writers import SavLabels
+from vhh.linkage.report.choices import choice_text, open_choices, topic_text
 from vhh.linkage.settings import Settings
 from vhh.schemas.analysis import ANALYSIS_COLUMNS
 
 __all__ = ["VARIABLES", "Variable", "codebook_dict", "codebook_json", "codebook_markdown",
            "sav_labels", "value_labels"]
+
+
+MEASURES = {"nominaal": "nominal", "ordinaal": "ordinal", "schaal": "scale"}
+"""The code book's measurement levels, and SPSS's names for them."""
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,7 @@ class Variable:
     type: str  # tekst, geheel getal, ja/nee
     derivation: str
     values: Mapping[int, str] = field(default_factory=dict)
+    measure: str = "nominaal"  # nominaal, ordinaal, schaal (SPSS: Nominal, Ordinal, Scale)
 
 
 _WINDOW = {"kwartaal_voor": "kwartaal vóór", "jaar_voor": "jaar vóór",
@@ -40,7 +46,7 @@ def _count_vars() -> list[Variable]:
                 f"{src}_{w}", f"Aantal {src_label} in het {w_label} de startdatum", "geheel getal",
                 f"Gekoppelde {src.upper()}-rijen met datum in het venster {w_label} de startdatum "
                 "(kalendermaanden, halfopen); na filtering. Ontbreekt als de follow-up "
-                "onvolledig is."))
+                "onvolledig is.", measure="schaal"))
     return out
 
 
@@ -48,26 +54,34 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("pseudoniem", "Pseudoniem van het casussubject", "tekst",
              "HMAC-SHA256 over het GCOS-id met een projectsleutel (v1:...); niet terug te rekenen "
              "zonder de sleutel."),
-    Variable("kader", "Kader van de casusbespreking", "tekst", "GCOS-veld kader."),
+    Variable("kader", "Kader van de casusbespreking", "tekst",
+             "GCOS-veld kader, gespeld zoals ingesteld ([scope] kaders); 'onbekend' als het veld "
+             "leeg is (het subject blijft dan in de scope)."),
     Variable("geslacht", "Geslacht", "geheel getal", "GCOS-veld geslacht.",
              {0: "man", 1: "vrouw", 9: "onbekend"}),
     Variable("leeftijd", "Leeftijd in hele jaren op de startdatum", "geheel getal",
              "Geboortedatum tot startdatum; leeg als de leeftijd voor de bescherming tegen "
-             "herkenning is vervangen door de leeftijdsklasse."),
+             "herkenning is vervangen door de leeftijdsklasse.", measure="schaal"),
     Variable("leeftijdsklasse", "Leeftijdsklasse op de startdatum", "tekst",
              "Leeftijd ingedeeld in klassen (privacy.age_bands)."),
     Variable("aantal_besproken", "Aantal keren besproken", "geheel getal",
-             "Aantal verschillende bespreekdata (in de onderzoeksperiode)."),
+             "Aantal besprekingen dat GCOS van het subject vastlegt: elke bespreking telt, ook "
+             "vóór of na de onderzoeksperiode.", measure="schaal"),
     Variable("leefgebieden", "Aantal leefgebieden met informatie (0-11)", "geheel getal",
-             "Aantal van de 11 GCOS-leefgebieden waarop informatie is vastgelegd."),
+             "Aantal verschillende GCOS-leefgebieden ([gcos] leefgebieden) dat het veld "
+             "leefgebieden noemt; een naam die geen van die titels is, telt niet mee.",
+             measure="schaal"),
     Variable("leefgebieden_8plus", "Aantal leefgebieden, 8 of meer samengevoegd", "geheel getal",
              "Als leefgebieden, met 8-11 samengevoegd tot 8 (zoals in het referentieonderzoek).",
-             {8: "8 of meer"}),
+             {8: "8 of meer"}, measure="schaal"),
     Variable("plan_van_aanpak", "Plan van aanpak vastgelegd", "geheel getal",
-             "Hoeveel van doelen, besluiten en acties zijn vastgelegd.",
-             {0: "geen", 1: "één van doelen/besluiten/acties", 2: "twee", 3: "alle drie"}),
+             "Hoeveel van doelen, besluiten en acties zijn vastgelegd (een aantal boven 0, of "
+             "tekst in plaats van een aantal).",
+             {0: "geen", 1: "één van doelen/besluiten/acties", 2: "twee", 3: "alle drie"},
+             measure="ordinaal"),
     Variable("start_kwartaal", "Kwartaal van de startdatum", "tekst",
-             "Eerste bespreekdatum als jaar-kwartaal (bijv. 2013-Q2); nooit de exacte datum."),
+             "Startdatum (de eerste bespreekdatum, zie de keuzes hieronder) als jaar-kwartaal "
+             "(bijv. 2013-Q2); nooit de exacte datum."),
     Variable("followup_volledig", "Follow-up volledig", "ja/nee",
              "Vensters na de startdatum vallen binnen de extractiedatum.", {0: "nee", 1: "ja"}),
     Variable("gevonden_bvh", "Gevonden in BVH", "ja/nee", "Minstens één BVH-rij gekoppeld.",
@@ -94,12 +108,14 @@ def value_labels() -> dict[str, dict[int, str]]:
 def sav_labels() -> SavLabels:
     """The code book's labels for the SPSS file (9 = onbekend is a declared missing)."""
     return SavLabels(variables={v.name: v.label for v in VARIABLES}, values=value_labels(),
-                     missing={"geslacht": (9,)})
+                     missing={"geslacht": (9,)},
+                     measures={v.name: MEASURES[v.measure] for v in VARIABLES})
 
 
 def _choices(settings: Settings) -> dict[str, Any]:
     f, w, s, p = settings.filters, settings.windows, settings.scope, settings.privacy
     return {
+        "gcos": {"leefgebieden": list(settings.gcos.leefgebieden)},
         "scope": {"kaders": list(s.kaders), "periode": [str(s.period_start), str(s.period_end)]},
         "vensters": {"start": w.start, "kwartaal_maanden": w.quarter_months,
                      "jaar_maanden": w.year_months, "startdag_telt": w.start_day,
@@ -122,9 +138,13 @@ def codebook_dict(settings: Settings, changes: list[dict[str, object]]) -> dict[
     return {
         "bestand": "analysebestand",
         "variabelen": [{"naam": v.name, "label": v.label, "type": v.type,
+                        "meetniveau": v.measure,
                         "waarden": {str(k): t for k, t in v.values.items()},
                         "afleiding": v.derivation} for v in VARIABLES],
         "keuzes": _choices(settings),
+        "open_keuzes": [{"onderwerp": topic, "keuze": choice,
+                         "toelichting": f"{topic_text(topic)}: {choice_text(topic, choice)}"}
+                        for topic, choice in open_choices(settings)],
         "beschermingsmaatregelen": changes,
     }
 
@@ -136,12 +156,15 @@ def codebook_json(book: Mapping[str, Any]) -> str:
 def codebook_markdown(book: Mapping[str, Any]) -> str:
     lines = ["# Codeboek analysebestand", "",
              "Eén rij per geanalyseerd casussubject. Geen namen, geboortedata, GCOS-id's of "
-             "exacte data.", "", "| variabele | label | type | waarden | afleiding |",
-             "|---|---|---|---|---|"]
+             "exacte data. Ja/nee-variabelen staan als 0 = nee, 1 = ja in elk formaat.", "",
+             "| variabele | label | type | meetniveau | waarden | afleiding |",
+             "|---|---|---|---|---|---|"]
     for v in book["variabelen"]:
         values = "; ".join(f"{k} = {t}" for k, t in v["waarden"].items())
-        lines.append(f"| `{v['naam']}` | {v['label']} | {v['type']} | {values} | "
-                     f"{v['afleiding']} |")
+        lines.append(f"| `{v['naam']}` | {v['label']} | {v['type']} | {v['meetniveau']} | "
+                     f"{values} | {v['afleiding']} |")
+    lines += ["", "## Keuzes die het referentieonderzoek openlaat", "",
+              *(f"- {c['toelichting']}" for c in book["open_keuzes"])]
     lines += ["", "## Keuzes in de configuratie", ""]
     for section, values in book["keuzes"].items():
         lines.append(f"- **{section}**: " + "; ".join(f"{k} = {val}" for k, val in values.items()))

@@ -43,15 +43,17 @@ def check_reconciliation(rows: RowReconciliation) -> list[str]:
 
 
 _REASON_TEXT = {"geen_voorletter": "lacking an initial", "geen_kandidaat": "not found",
-                "alleen_ter_beoordeling": "only in review"}
+                "alleen_ter_beoordeling": "only in review",
+                "geen_startdatum": "without a discussion date"}
 
 
 _STEP_TEXT = {"scope": "in scope", "gevonden_bvh": "found in BVH",
-              "startdatum": "with a start date", "gevonden_hks": "found in HKS"}
+              "startdatum": "with enough GCOS data", "gevonden_hks": "found in HKS"}
 
 
 def format_funnel(steps: Sequence[FunnelStep]) -> str:
-    """The funnel for a terminal: a head line, then '213 in scope → 198 found in BVH (...)'."""
+    """The funnel for a terminal: a head line, then '213 in scope → 198 found in BVH (...) →
+    195 with enough GCOS data (...) → 138 found in HKS', the reference study's steps."""
     by = {s.stap: s for s in steps}
     scope = by["scope"]
     head = (f"{by['quarantaine'].inn} GCOS subjects read, {by['quarantaine'].uit} "
@@ -60,7 +62,7 @@ def format_funnel(steps: Sequence[FunnelStep]) -> str:
     parts = []
     for step in steps[1:]:
         text = f"{step.rest} {_STEP_TEXT.get(step.stap, step.stap)}"
-        if step.stap == "gevonden_bvh":
+        if step.stap in ("gevonden_bvh", "startdatum"):
             reasons = ", ".join(f"{n} {_REASON_TEXT.get(r, r)}"
                                 for r, n in step.redenen.items() if n)
             text += f" ({reasons})" if reasons else ""

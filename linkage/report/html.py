@@ -1,300 +1,302 @@
 """The audit report as one self-contained Dutch HTML page, rendered from the report model.
 
-No scripts, fonts, style sheets or network references: the page opens offline on any
-machine, and the funnel is an inline SVG bar chart. Styling lives in ``style`` attributes
-(inside the tags), so the leak scanner, which strips tags from ``.html`` files, sees only
-the Dutch words of the template and the numbers of the report. Every text taken from the
-report is HTML-escaped. The output is a pure function of the report: the same report
-gives the same bytes, which lets ``vhh-link verify`` re-render and compare.
+Written for an auditor: a banner while review pairs wait ("voorlopig"), the settings that
+decided the outcome on top, then the funnel, the choices the reference study leaves open,
+and every count by its Dutch label (the keys stay in ``auditrapport.json``;
+:mod:`vhh.linkage.report.labels`). No scripts, fonts, style sheets or network references:
+the page opens offline on any machine; the funnel and the match weights are inline SVG.
+Every text taken from the report is HTML-escaped. The output is a pure function of the
+report: the same report gives the same bytes, which lets ``vhh-link verify`` re-render and
+compare.
 
-An :class:`~vhh.linkage.report.model.InternalReport` adds the per-subject loss list and the
-blocking keys: that version holds GCOS ids and name fragments and is written only to
-``secure/``.
+An :class:`~vhh.linkage.report.model.InternalReport` adds the per-subject loss list, the
+blocking keys and the unknown leefgebied names: that version holds GCOS ids and names and
+is written only to ``secure/``.
 """
 
 from __future__ import annotations
 
-import html
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
+from vhh.linkage.report import labels as L
+from vhh.linkage.report.choices import choice_text, topic_text
+from vhh.linkage.report.codebook import VARIABLES
 from vhh.linkage.report.funnel import check_funnel, check_reconciliation
-from vhh.linkage.report.model import AuditReport, Block, FunnelStep, InternalReport
+from vhh.linkage.report.html_charts import funnel_svg, histogram_svg
+from vhh.linkage.report.html_parts import (
+    BAD,
+    BANNER,
+    counts_table,
+    e,
+    h3,
+    note,
+    p,
+    section,
+    table,
+)
+from vhh.linkage.report.model import AuditReport, Block, InternalReport, LinkSummary
 from vhh.linkage.report.serial import to_json
 
 __all__ = ["render_html"]
 
-Row = Sequence[object]
-
 _BODY = ('style="font-family:sans-serif;max-width:72em;margin:2em auto;padding:0 1em;'
          'color:#222;line-height:1.4"')
-_TABLE = 'style="border-collapse:collapse;margin:0.3em 0 1.2em"'
-_TH = 'style="border:1px solid #bbb;padding:2px 8px;text-align:left;background:#eee"'
-_TD = 'style="border:1px solid #bbb;padding:2px 8px;text-align:left"'
-_TDN = 'style="border:1px solid #bbb;padding:2px 8px;text-align:right"'
-_NOTE = 'style="color:#555"'
-_BAD = 'style="color:#a00;font-weight:bold"'
-
-_BAR_LABELS = {
-    "quarantaine": "Geldige GCOS-subjecten",
-    "scope": "Binnen de scope",
-    "gevonden_bvh": "Gevonden in BVH",
-    "startdatum": "Met startdatum (geanalyseerd)",
-    "gevonden_hks": "Waarvan gevonden in HKS",
-}
-_SOURCES = {"bvh": "BVH", "hks": "HKS", "gcos_besprekingen": "GCOS-besprekingen"}
-_YES_NO = {"True": "ja", "False": "nee"}
+_VARIABLE = {v.name: v.label for v in VARIABLES}
+_RULE_VALUES = ("koppelregels",)
+_STEP_VALUES = ("trechtervolgorde",)
 
 
 def render_html(report: AuditReport) -> str:
     """The audit report as a standalone HTML page (Dutch); an internal report adds the
     secure details."""
     sections: list[Callable[[AuditReport], str]] = [
-        _funnel, _rows, _linkage, _filters, _followup, _privacy, _validation,
-        _descriptives, _provenance]
+        _settings, _funnel, _choices, _rows, _linkage, _review, _filters, _followup, _privacy,
+        _validation, _descriptives, _provenance]
     internal = isinstance(report, InternalReport)
     title = report.titel + (" (intern)" if internal else "")
-    parts = [_head(title), f"<body {_BODY}>", f"<h1>{_e(title)}</h1>", _intro(report, internal)]
-    parts += [section(report) for section in sections]
+    parts = [_head(title), f"<body {_BODY}>", f"<h1>{e(title)}</h1>", _banner(report),
+             _intro(report, internal)]
+    parts += [section_of(report) for section_of in sections]
     if isinstance(report, InternalReport):
-        parts += [_losses(report), _block_keys(report)]
+        parts += [_losses(report), _block_keys(report), _unknown_domains(report)]
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)
 
 
-# --- building blocks ------------------------------------------------------------------------
-
-
-def _e(value: object) -> str:
-    return html.escape(_fmt(value), quote=False)
-
-
-def _fmt(value: object) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, bool):
-        return "ja" if value else "nee"
-    if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
-    return str(value)
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _table(headers: Sequence[str], rows: Iterable[Row]) -> str:
-    head = "".join(f"<th {_TH}>{_e(h)}</th>" for h in headers)
-    lines = [f"<table {_TABLE}>", f"<tr>{head}</tr>"]
-    for row in rows:
-        cells = "".join(f"<td {_TDN if _is_number(v) else _TD}>{_e(v)}</td>" for v in row)
-        lines.append(f"<tr>{cells}</tr>")
-    lines.append("</table>")
-    return "\n".join(lines)
-
-
-def _counts_table(header: str, counts: Mapping[str, object]) -> str:
-    if not counts:
-        return f"<p {_NOTE}>Geen.</p>"
-    return _table([header, "aantal"], counts.items())
-
-
-def _section(title: str, *body: str) -> str:
-    return "\n".join([f"<h2>{_e(title)}</h2>", *body])
-
-
-def _h3(title: str) -> str:
-    return f"<h3>{_e(title)}</h3>"
-
-
-def _p(text: str) -> str:
-    return f"<p>{_e(text)}</p>"
-
-
 def _verdict(problems: Sequence[str], ok_text: str) -> str:
     if not problems:
-        return f"<p>Controle: {_e(ok_text)}.</p>"
-    return f"<p {_BAD}>Controle: klopt niet ({len(problems)} afwijkingen).</p>"
+        return f"<p>Controle: {e(ok_text)}.</p>"
+    return f"<p {BAD}>Controle: klopt niet ({len(problems)} afwijkingen).</p>"
 
 
 def _head(title: str) -> str:
     return "\n".join(["<!DOCTYPE html>", '<html lang="nl">', "<head>", '<meta charset="utf-8">',
-                      f"<title>{_e(title)}</title>", "</head>"])
+                      f"<title>{e(title)}</title>", "</head>"])
+
+
+def _banner(report: AuditReport) -> str:
+    r = report.review
+    if not r.voorlopig:
+        return ""
+    return (f'<div id="voorlopig" role="alert" {BANNER}>Voorlopig: {e(r.wachtend)} '
+            f"{'paar wacht' if r.wachtend == 1 else 'paren wachten'} op een reviewbesluit. "
+            "De cijfers in dit rapport kunnen veranderen tot deze paren zijn beoordeeld "
+            "(secure/review.csv, daarna [linkage] review_decisions).</div>")
 
 
 def _intro(report: AuditReport, internal: bool) -> str:
-    lines = [_table(["gegeven", "waarde"], [
+    lines = [table(["gegeven", "waarde"], [
         ("project", report.project), ("run", report.run_id),
         ("versie", report.versie), ("start", report.start),
         ("eind", report.eind)])]
     if internal:
-        lines.append(f"<p {_BAD}>Interne versie met GCOS-id's en bloksleutels: blijft in de "
-                     "beveiligde omgeving.</p>")
+        lines.append(f"<p {BAD}>Interne versie met GCOS-id's, bloksleutels en namen: blijft in "
+                     "de beveiligde omgeving.</p>")
     return "\n".join(lines)
 
 
-# --- sections -------------------------------------------------------------------------------
+def _setting_value(key: str, value: object) -> object:
+    if isinstance(value, list):
+        if key in _RULE_VALUES:
+            return ", ".join(L.label(L.RULES, str(v)) for v in value)
+        if key in _STEP_VALUES:
+            return " → ".join(L.label(L.STEP_NAMES, str(v)) for v in value)
+        return ", ".join(map(str, value)) or L.SETTINGS["alle"]
+    if isinstance(value, str):
+        return L.SETTINGS.get(value, value)
+    return value
+
+
+def _settings(report: AuditReport) -> str:
+    rows = [(L.label(L.SETTINGS, k), _setting_value(k, v))
+            for k, v in to_json(report.instellingen).items()]
+    return section("Instellingen die de uitkomst bepalen", table(["instelling", "waarde"], rows))
+
+
+def _reasons(redenen: Mapping[str, int]) -> str:
+    return "; ".join(f"{L.label(L.REASONS, r)}: {n}" for r, n in redenen.items()) or "–"
 
 
 def _funnel(report: AuditReport) -> str:
     steps = report.trechter
-    rows = [(s.stap, s.label, s.inn, s.uit, s.rest,
-             "; ".join(f"{r}: {n}" for r, n in s.redenen.items()) or "–")
+    rows = [(L.FUNNEL_STEPS.get(s.stap, s.label), s.inn, s.uit, s.rest, _reasons(s.redenen))
             for s in steps]
-    return _section("Trechter", _funnel_svg(steps),
-                    _table(["stap", "label", "in", "uit", "rest", "redenen"], rows),
-                    _verdict(check_funnel(steps), "bij elke stap is in − uit = rest, tellen de "
-                             "redenen op tot uit en is in gelijk aan de rest van de vorige stap"))
+    return section("Trechter", funnel_svg(steps),
+                   table(["stap", "in", "uit", "rest", "redenen"], rows),
+                   _verdict(check_funnel(steps), "bij elke stap is in − uit = rest, tellen de "
+                            "redenen op tot uit en is in gelijk aan de rest van de vorige stap"))
 
 
-def _funnel_svg(steps: Sequence[FunnelStep]) -> str:
-    if not steps:
-        return f"<p {_NOTE}>Geen trechter in het rapport.</p>"
-    bars = [("Gelezen", steps[0].inn)]
-    bars += [(_BAR_LABELS.get(s.stap, f"Na stap {s.stap}"), s.rest) for s in steps]
-    top = max(max(n for _, n in bars), 1)
-    row, label_w, bar_w = 26, 230, 420
-    height = row * len(bars) + 8
-    parts = [f'<svg role="img" width="{label_w + bar_w + 70}" height="{height}" '
-             f'viewBox="0 0 {label_w + bar_w + 70} {height}">',
-             "<title>Trechter: aantal GCOS-subjecten na elke stap</title>"]
-    for k, (label, n) in enumerate(bars):
-        y = 4 + k * row
-        width = round(bar_w * max(n, 0) / top)
-        parts += [f'<text x="0" y="{y + 16}" font-size="13">{_e(label)}</text>',
-                  f'<rect x="{label_w}" y="{y}" width="{width}" height="{row - 6}" '
-                  'fill="#4a78a8"></rect>',
-                  f'<text x="{label_w + width + 6}" y="{y + 16}" font-size="13">{_e(n)}</text>']
-    parts.append("</svg>")
-    return "\n".join(parts)
+def _choices(report: AuditReport) -> str:
+    rows = [(topic_text(c.onderwerp), choice_text(c.onderwerp, c.keuze), c.aantal)
+            for c in report.keuzes]
+    return section("Keuzes die het referentieonderzoek openlaat",
+                   note("Hoe deze run ze maakte, en hoeveel subjecten dat raakte."),
+                   table(["onderwerp", "keuze", "subjecten"], rows))
 
 
 def _rows(report: AuditReport) -> str:
     blocks = []
     for source, rec in report.reconciliations().items():
-        outcomes = list(rec.uitkomst.items())
+        outcomes = [(L.label(L.OUTCOMES, k), v) for k, v in rec.uitkomst.items()]
         total = sum(int(v) for _, v in outcomes)
-        blocks += [_h3(_SOURCES.get(source, source)),
-                   _table(["uitkomst", "rijen"], [("gelezen", rec.gelezen), *outcomes,
-                                                   ("totaal verantwoord", total)]),
+        blocks += [h3(L.label(L.SOURCES, source)),
+                   table(["uitkomst", "rijen"], [("gelezen", rec.gelezen), *outcomes,
+                                                 ("totaal verantwoord", total)]),
                    _verdict(check_reconciliation(rec), "alle gelezen rijen zijn verantwoord")]
-    return _section("Rijenverantwoording", *blocks)
+    return section("Rijenverantwoording", *blocks)
+
+
+def _per_rule(link: LinkSummary, order: Sequence[str]) -> str:
+    """Pairs decided and subjects found per rule, in the configured order of the rules."""
+    seen = [*link.besluiten_per_regel, *link.gevonden_per_regel]
+    rules = list(dict.fromkeys([*(r for r in order if r in seen), *sorted(seen)]))
+    return table(["regel", "paren besloten", "subjecten gevonden (beste regel)"],
+                 [(L.label(L.RULES, r), link.besluiten_per_regel.get(r, 0),
+                   link.gevonden_per_regel.get(r, 0)) for r in rules])
+
+
+def _source_linkage(source: str, link: LinkSummary, order: Sequence[str]) -> list[str]:
+    name = L.label(L.SOURCES, source)
+    weights = ([h3(f"{name}: koppelgewichten"), histogram_svg(link.gewichten_histogram, name)]
+               if link.gewichten_histogram is not None else [])
+    return [h3(name), table(["gegeven", "aantal"], [
+        ("identiteiten", link.identiteiten), ("kandidaatparen", link.kandidaatparen),
+        ("paren die op een reviewbesluit wachten", link.reviewwachtrij)]),
+        p("Per regel"), _per_rule(link, order), *weights,
+        p("Rijen per besluit"), counts_table("besluit", link.rijen_per_besluit, L.DECISIONS),
+        p("Paren per blokkering"),
+        counts_table("blokkering", link.paren_per_blokkering, L.BLOCKING),
+        p("Grootste blokken"), _blocks(link.grootste_blokken),
+        p("Afgetopte blokken"), _blocks(link.afgetopte_blokken)]
 
 
 def _linkage(report: AuditReport) -> str:
-    blocks = [_p("Koppelregels, in volgorde: de eerste die geldt beslist"),
-              _table(["regel", "omschrijving"], list(report.koppelregels.items()))]
+    blocks = [p("Koppelregels, in volgorde: de eerste die geldt beslist"),
+              table(["regel", "omschrijving"],
+                    [(L.label(L.RULES, k), v) for k, v in report.koppelregels.items()])]
     for source, link in report.koppeling.items():
-        reviewed = {k: v for k, v in link.besluiten_per_regel.items()
-                    if k.startswith("review_")}
-        blocks += [
-            _h3(_SOURCES.get(source, source)),
-            _table(["gegeven", "aantal"], [
-                ("identiteiten", link.identiteiten),
-                ("kandidaatparen", link.kandidaatparen),
-                ("reviewwachtrij (paren)", link.reviewwachtrij)]),
-            _p("Paren per blokkering"),
-            _counts_table("blokkering", link.paren_per_blokkering),
-            _p("Besluiten per regel (paren)"),
-            _counts_table("regel", link.besluiten_per_regel),
-            _p("Gevonden subjecten per regel"),
-            _counts_table("regel", link.gevonden_per_regel),
-            _p("Rijen per besluit"), _counts_table("besluit", link.rijen_per_besluit),
-            _p("Reviewbesluiten"), _counts_table("besluit", reviewed),
-            _p("Grootste blokken"), _blocks(link.grootste_blokken),
-            _p("Afgetopte blokken"), _blocks(link.afgetopte_blokken)]
-    return _section("Koppeling", *blocks)
+        blocks += _source_linkage(source, link, list(report.koppelregels))
+    return section("Koppeling", *blocks)
+
+
+def _review(report: AuditReport) -> str:
+    r = report.review
+    rows = [("paren die op een besluit wachten", r.wachtend),
+            ("bestand met besluiten", r.besluitenbestand or "geen"),
+            ("besluiten gelezen", r.besluiten_gelezen), ("toegepast", r.toegepast),
+            ("vervallen: het paar bestaat niet meer", r.vervallen)]
+    extra = ([f"<p {BAD}>{e(r.vervallen)} besluiten horen bij een paar dat niet meer bestaat "
+              "(de gegevens of de regels zijn veranderd); ze staan in "
+              "secure/review_vervallen.csv.</p>"] if r.vervallen else [])
+    return section("Review", table(["gegeven", "aantal"], rows), *extra)
 
 
 def _blocks(blocks: Sequence[Block]) -> str:
     if not blocks:
-        return f"<p {_NOTE}>Geen.</p>"
-    return _table(["blokkering", "paren"], [(b.blokkering, b.paren) for b in blocks])
+        return note("Geen.")
+    return table(["blokkering", "paren"],
+                 [(L.label(L.BLOCKING, b.blokkering), b.paren) for b in blocks])
 
 
 def _filters(report: AuditReport) -> str:
     bvh, hks = report.filters.bvh, report.filters.hks
-    return _section(
+    return section(
         "Filters",
-        _h3("BVH per categorie"), _counts_table("categorie", bvh.per_categorie),
-        _h3("BVH per rol"), _counts_table("rol", bvh.per_rol),
-        _h3("BVH onbekende codes"), _counts_table("code", bvh.onbekende_codes),
-        _h3("HKS per afdoening"), _counts_table("afdoening", hks.per_afdoening))
+        h3("BVH per categorie"), counts_table("categorie", bvh.per_categorie),
+        h3("BVH per rol"), counts_table("rol", bvh.per_rol),
+        h3("BVH-codes die niet in de codetabel staan"), counts_table("code", bvh.onbekende_codes),
+        h3("HKS per afdoening"), counts_table("afdoening", hks.per_afdoening))
 
 
 def _followup(report: AuditReport) -> str:
     f = report.followup
-    return _section("Follow-up", _counts_table("followup", {"volledig": f.volledig,
-                                                             "onvolledig": f.onvolledig}))
+    return section("Follow-up", counts_table("follow-up", {"volledig": f.volledig,
+                                                            "onvolledig": f.onvolledig}))
 
 
 def _privacy(report: AuditReport) -> str:
-    p = report.privacy
-    before, after = to_json(p.voor), to_json(p.na)
+    pr = report.privacy
+    before, after = to_json(pr.voor), to_json(pr.na)
     keys = list(dict.fromkeys([*before, *after]))
-    measures = [(m.maatregel, m.variabele, m.wijziging, m.records) for m in p.maatregelen]
-    return _section(
+    measures = [(m.maatregel, m.variabele, m.wijziging, m.records) for m in pr.maatregelen]
+    return section(
         "Bescherming tegen herkenning",
-        _table(["gegeven", "waarde"], [
-            ("quasi-identificatoren", ", ".join(p.quasi_identificatoren)),
-            ("doel k", p.doel_k)]),
-        _table(["kenmerk", "voor", "na"], [(k, before.get(k), after.get(k)) for k in keys]),
-        _h3("Maatregelen"),
-        _table(["maatregel", "variabele", "wijziging", "records"], measures) if measures
-        else f"<p {_NOTE}>Geen: het bestand voldeed zonder wijziging.</p>")
+        table(["gegeven", "waarde"], [
+            ("quasi-identificatoren", ", ".join(pr.quasi_identificatoren)),
+            ("doel k", pr.doel_k)]),
+        table(["kenmerk", "voor", "na"],
+              [(L.label(L.PRIVACY, k), before.get(k), after.get(k)) for k in keys]),
+        h3("Maatregelen"),
+        table(["maatregel", "variabele", "wijziging", "records"], measures) if measures
+        else note("Geen: het bestand voldeed zonder wijziging."))
 
 
 def _validation(report: AuditReport) -> str:
     v = report.validatie
-    blocks = [_h3("Quarantaine per bron"), _counts_table("bron", v.quarantaine)]
+    blocks = [h3("Quarantaine per bron"), counts_table("bron", v.quarantaine, L.SOURCES)]
     for source, rec in report.reconciliations().items():
         if rec.quarantaine_redenen:
-            blocks += [_p(f"Quarantaine {_SOURCES.get(source, source)} per reden"),
-                       _counts_table("reden", rec.quarantaine_redenen)]
-    blocks.append(_p(f"Uitvoerschema: {v.uitvoerschema}"))
-    return _section("Validatie", *blocks)
+            blocks += [p(f"Quarantaine {L.label(L.SOURCES, source)} per reden"),
+                       counts_table("reden", rec.quarantaine_redenen)]
+    for source, remarks in v.opmerkingen.items():
+        blocks += [h3(f"Gemeld, niet apart gezet: {L.label(L.SOURCES, source)}"),
+                   counts_table("opmerking", remarks, L.REMARKS)]
+    blocks.append(p(f"Uitvoerschema: {v.uitvoerschema}"))
+    return section("Validatie", *blocks)
+
+
+def _value(column: str, value: str) -> str:
+    return L.VALUES.get(f"{column}:{value}") or L.VALUES.get(value) or value
 
 
 def _descriptives(report: AuditReport) -> str:
     d = report.beschrijvend
-    numeric = [(r.variabele, r.n, *(("onderdrukt",) * 4 if r.onderdrukt else
-                                    (r.gemiddelde, r.sd, r.min, r.max)))
+    numeric = [(_VARIABLE.get(r.variabele, r.variabele), r.variabele, r.n,
+                *(("onderdrukt",) * 4 if r.onderdrukt else (r.gemiddelde, r.sd, r.min, r.max)))
                for r in d.numeriek]
-    blocks = [_p(f"Kleine cellen (minder dan {d.kleine_cellen_drempel}) zijn onderdrukt."),
-              _table(["variabele", "n", "gemiddelde", "sd", "min", "max"], numeric)]
+    blocks = [p(f"Kleine cellen (minder dan {d.kleine_cellen_drempel}) zijn onderdrukt."),
+              table(["label", "variabele", "n", "gemiddelde", "sd", "min", "max"], numeric)]
     for col, freq in d.frequenties.items():
-        blocks += [_h3(col), _table(["waarde", "aantal"],
-                                    [(_YES_NO.get(r.waarde, r.waarde), r.aantal)
-                                     for r in freq])]
-    return _section("Beschrijvende statistiek", *blocks)
+        blocks += [h3(_VARIABLE.get(col, col)),
+                   table(["waarde", "aantal"], [(_value(col, r.waarde), r.aantal) for r in freq])]
+    return section("Beschrijvende statistiek", *blocks)
 
 
 def _provenance(report: AuditReport) -> str:
     cfg = report.configuratie
-    inputs = [(i.bron, i.bestand, i.sha256, i.rijen) for i in report.invoer]
+    inputs = [(L.label(L.SOURCES, i.bron), i.bestand, i.sha256, i.rijen) for i in report.invoer]
     files = report.bestanden
-    return _section(
+    return section(
         "Herkomst",
-        _table(["gegeven", "waarde"], [
+        table(["gegeven", "waarde"], [
             ("versie", report.versie), ("configuratie", cfg.bestand),
             ("configuratie sha256", cfg.sha256), ("sleutel id", report.sleutel_id),
             ("run id", report.run_id), ("start", report.start),
             ("eind", report.eind)]),
-        _h3("Invoer"), _table(["bron", "bestand", "sha256", "rijen"], inputs),
-        _h3("Bestanden in de export"),
-        _table(["bestand", "sha256"], files.items()) if files is not None
-        else f"<p {_NOTE}>Nog niet bekend: dit rapport is gemaakt voor de export.</p>")
+        h3("Invoer"), table(["bron", "bestand", "sha256", "rijen"], inputs),
+        h3("Bestanden in de export"),
+        table(["bestand", "sha256"], files.items()) if files is not None
+        else note("Nog niet bekend: dit rapport is gemaakt voor de export."))
 
 
 def _losses(report: InternalReport) -> str:
-    rows = [(r.gcos_id, r.stap, r.reden) for r in report.verlies_per_subject]
-    return _section("Verlies per subject (intern)", _table(["gcos_id", "stap", "reden"], rows))
+    rows = [(r.gcos_id, L.label(L.FUNNEL_STEPS, r.stap), L.REASONS.get(r.reden, r.reden))
+            for r in report.verlies_per_subject]
+    return section("Verlies per subject (intern)", table(["gcos_id", "stap", "reden"], rows))
 
 
 def _block_keys(report: InternalReport) -> str:
     blocks = []
     for source, items in report.blokken_met_sleutel.items():
-        blocks += [_h3(_SOURCES.get(source, source)), _table(
-            ["blokkering", "sleutel", "paren"], [(b.pass_, b.key, b.pairs) for b in items])]
-    return _section("Grootste blokken met sleutel (intern)", *blocks)
+        blocks += [h3(L.label(L.SOURCES, source)), table(
+            ["blokkering", "sleutel", "paren"],
+            [(L.label(L.BLOCKING, b.pass_), b.key, b.pairs) for b in items])]
+    return section("Grootste blokken met sleutel (intern)", *blocks)
+
+
+def _unknown_domains(report: InternalReport) -> str:
+    return section("Leefgebieden die geen ingestelde titel zijn (intern)",
+                   note("Niet geteld. Staat een titel van uw GCOS ertussen, voeg die toe aan "
+                        "[gcos] leefgebieden."),
+                   counts_table("naam", report.onbekende_leefgebieden))

@@ -27,28 +27,11 @@ from vhh.linkage.report.serial import (
 )
 
 __all__ = [
-    "REPORT_VERSION",
-    "AuditReport",
-    "Block",
-    "ConfigRef",
-    "Descriptives",
-    "Filters",
-    "Followup",
-    "Frequency",
-    "FunnelStep",
-    "InputFile",
-    "InternalReport",
-    "KAnonymitySummary",
-    "KeyedBlock",
-    "ModelError",
-    "LinkSummary",
-    "Loss",
-    "Measure",
-    "NumericSummary",
-    "PrivacySummary",
-    "RowReconciliation",
-    "ValidationSummary",
-    "report_schema",
+    "REPORT_VERSION", "AuditReport", "Block", "ConfigRef", "DecidingSettings", "Descriptives",
+    "Filters", "Followup", "Frequency", "FunnelStep", "InputFile", "InternalReport",
+    "KAnonymitySummary", "KeyedBlock", "ModelError", "LinkSummary", "Loss", "Measure",
+    "NumericSummary", "PrivacySummary", "ReviewSummary", "RowReconciliation", "StudyChoice",
+    "ValidationSummary", "WeightHistogram", "report_schema",
 ]
 
 REPORT_VERSION: Final = 1
@@ -114,6 +97,30 @@ class Block:
 
 
 @dataclass(frozen=True)
+class WeightHistogram:
+    """Match weights of the candidate pairs of one source, in bins, with the thresholds.
+
+    ``grenzen`` are the bin edges (one more than ``aantallen``, increasing); a pair with a
+    weight at or above ``bovengrens`` is a match, below ``ondergrens`` no match, and in
+    between it goes to review. A method without weights leaves the histogram out.
+    """
+
+    grenzen: tuple[float, ...]
+    aantallen: tuple[int, ...]
+    ondergrens: float | None = json_field(omit_if_none=True, default=None)
+    bovengrens: float | None = json_field(omit_if_none=True, default=None)
+
+    def __post_init__(self) -> None:
+        if len(self.grenzen) != len(self.aantallen) + 1 or not self.aantallen:
+            raise ModelError("WeightHistogram: grenzen must hold one more value than "
+                             "aantallen, and there must be at least one bin")
+        if any(b <= a for a, b in zip(self.grenzen, self.grenzen[1:], strict=False)):
+            raise ModelError("WeightHistogram: grenzen must increase")
+        if min(self.aantallen) < 0:
+            raise ModelError("WeightHistogram: a negative count")
+
+
+@dataclass(frozen=True)
 class LinkSummary:
     """What linking one police source did."""
 
@@ -127,6 +134,61 @@ class LinkSummary:
     rijen_per_besluit: Counts
     reviewwachtrij: int
     ecm_gewichten: JsonValue | None = json_field(omit_if_none=True, default=None)
+    gewichten_histogram: WeightHistogram | None = json_field(omit_if_none=True, default=None)
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    """The review round: pairs still undecided, decisions read back and what they met.
+
+    While ``wachtend`` is more than 0 the figures are provisional: a decision may add or
+    remove a link. ``vervallen`` counts decisions for a pair that no longer exists (the data
+    or the rules changed); they are listed in ``secure/review_vervallen.csv``.
+    """
+
+    wachtend: int
+    besluitenbestand: str
+    besluiten_gelezen: int
+    toegepast: int
+    vervallen: int
+
+    @property
+    def voorlopig(self) -> bool:
+        return self.wachtend > 0
+
+
+@dataclass(frozen=True)
+class DecidingSettings:
+    """The settings that decide the outcome, shown on top of the report (keys as configured)."""
+
+    methode: str
+    koppelregels: tuple[str, ...]
+    drempel_achternaam: float
+    kaders: tuple[str, ...]
+    periode_start: str
+    periode_eind: str
+    startdatum: str
+    startdag_telt: str
+    kwartaal_maanden: int
+    jaar_maanden: int
+    extractiedatum: str
+    getelde_categorieen: tuple[str, ...]
+    onbekende_codes: str
+    rollen: tuple[str, ...]
+    hks_afdoeningen: tuple[str, ...]
+    trechtervolgorde: tuple[str, ...]
+    k: int
+    privacyactie: str
+
+
+@dataclass(frozen=True)
+class StudyChoice:
+    """A choice the reference study leaves open, as this run made it, and how many subjects
+    it touched (``None`` where that is not counted)."""
+
+    onderwerp: str
+    keuze: str
+    aantal: int | None
 
 
 @dataclass(frozen=True)
@@ -199,6 +261,8 @@ class ValidationSummary:
     quarantaine: Counts
     uitvoerschema: str
     niet_scanbare_ids: int
+    # per source: valid rows per remark (reported, not quarantined), e.g. leefgebied_onbekend
+    opmerkingen: Mapping[str, Counts] = json_field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -242,12 +306,15 @@ class AuditReport:
     sleutel_id: str
     project: str
     configuratie: ConfigRef
+    instellingen: DecidingSettings
     invoer: tuple[InputFile, ...]
     trechter: tuple[FunnelStep, ...]
+    keuzes: tuple[StudyChoice, ...]
     rijen: Mapping[str, RowReconciliation]
     gcos_besprekingen: RowReconciliation
     koppeling: Mapping[str, LinkSummary]
     koppelregels: Mapping[str, str]
+    review: ReviewSummary
     filters: Filters
     followup: Followup
     privacy: PrivacySummary
@@ -298,6 +365,8 @@ class InternalReport(AuditReport):
 
     verlies_per_subject: tuple[Loss, ...] = json_field(default=())
     blokken_met_sleutel: Mapping[str, tuple[KeyedBlock, ...]] = json_field(default_factory=dict)
+    # leefgebied names that are no configured title, as written, with how often (data)
+    onbekende_leefgebieden: Mapping[str, int] = json_field(default_factory=dict)
 
     @classmethod
     def from_json(cls, data: Any) -> InternalReport:

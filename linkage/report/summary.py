@@ -12,6 +12,7 @@ from vhh.linkage.link.rules import RULES
 from vhh.linkage.normalise.names import normalise_text
 from vhh.linkage.report.codebook import codebook_dict, codebook_markdown
 from vhh.linkage.report.funnel import format_funnel
+from vhh.linkage.report.labels import label_texts
 from vhh.linkage.report.model import AuditReport
 from vhh.linkage.settings import Settings
 
@@ -51,8 +52,10 @@ def report_vocabulary(settings: Settings, changes: list[dict[str, object]],
     """
     book = codebook_markdown(codebook_dict(settings, changes))
     rules = [r.description for r in RULES.values()]
+    review = settings.linkage.review_decisions
     words = _tokens([_TEMPLATE_WORDS, book, *rules, *settings.scope.kaders, *CATEGORIES,
-                     *settings.filters.roles, *settings.filters.hks_afdoeningen, *extra])
+                     *settings.filters.roles, *settings.filters.hks_afdoeningen,
+                     *label_texts(), *([review.name] if review else []), *extra])
     dates = {d.strftime("%Y%m%d") for d in (settings.scope.period_start, settings.scope.period_end,
                                             settings.windows.extraction_date)}
     return frozenset(words | dates)

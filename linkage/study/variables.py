@@ -3,7 +3,7 @@
 - ``geslacht``: 0 man, 1 vrouw, 9 onbekend;
 - ``leeftijd``: whole years at the startdatum (an unknown birth day counts as the 15th, an
   unknown birth month as 1 July);
-- ``aantal_besproken``: distinct discussion dates counted (in the study period by default);
+- ``aantal_besproken``: every discussion GCOS records for the subject, whatever its date;
 - ``leefgebieden``: how many of the 11 GCOS life domains hold information (0-11), and
   ``leefgebieden_8plus`` with 8-11 collapsed into 8, as the study did;
 - ``plan_van_aanpak``: 0 none, 1/2/3 = how many of doelen, besluiten, acties are recorded;

@@ -33,7 +33,7 @@ def day(iso: str) -> int:
     return int(np.datetime64(iso, "D").astype(np.int64))
 
 
-STUDY_START = day("2012-01-01")
+STUDY_START = day("2013-01-01")
 STUDY_END = day("2013-12-31")
 POLICE_START = day("2010-01-01")
 EXTRACTION = day("2014-12-31")

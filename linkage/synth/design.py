@@ -36,10 +36,10 @@ FATES: tuple[str, ...] = (
 )
 # Startdata whose windows hit month ends, 29 February and the period's own edges.
 EDGE_STARTS: tuple[int, ...] = tuple(day(x) for x in (
-    "2012-02-29", "2012-03-31", "2012-01-31", "2013-05-31", "2013-08-31", "2012-12-31",
-    "2013-12-31", "2012-01-01", "2013-10-31", "2012-11-30", "2012-08-31", "2013-02-28",
+    "2013-02-28", "2013-03-31", "2013-01-31", "2013-05-31", "2013-08-31", "2013-12-30",
+    "2013-12-31", "2013-01-01", "2013-10-31", "2013-11-30", "2013-07-31", "2013-06-30",
 ))
-KADER_WEIGHTS: tuple[float, ...] = (0.35, 0.30, 0.20, 0.15)
+KADER_WEIGHTS: tuple[float, ...] = (0.45, 0.35, 0.20)
 PRE_PERIOD_SHARE = 0.2
 AFTER_DISCUSSIONS = (0, 1, 2, 3, 4, 5)
 AFTER_WEIGHTS = (0.25, 0.3, 0.2, 0.12, 0.08, 0.05)
@@ -98,7 +98,8 @@ def _kaders(rng: np.random.Generator, fate: np.ndarray) -> np.ndarray:
         rng.choice(len(KADERS_IN_SCOPE), size=n, p=KADER_WEIGHTS)]
     outside = np.array(KADERS_OUT_OF_SCOPE, dtype=object)[
         rng.integers(0, len(KADERS_OUT_OF_SCOPE), size=n)]
-    return np.where(fate == "out_of_scope_kader", outside, inside)
+    kader = np.where(fate == "out_of_scope_kader", outside, inside)
+    return np.where(fate == "no_startdatum", "", kader)  # only name, birthdate, invoerdatum
 
 
 def _in_period_dates(rng: np.random.Generator, start: np.ndarray, discussed: np.ndarray
@@ -154,9 +155,9 @@ def _reference_and_invoer(rng: np.random.Generator, fate: np.ndarray, dates: pd.
 
 def _birthdates(rng: np.random.Generator, kader: np.ndarray, start: np.ndarray,
                 reference: np.ndarray) -> np.ndarray:
-    """Aged 12-75 at the startdatum (Jeugd: 12-23); ages measured on the first discussion
-    when there is no startdatum."""
-    jeugd = kader == "Jeugd"
+    """Aged 12-75 at the startdatum (complex youth cases: 12-23); ages measured on the first
+    discussion when there is no startdatum."""
+    jeugd = kader == KADERS_IN_SCOPE[1]
     on = np.where(start >= 0, start, reference)
     max_age = np.where(jeugd, 23, 75)
     adult = draw_birthdates(rng, on, np.full(len(on), 12), max_age, skew=(2.0, 4.0))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from vhh.linkage.contract import LEEFGEBIEDEN
 from vhh.linkage.synth.codes import AFDOENINGEN, BAD_BIRTHDATE_TEMPLATES, FEITEN, ROLES
 from vhh.linkage.synth.dates import draw_styles, format_days, to_ymd
 from vhh.linkage.synth.noise import (
@@ -25,7 +26,6 @@ from vhh.linkage.synth.noise import (
     render_identity,
 )
 from vhh.linkage.synth.police import ALL_CODES, registration_numbers
-from vhh.linkage.synth.settings import LEEFGEBIEDEN
 
 __all__ = ["bvh_frame", "gcos_frames", "hks_frame", "numbered_ids"]
 
@@ -119,6 +119,7 @@ def gcos_frames(rng: np.random.Generator, plan: pd.DataFrame, discussions: pd.Da
     no_initial = plan["fate"].to_numpy() == "no_initial"
     voorletters[no_initial | from_names] = ""
     voornamen[no_initial] = ""
+    bare = plan["fate"].to_numpy() == "no_startdatum"  # no kader, discussions, plan, domains
     subjecten = pd.DataFrame({
         "gcos_id": gcos_id, "achternaam": achternaam, "tussenvoegsel": tussenvoegsel,
         "voorletters": voorletters, "voornamen": voornamen,
@@ -129,6 +130,7 @@ def gcos_frames(rng: np.random.Generator, plan: pd.DataFrame, discussions: pd.Da
         "doelen": rng.poisson(2.5, n).astype(str), "besluiten": rng.poisson(1.5, n).astype(str),
         "acties": rng.poisson(3.0, n).astype(str),
     })
+    subjecten.loc[bare, ["leefgebieden", "doelen", "besluiten", "acties"]] = ""
     besprekingen = pd.DataFrame({
         "gcos_id": gcos_id[discussions["pos"].to_numpy()],
         "bespreekdatum": _dates(rng, discussions["date"].to_numpy()),

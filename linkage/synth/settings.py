@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from types import MappingProxyType
 
+from vhh.linkage.contract import LEEFGEBIEDEN, STUDY_KADERS
+
 __all__ = [
     "KADERS_IN_SCOPE",
     "KADERS_OUT_OF_SCOPE",
@@ -33,17 +35,11 @@ __all__ = [
     "SynthSettings",
 ]
 
-LEEFGEBIEDEN: tuple[str, ...] = (
-    "Huisvesting", "Financiën", "Dagbesteding", "Opleiding", "Lichamelijke gezondheid",
-    "Psychische gezondheid", "Verslaving", "Relaties", "Sociaal netwerk",
-    "Politie en justitie", "Vrije tijd",
-)
-"""The eleven life domains of a GCOS case, in their canonical order."""
-
-KADERS_IN_SCOPE: tuple[str, ...] = (
-    "Veelplegers", "Huiselijk geweld", "Jeugd", "Nazorg ex-gedetineerden",
-)
-KADERS_OUT_OF_SCOPE: tuple[str, ...] = ("Zorg en overlast", "Radicalisering")
+# The eleven leefgebieden of a GCOS case (contract.LEEFGEBIEDEN, as GCOS titles its tabs)
+# and the kaders of the reference study (contract.STUDY_KADERS), as the default config has.
+KADERS_IN_SCOPE: tuple[str, ...] = STUDY_KADERS
+KADERS_OUT_OF_SCOPE: tuple[str, ...] = ("Veelplegers", "Groepsaanpak", "Jeugdgroepen",
+                                        "Risicojongeren", "Pooierboys")
 NOISE_MODES: tuple[str, ...] = ("default", "high")
 
 REFERENCE_SUBJECTS = 213

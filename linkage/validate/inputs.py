@@ -137,7 +137,8 @@ def _load_one(settings: Settings, opened: OpenedInputs, source: str, clock: Stop
     table = opened.tables[source]
     if source in GCOS_SOURCES:
         seen(source, table.frame)
-        return validate_source(source, table.frame, file=str(table.path)), None
+        return validate_source(source, table.frame, file=str(table.path),
+                               leefgebieden=settings.gcos.leefgebieden), None
     extract = reduce_police_chunks(
         source, table, clock.timed(opened.chunks[source], "read"),
         hks_date_column=settings.filters.hks_date_column,

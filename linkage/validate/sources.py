@@ -7,22 +7,24 @@ silently, and no reason text contains a value from the row.
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-from vhh.linkage.contract import ID_COLUMN
+from vhh.linkage.contract import ID_COLUMN, LEEFGEBIEDEN, match_key
 from vhh.linkage.errors import InputError, Problem
 from vhh.linkage.normalise.dates import parse_dates
 from vhh.linkage.normalise.distinct import per_distinct
-from vhh.linkage.normalise.names import normalise_text
+from vhh.linkage.validate.domains import count_domains
 from vhh.schemas.inputs import INPUT_MODELS
 
 __all__ = [
     "DUPLICATE_REASON",
-    "LEEFGEBIEDEN",
+    "REMARKS",
+    "REMARK_COLUMNS",
     "Validated",
     "parse_sex",
     "move_to_quarantine",
@@ -31,12 +33,6 @@ __all__ = [
     "validate_source",
 ]
 
-LEEFGEBIEDEN = (
-    "Huisvesting", "Financiën", "Dagbesteding", "Opleiding", "Lichamelijke gezondheid",
-    "Psychische gezondheid", "Verslaving", "Relaties", "Sociaal netwerk",
-    "Politie en justitie", "Vrije tijd",
-)
-_DOMAIN_KEYS = frozenset(normalise_text(d) for d in LEEFGEBIEDEN)
 _SEX = {"m": 0, "man": 0, "mannelijk": 0, "v": 1, "vrouw": 1, "vrouwelijk": 1, "f": 1,
         "o": 9, "onbekend": 9, "x": 9, "": 9}
 DUPLICATE_REASON = "komt meer dan eens voor (alle exemplaren apart gezet)"
@@ -49,16 +45,43 @@ _BUILTIN_REASONS = {
     "_sex": "geslacht onbekende code (gebruik M/V/O of man/vrouw/onbekend)",
 }
 QUARANTINE_COLUMNS = ("bron", "bronrij", "record_id", "kolom", "reden")
+REMARK_COLUMNS = ("bron", "bronrij", "record_id", "kolom", "opmerking")
+REMARKS: Mapping[str, str] = MappingProxyType({
+    "leefgebied_onbekend": "leefgebieden noemt een naam die geen ingesteld leefgebied is "
+                           "(telt niet mee; [gcos] leefgebieden)",
+    "kader_ontbreekt": "kader is leeg: het subject blijft in de scope (een onbekend kader is "
+                       "geen ander kader)",
+    "geen_getal": "geen geheel getal van 0 of meer: telt als vastgelegd",
+})
+"""What a valid GCOS row may carry besides its values: reported, never quarantined."""
+_PLAN = ("doelen", "besluiten", "acties")
+
+
+def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=int if c == "bronrij" else object)
+                         for c in columns})
 
 
 @dataclass(frozen=True)
 class Validated:
-    """The outcome of validating one source."""
+    """The outcome of validating one source.
+
+    ``remarks`` lists what a valid row carries that is reported but does not make it
+    unusable (one row per row and remark, see :data:`REMARKS`); ``unknown_domains`` counts
+    the leefgebied names that are no configured title, per name as written (data: for
+    ``secure/`` only).
+    """
 
     source: str
     valid: pd.DataFrame
     quarantine: pd.DataFrame  # one row per quarantined input row: bron, bronrij, record_id, ...
     rows_read: int
+    remarks: pd.DataFrame = field(default_factory=lambda: _empty(REMARK_COLUMNS))
+    unknown_domains: Mapping[str, int] = field(default_factory=dict)
+
+    def __repr__(self) -> str:  # counts only: the frames hold names and birthdates
+        return (f"Validated({self.source}: {self.rows_read} read, {len(self.valid)} valid, "
+                f"{len(self.quarantine)} quarantined, {len(self.remarks)} remarks)")
 
 
 def parse_sex(values: pd.Series) -> pd.Series:
@@ -71,21 +94,13 @@ def _sex_codes(values: pd.Series) -> pd.Series:
     return key.map(_SEX).fillna(-1).astype(int)
 
 
-def _count(values: pd.Series) -> pd.Series:
-    text = values.astype(str).str.strip().replace("", "0")
-    number = pd.to_numeric(text, errors="coerce")
-    whole = number.notna() & (number == np.floor(number.fillna(0)))
-    return number.where(whole, -1).astype(int)
-
-
-def _domains(values: pd.Series) -> pd.Series:
-    key = functools.cache(normalise_text)  # the same few names recur in every row
-
-    def count(text: str) -> int:
-        names = {key(p) for p in str(text).split(";")} - {""}
-        return len(names) if names <= _DOMAIN_KEYS else -1
-
-    return per_distinct(values, lambda u: u.map(count)).astype(int)
+def _count(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """A plan field as a count: a whole number of 0 or more as written, empty as 0, any other
+    text as 1 (something is recorded); and where it was such other text."""
+    text = values.astype(str).str.strip()
+    number = pd.to_numeric(text.replace("", "0"), errors="coerce")
+    whole = number.notna() & (number == np.floor(number.fillna(0))) & (number >= 0)
+    return number.where(whole, 1).astype(int), ~whole
 
 
 def _with_birthdate(frame: pd.DataFrame) -> pd.DataFrame:
@@ -102,7 +117,25 @@ def _with_date(frame: pd.DataFrame, column: str, target: str) -> pd.DataFrame:
     return frame
 
 
-def prepare(source: str, raw: pd.DataFrame, *, hks_date_column: str = "pleegdatum") -> pd.DataFrame:
+_FLAG = "opmerking:"  # prefix of the remark columns of a prepared frame: opmerking:kolom:key
+
+
+def _gcos_fields(frame: pd.DataFrame, leefgebieden: tuple[str, ...]) -> pd.DataFrame:
+    """The study fields of GCOS: leefgebieden counted, plan fields as counts, and per remark
+    a column ``opmerking:<kolom>:<remark>`` (True where the row carries it)."""
+    frame["leefgebieden"], unknown = count_domains(frame["leefgebieden"], leefgebieden)
+    frame["leefgebieden_onbekend"] = unknown
+    frame[f"{_FLAG}leefgebieden:leefgebied_onbekend"] = unknown.map(len).astype(bool)
+    frame[f"{_FLAG}kader:kader_ontbreekt"] = per_distinct(
+        frame["kader"], lambda u: u.astype(str).map(match_key) == "")
+    for col in _PLAN:
+        frame[col], text = _count(frame[col])
+        frame[f"{_FLAG}{col}:geen_getal"] = text
+    return frame
+
+
+def prepare(source: str, raw: pd.DataFrame, *, hks_date_column: str = "pleegdatum",
+            leefgebieden: tuple[str, ...] = LEEFGEBIEDEN) -> pd.DataFrame:
     """Parse the text columns of one source into the prepared frame the schema checks."""
     frame = raw.copy()
     if source == "gcos_besprekingen":
@@ -110,9 +143,7 @@ def prepare(source: str, raw: pd.DataFrame, *, hks_date_column: str = "pleegdatu
     frame = _with_birthdate(frame)
     frame["geslacht"] = parse_sex(frame["geslacht"])
     if source == "gcos_subjecten":
-        frame["leefgebieden"] = _domains(frame["leefgebieden"])
-        for col in ("doelen", "besluiten", "acties"):
-            frame[col] = _count(frame[col])
+        frame = _gcos_fields(frame, leefgebieden)
         return _with_date(frame, "invoerdatum", "invoerdatum")
     if source == "bvh_incidenten":
         frame["mk_code"] = per_distinct(frame["mk_code"],
@@ -120,6 +151,30 @@ def prepare(source: str, raw: pd.DataFrame, *, hks_date_column: str = "pleegdatu
         frame["rol"] = per_distinct(frame["rol"], lambda u: u.astype(str).str.strip().str.lower())
         return _with_date(frame, "incidentdatum", "incidentdatum")
     return _with_date(frame, hks_date_column, "datum")
+
+
+def _remarks(source: str, valid: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The remark rows of the valid rows, and the valid frame without the remark columns."""
+    flags = [c for c in valid.columns if str(c).startswith(_FLAG)]
+    if not flags:
+        return _empty(REMARK_COLUMNS), valid
+    parts = []
+    for flag in flags:
+        _, column, key = str(flag).split(":")
+        rows = valid[valid[flag].to_numpy(dtype=bool)]
+        parts.append(pd.DataFrame({"bron": source, "bronrij": rows["bronrij"].to_numpy(),
+                                   "record_id": rows[ID_COLUMN[source]].to_numpy(),
+                                   "kolom": column, "opmerking": key}))
+    remarks = pd.concat(parts, ignore_index=True).sort_values(["bronrij", "kolom"],
+                                                              ignore_index=True)
+    return remarks.loc[:, list(REMARK_COLUMNS)], valid.drop(columns=flags)
+
+
+def _unknown_domains(valid: pd.DataFrame) -> dict[str, int]:
+    if "leefgebieden_onbekend" not in valid:
+        return {}
+    names = valid["leefgebieden_onbekend"].explode().dropna()
+    return {str(k): int(n) for k, n in names.value_counts().sort_index().items()}
 
 
 def _reason(column: str, check: str, date_column: str) -> tuple[str, str]:
@@ -181,8 +236,13 @@ def _joined(values: np.ndarray, starts: np.ndarray, sep: str) -> np.ndarray:
 
 def validate_source(
     source: str, raw: pd.DataFrame, *, file: str, hks_date_column: str = "pleegdatum",
+    leefgebieden: tuple[str, ...] = LEEFGEBIEDEN,
 ) -> Validated:
     """Validate one source: every row ends up valid or quarantined, with reasons.
+
+    Only what makes a row unusable quarantines it; what a valid GCOS row carries besides
+    (an unknown leefgebied name, an empty kader, text in a plan field) is reported in
+    :attr:`Validated.remarks`. ``leefgebieden`` are the configured GCOS titles.
 
     ``raw`` may be one chunk of a larger extract: rows keep their ``bronrij`` and index
     label, and each row is decided as in the whole extract, except that an id is only
@@ -192,12 +252,13 @@ def validate_source(
     if raw.empty and source != "hks_antecedenten":
         raise InputError([Problem(file, "has a header but no data rows",
                                   hint="export the extract again")])
-    frame = prepare(source, raw, hks_date_column=hks_date_column)
+    frame = prepare(source, raw, hks_date_column=hks_date_column, leefgebieden=leefgebieden)
     failures = _failures(source, frame, hks_date_column)
     quarantine = quarantine_frame(source, frame, failures)
     bad = frame.index.isin(failures["index"].unique())
     # take: one copy, where .loc[~bad].copy() made two
-    return Validated(source, frame.take(np.flatnonzero(~bad)), quarantine, len(frame))
+    remarks, valid = _remarks(source, frame.take(np.flatnonzero(~bad)))
+    return Validated(source, valid, quarantine, len(frame), remarks, _unknown_domains(valid))
 
 
 def move_to_quarantine(validated: Validated, mask: pd.Series, kolom: str, reden: str
@@ -210,5 +271,8 @@ def move_to_quarantine(validated: Validated, mask: pd.Series, kolom: str, reden:
                           "record_id": moved[ID_COLUMN[validated.source]].to_numpy(),
                           "kolom": kolom, "reden": reden})
     quarantine = pd.concat([validated.quarantine, extra], ignore_index=True)
-    return Validated(validated.source, validated.valid[~mask].copy(), quarantine,
-                     validated.rows_read)
+    moved_rows = set(moved["bronrij"])
+    remarks = validated.remarks[~validated.remarks["bronrij"].isin(moved_rows)]
+    valid = validated.valid[~mask].copy()
+    return Validated(validated.source, valid, quarantine, validated.rows_read,
+                     remarks.reset_index(drop=True), _unknown_domains(valid))

@@ -7,7 +7,7 @@
 suppressMessages(library(MASS))
 args <- commandArgs(TRUE)
 all <- read.csv(args[1])
-hks <- all[all$gevonden_hks == "True", ]   # HKS analyses: the subjects found in HKS
+hks <- all[all$gevonden_hks == 1, ]   # HKS analyses: the subjects found in HKS (flags 0/1)
 put <- function(key, x) cat(sprintf("%s=%.15g\n", key, x))
 
 for (m in c("bvh_kwartaal", "bvh_jaar", "hks_kwartaal", "hks_jaar")) {
