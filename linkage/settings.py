@@ -17,29 +17,26 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from vhh.linkage.contract import CATEGORIES, EXPORT_FORMATS, QUASI_IDENTIFIERS, RULE_NAMES, SOURCES
+from vhh.linkage.contract import (
+    CATEGORIES,
+    CONFIG_DEVIATIONS,
+    EXPORT_FORMATS,
+    QUASI_IDENTIFIERS,
+    RULE_NAMES,
+    SOURCES,
+)
 from vhh.linkage.errors import ConfigError
 
-__all__ = [
-    "CONFIG_VERSION",
-    "DEFAULT_CONFIG",
-    "ExportSettings",
-    "FilterSettings",
-    "FunnelSettings",
-    "InputSettings",
-    "LinkageSettings",
-    "PrivacySettings",
-    "ScopeSettings",
-    "Settings",
-    "WindowSettings",
-    "load_settings",
-    "settings_from_mapping",
-]
+__all__ = ["CONFIG_VERSION", "DEFAULT_CONFIG", "ExportSettings", "FilterSettings",
+           "FunnelSettings", "InputSettings", "LinkageSettings", "PrivacySettings",
+           "ScopeSettings", "Settings", "WindowSettings", "load_settings",
+           "protection_deviations", "settings_from_mapping"]
 
 CONFIG_VERSION = 1
+DELIMITERS = ("auto", ";", ",", "\t", "|")
+MIN_K = 3  # below it a record may sit in a class of one or two: refused unless accepted
 # config/ is installed as the data package vhh.config (a wheel carries it too)
 DEFAULT_CONFIG = Path(str(resources.files("vhh.config") / "default.toml"))
-
 
 
 # --- converters: each takes (value, where) and returns the typed value or raises ConfigError
@@ -206,6 +203,8 @@ class PrivacySettings:
     small_cell: int = _setting(_int(1), 5)
     # vhh-link analyse, inside route: statistics that leave are rounded to this many decimals
     result_decimals: int = _setting(_int(0), 4)
+    # weaker protection than the minimum, accepted deliberately (recorded in both reports)
+    accepted_deviations: tuple[str, ...] = _setting(_strings(CONFIG_DEVIATIONS), ())
 
 
 FUNNEL_STEPS = ("scope", "gevonden_bvh", "startdatum")
@@ -263,7 +262,6 @@ class Settings:
 
     def input_path(self, source: str) -> Path:
         return self.resolve(self.inputs.path(source))
-
 
 
 def _build_section(cls: type, table: Any, where: str) -> Any:
@@ -349,6 +347,33 @@ def _check_consistency(s: Settings) -> None:
                           "and startdatum in the order subjects should leave")
     if not s.export.formats:
         raise ConfigError(f"{where} [export]: formats is empty")
+    _check_protection(s.privacy, where)
+
+
+def protection_deviations(privacy: PrivacySettings) -> dict[str, str]:
+    """The deviations from the minimum protection ``privacy`` asks for: name -> why."""
+    needed = {}
+    if privacy.k < MIN_K:
+        needed["k_onder_3"] = (f"k = {privacy.k} lets a record sit in an equivalence class of "
+                               f"{privacy.k} person(s); use k >= {MIN_K}")
+    if not privacy.quasi_identifiers and privacy.action == "generalise":
+        needed["geen_quasi_identificatoren"] = ("quasi_identifiers is empty with action = "
+                                                "\"generalise\", so nothing is protected; "
+                                                "list the quasi-identifiers")
+    return needed
+
+
+def _check_protection(privacy: PrivacySettings, where: str) -> None:
+    """Weak protection is refused unless accepted by name; an acceptance must be needed."""
+    needed = protection_deviations(privacy)
+    for name, why in needed.items():
+        if name not in privacy.accepted_deviations:
+            raise ConfigError(f"{where} [privacy]: {why}, or accept it deliberately with "
+                              f"accepted_deviations = [\"{name}\"] (both reports record it)")
+    unneeded = [n for n in privacy.accepted_deviations if n not in needed]
+    if unneeded:
+        raise ConfigError(f"{where} [privacy]: accepted_deviations lists {', '.join(unneeded)}, "
+                          "but the configuration does not deviate that way; remove it")
 
 
 def load_settings(path: Path | str) -> Settings:
