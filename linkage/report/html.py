@@ -49,7 +49,7 @@ def render_html(report: AuditReport) -> str:
     """The audit report as a standalone HTML page (Dutch); an internal report adds the
     secure details."""
     sections: list[Callable[[AuditReport], str]] = [
-        _funnel, _rows, _linkage, _filters, _followup, _privacy, _validation,
+        _deviations, _funnel, _rows, _linkage, _filters, _followup, _privacy, _validation,
         _descriptives, _provenance]
     internal = isinstance(report, InternalReport)
     title = report.titel + (" (intern)" if internal else "")
@@ -135,6 +135,16 @@ def _intro(report: AuditReport, internal: bool) -> str:
 
 
 # --- sections -------------------------------------------------------------------------------
+
+
+def _deviations(report: AuditReport) -> str:
+    rows = [(d.naam, d.omschrijving, d.geaccepteerd_met) for d in report.afwijkingen]
+    blocks = [_table(["afwijking", "wat het betekent", "geaccepteerd met"], rows) if rows
+              else f"<p {_NOTE}>Geen: de minimale bescherming is aangehouden.</p>"]
+    if report.waarschuwingen:
+        blocks += [_h3("Waarschuwingen"),
+                   *(f"<p {_BAD}>{_e(w)}</p>" for w in report.waarschuwingen)]
+    return _section("Afwijkingen van de minimale bescherming", *blocks)
 
 
 def _funnel(report: AuditReport) -> str:
