@@ -147,7 +147,7 @@ class InputSettings:
     bvh_incidenten: Path = _setting(_path, Path("input/bvh_incidenten.csv"))
     hks_antecedenten: Path = _setting(_path, Path("input/hks_antecedenten.csv"))
     encoding: str = _setting(_choice("auto", "utf-8", "utf-8-sig", "cp1252"), "auto")
-    delimiter: str = _setting(_choice("auto", ";", ",", "\t"), "auto")
+    delimiter: str = _setting(_choice(*DELIMITERS), "auto")
     # police extracts are read, validated and reduced this many rows at a time
     chunk_rows: int = _setting(_int(1), 1_000_000)
 

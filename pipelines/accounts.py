@@ -51,6 +51,7 @@ from vhh.linkage.report.model import (
 from vhh.linkage.report.serial import JsonValue
 from vhh.linkage.settings import Settings
 from vhh.linkage.validate.inputs import LoadedInputs
+from vhh.linkage.validate.sources import EXACT_COPY_REASON
 from vhh.linkage.version import __version__
 from vhh.pipelines.stages import Counted, Filtered, Links, Protected, Scoped, Started
 
@@ -94,9 +95,11 @@ def _funnel(a: Accounts) -> tuple[FunnelStep, ...]:
               "gevonden_bvh": pd.Series(lost["reden"].to_numpy(), index=lost["gcos_id"]),
               "startdatum": pd.Series("geen_startdatum", index=no_start.to_numpy(),
                                       dtype=object)}
-    return build_funnel(v["gcos_subjecten"].rows_read, len(v["gcos_subjecten"].quarantine),
+    quarantine = v["gcos_subjecten"].quarantine
+    return build_funnel(v["gcos_subjecten"].rows_read, len(quarantine),
                         leaves, a.settings.funnel.order, len(a.started.analysed),
-                        int(a.analysis["gevonden_hks"].sum()))
+                        int(a.analysis["gevonden_hks"].sum()),
+                        int((quarantine["reden"] == EXACT_COPY_REASON).sum()))
 
 
 def _in_review(rows: pd.DataFrame, link: LinkResult, id_col: str) -> pd.Series:
