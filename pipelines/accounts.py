@@ -85,6 +85,9 @@ class Accounts:
     analysis: pd.DataFrame          # pseudonymised, before disclosure control
     protected: Protected
 
+    def __repr__(self) -> str:  # every stage's result: theirs are safe, the frames are not
+        return f"Accounts({self.loaded!r}, {self.links!r}, {len(self.analysis)} analysed)"
+
 
 def _funnel(a: Accounts) -> tuple[FunnelStep, ...]:
     v = a.loaded.validated
