@@ -12,19 +12,26 @@ study; see ``tests/crash_hook.py`` for the events and phases.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import random
+import shutil
 import signal
 from collections import Counter
 from pathlib import Path
 
+import pandas as pd
 import pytest
+import vhh.pipelines.outputs
+from click.testing import CliRunner
 from crash_hook import PHASES, PRELOAD, events, run_until_killed
+from vhh.linkage.io.atomic import output_lock
 from vhh.linkage.privacy.keys import load_key
 from vhh.linkage.privacy.signing import TrustAnchor
 from vhh.linkage.tools.checks import Check
 from vhh.linkage.tools.verify import verify_export
+from vhh.pipelines.cli import main
 
 from tests.conftest import make_study_folder
 
@@ -117,3 +124,97 @@ def test_a_run_killed_anywhere_leaves_a_whole_export_or_none_and_the_next_cleans
     assert sorted(p.name for p in out.iterdir()) == ["export", "secure"]
     _assert_delivery(out / "export", anchor)
     assert Counter(died_in)["export"] >= 8 and set(died_in) == set(PHASES)
+
+
+# --------------------------------------------------------------------------------------------
+# The exit paths a run sees (in this process): blocked, stopped, refused
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def finished_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("finished")
+    config, key = make_study_folder(root, seed=7, subjects=20, others=60)
+    result = CliRunner().invoke(main, ["run", "--config", str(config), "--key-file", str(key),
+                                       "--out", str(root / "out")])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.fixture()
+def finished(finished_once: Path, tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A small study run once (a private copy): out/ holds its export/ and secure/."""
+    root = Path(shutil.copytree(finished_once, tmp_path / "s"))
+    return root / "config.toml", root / "test.key", root / "out"
+
+
+def _rerun(study: tuple[Path, Path, Path]) -> tuple[int, str]:
+    config, key, out = study
+    result = CliRunner().invoke(main, ["run", "--config", str(config), "--key-file", str(key),
+                                       "--out", str(out)])
+    return result.exit_code, result.output
+
+
+def _run_id(out: Path) -> str:
+    return json.loads((out / "export" / "manifest.json").read_text("utf-8"))["run_id"]
+
+
+def test_a_blocked_rerun_moves_the_old_export_aside_and_says_where(finished, monkeypatch):
+    config, key, out = finished
+    old = _run_id(out)
+    surname = pd.read_csv(config.parent / "input" / "gcos_subjecten.csv", sep=";",
+                          dtype=str)["achternaam"].iloc[0]
+    real = vhh.pipelines.outputs.codebook_markdown
+    monkeypatch.setattr(vhh.pipelines.outputs, "codebook_markdown",
+                        lambda book: real(book) + f"\nOpmerking: {surname}\n")
+    code, output = _rerun(finished)
+    assert code == 5, output
+    aside = out / f"export.vorige-{old}"
+    assert f"note: the export of the previous run (run {old}) was moved to {aside}" in output
+    assert not (out / "export").exists() and _leftovers(out) == []
+    _assert_delivery(aside, TrustAnchor.from_master_key(load_key(key)))
+    monkeypatch.undo()
+    code, output = _rerun(finished)            # the next good run replaces it
+    assert code == 0, output
+    assert sorted(p.name for p in out.iterdir()) == ["export", "secure"]
+
+
+def test_sigterm_stops_a_run_through_its_clean_up(finished, monkeypatch):
+    _, _, out = finished
+    old = _run_id(out)
+
+    def stopped(book: object) -> str:
+        os.kill(os.getpid(), signal.SIGTERM)   # as a scheduler stops a job
+        raise AssertionError("SIGTERM did not stop the run")
+
+    monkeypatch.setattr(vhh.pipelines.outputs, "codebook_markdown", stopped)
+    code, output = _rerun(finished)
+    assert code == 128 + signal.SIGTERM
+    assert f"was moved to {out / f'export.vorige-{old}'}" in output
+    assert _leftovers(out) == [] and not (out / LOCK).exists()
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # handed back
+
+
+def test_a_second_run_on_the_same_folder_is_refused(finished):
+    _, _, out = finished
+    with output_lock(out) as held:
+        assert held
+        code, output = _rerun(finished)
+    assert code == 2
+    assert "another vhh-link run is writing in this folder" in output
+    _assert_delivery(out / "export", TrustAnchor.from_master_key(load_key(finished[1])))
+
+
+def test_what_an_interrupted_run_left_is_removed_at_the_start_and_said(finished):
+    _, _, out = finished
+    staging = out / ".export-staging"
+    staging.mkdir()
+    (staging / "analysebestand.csv").write_text("never scanned\n")
+    legacy = out / ".export-a1b2c3d4"          # an earlier version's random staging name
+    legacy.mkdir()
+    (out / "secure" / ".koppelingen.csv.vhh-tmp-x1y2z3").write_text("half\n")
+    code, output = _rerun(finished)
+    assert code == 0, output
+    assert "removed .export-a1b2c3d4" in output and "removed .export-staging" in output
+    assert "removed 1 half-written temporary files" in output
+    assert _leftovers(out) == []
