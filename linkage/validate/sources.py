@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -284,4 +284,4 @@ def quarantine_late(validated: Validated, column: str, kolom: str, latest: dt.da
     out = move_to_quarantine(validated, future, kolom, FUTURE_REASON)
     out = move_to_quarantine(out, late[~future], kolom, LATE_REASON)
     quarantine = out.quarantine.sort_values("bronrij", kind="stable").reset_index(drop=True)
-    return Validated(out.source, out.valid, quarantine, out.rows_read)
+    return replace(out, quarantine=quarantine)
