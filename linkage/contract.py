@@ -15,6 +15,8 @@ from typing import Final
 
 __all__ = [
     "CATEGORIES",
+    "CONFIG_DEVIATIONS",
+    "DEVIATIONS",
     "EXPORT_FORMATS",
     "GCOS_SOURCES",
     "ID_COLUMN",
@@ -122,3 +124,19 @@ def match_key(name: str) -> str:
     "denkwereld,gedrag , motivatie" = "Denkwereld, gedrag, motivatie")."""
     decomposed = unicodedata.normalize("NFKD", str(name)).casefold()
     return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c))
+DEVIATIONS: Mapping[str, str] = MappingProxyType({
+    "k_onder_3": "k-anonimiteit met k kleiner dan 3: een record kan in een klasse van 1 of "
+                 "2 personen staan",
+    "geen_quasi_identificatoren": "generaliseren zonder quasi-identificatoren: er wordt "
+                                  "niets beschermd",
+    "sleutel_lage_entropie": "een sleutel met lage entropie (nullen, een herhaalde byte of "
+                             "minder dan 16 verschillende bytes): pseudoniemen zijn te raden",
+    "sleutel_leesbaar_voor_anderen": "een sleutelbestand dat anderen dan de eigenaar kunnen "
+                                     "lezen: wie het leest, kan heridentificeren",
+})
+"""Deliberate deviations from the minimum protection, by name, with what they risk (Dutch:
+both reports print them). A run refuses each unless it is accepted, and records each one
+it accepted."""
+CONFIG_DEVIATIONS: Final = ("k_onder_3", "geen_quasi_identificatoren")
+"""The deviations a configuration accepts in ``[privacy] accepted_deviations``; the others
+are accepted on the command line (``--allow-weak-key``, ``--allow-insecure-key``)."""

@@ -19,6 +19,7 @@ from typing import Any
 
 from vhh.linkage.contract import (
     CATEGORIES,
+    CONFIG_DEVIATIONS,
     EXPORT_FORMATS,
     LEEFGEBIEDEN,
     QUASI_IDENTIFIERS,
@@ -43,10 +44,13 @@ __all__ = [
     "Settings",
     "WindowSettings",
     "load_settings",
+    "protection_deviations",
     "settings_from_mapping",
 ]
 
 CONFIG_VERSION = 1
+DELIMITERS = ("auto", ";", ",", "\t", "|")
+MIN_K = 3  # below it a record may sit in a class of one or two: refused unless accepted
 # config/ is installed as the data package vhh.config (a wheel carries it too)
 DEFAULT_CONFIG = Path(str(resources.files("vhh.config") / "default.toml"))
 
@@ -171,7 +175,7 @@ class InputSettings:
     bvh_incidenten: Path = _setting(_path, Path("input/bvh_incidenten.csv"))
     hks_antecedenten: Path = _setting(_path, Path("input/hks_antecedenten.csv"))
     encoding: str = _setting(_choice("auto", "utf-8", "utf-8-sig", "cp1252"), "auto")
-    delimiter: str = _setting(_choice("auto", ";", ",", "\t"), "auto")
+    delimiter: str = _setting(_choice(*DELIMITERS), "auto")
     # police extracts are read, validated and reduced this many rows at a time
     chunk_rows: int = _setting(_int(1), 1_000_000)
 
@@ -233,6 +237,8 @@ class PrivacySettings:
     small_cell: int = _setting(_int(1), 5)
     # vhh-link analyse, inside route: statistics that leave are rounded to this many decimals
     result_decimals: int = _setting(_int(0), 4)
+    # weaker protection than the minimum, accepted deliberately (recorded in both reports)
+    accepted_deviations: tuple[str, ...] = _setting(_strings(CONFIG_DEVIATIONS), ())
 
 
 FUNNEL_STEPS = ("scope", "gevonden_bvh", "startdatum")
@@ -377,6 +383,33 @@ def _check_consistency(s: Settings) -> None:
                           "and startdatum in the order subjects should leave")
     if not s.export.formats:
         raise ConfigError(f"{where} [export]: formats is empty")
+    _check_protection(s.privacy, where)
+
+
+def protection_deviations(privacy: PrivacySettings) -> dict[str, str]:
+    """The deviations from the minimum protection ``privacy`` asks for: name -> why."""
+    needed = {}
+    if privacy.k < MIN_K:
+        needed["k_onder_3"] = (f"k = {privacy.k} lets a record sit in an equivalence class of "
+                               f"{privacy.k} person(s); use k >= {MIN_K}")
+    if not privacy.quasi_identifiers and privacy.action == "generalise":
+        needed["geen_quasi_identificatoren"] = ("quasi_identifiers is empty with action = "
+                                                "\"generalise\", so nothing is protected; "
+                                                "list the quasi-identifiers")
+    return needed
+
+
+def _check_protection(privacy: PrivacySettings, where: str) -> None:
+    """Weak protection is refused unless accepted by name; an acceptance must be needed."""
+    needed = protection_deviations(privacy)
+    for name, why in needed.items():
+        if name not in privacy.accepted_deviations:
+            raise ConfigError(f"{where} [privacy]: {why}, or accept it deliberately with "
+                              f"accepted_deviations = [\"{name}\"] (both reports record it)")
+    unneeded = [n for n in privacy.accepted_deviations if n not in needed]
+    if unneeded:
+        raise ConfigError(f"{where} [privacy]: accepted_deviations lists {', '.join(unneeded)}, "
+                          "but the configuration does not deviate that way; remove it")
 
 
 def load_settings(path: Path | str) -> Settings:

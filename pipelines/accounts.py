@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pandas as pd
-from vhh.linkage.contract import ID_COLUMN, SOURCE_OF, SOURCES, UNKNOWN_KADER
+from vhh.linkage.contract import DEVIATIONS, ID_COLUMN, SOURCE_OF, SOURCES, UNKNOWN_KADER
 from vhh.linkage.errors import ExportBlocked
 from vhh.linkage.io.readers import RawTable
 from vhh.linkage.link.engine import LinkResult
@@ -33,6 +33,7 @@ from vhh.linkage.report.model import (
     Block,
     BvhFilters,
     ConfigRef,
+    Deviation,
     Filters,
     Followup,
     FunnelStep,
@@ -54,12 +55,16 @@ from vhh.linkage.report.serial import JsonValue
 from vhh.linkage.settings import Settings
 from vhh.linkage.study.scope import discussed_before_period
 from vhh.linkage.validate.inputs import LoadedInputs
+from vhh.linkage.validate.sources import EXACT_COPY_REASON
 from vhh.linkage.version import __version__
 from vhh.pipelines.stages import Counted, Filtered, Links, Protected, Scoped, Started
 
-__all__ = ["Accounts", "audit_report", "internal_report", "link_summary", "losses", "run_id"]
+__all__ = ["Accounts", "audit_report", "deviations", "internal_report", "link_summary",
+           "losses", "run_id", "warnings"]
 
 TITLE = "Auditrapport koppeling Veiligheidshuis (GCOS-BVH-HKS)"
+_KEY_FLAGS = {"sleutel_leesbaar_voor_anderen": "--allow-insecure-key",
+              "sleutel_lage_entropie": "--allow-weak-key"}
 
 
 def run_id(settings: Settings, tables: dict[str, RawTable], key: MasterKey) -> str:
@@ -84,6 +89,9 @@ class Accounts:
     analysis: pd.DataFrame          # pseudonymised, before disclosure control
     protected: Protected
 
+    def __repr__(self) -> str:  # every stage's result: theirs are safe, the frames are not
+        return f"Accounts({self.loaded!r}, {self.links!r}, {len(self.analysis)} analysed)"
+
 
 def _funnel(a: Accounts) -> tuple[FunnelStep, ...]:
     v = a.loaded.validated
@@ -94,9 +102,11 @@ def _funnel(a: Accounts) -> tuple[FunnelStep, ...]:
               "gevonden_bvh": pd.Series(lost["reden"].to_numpy(), index=lost["gcos_id"]),
               "startdatum": pd.Series("geen_startdatum", index=no_start.to_numpy(),
                                       dtype=object)}
-    return build_funnel(v["gcos_subjecten"].rows_read, len(v["gcos_subjecten"].quarantine),
+    quarantine = v["gcos_subjecten"].quarantine
+    return build_funnel(v["gcos_subjecten"].rows_read, len(quarantine),
                         leaves, a.settings.funnel.order, len(a.started.analysed),
-                        int(a.analysis["gevonden_hks"].sum()))
+                        int(a.analysis["gevonden_hks"].sum()),
+                        int((quarantine["reden"] == EXACT_COPY_REASON).sum()))
 
 
 def _in_review(rows: pd.DataFrame, link: LinkResult, id_col: str) -> pd.Series:
@@ -192,6 +202,24 @@ def _review(a: Accounts) -> ReviewSummary:
                          len(a.links.decisions), len(a.links.decisions) - stale, stale)
 
 
+def deviations(settings: Settings, key: MasterKey) -> tuple[Deviation, ...]:
+    """Every weakness the run was told to accept: in the configuration, or for the key."""
+    where = f"[privacy] accepted_deviations in {Path(settings.source).name}"
+    named = [(n, where) for n in settings.privacy.accepted_deviations]
+    named += [(n, _KEY_FLAGS[n]) for n in key.deviations]
+    return tuple(Deviation(n, DEVIATIONS[n], how) for n, how in named)
+
+
+def warnings(loaded: LoadedInputs) -> tuple[str, ...]:
+    """What the data officer should look at although the run went on (Dutch)."""
+    hks = loaded.validated["hks_antecedenten"]
+    if hks.rows_read:
+        return ()
+    name = loaded.tables["hks_antecedenten"].path.name
+    return (f"{name} heeft een kop maar geen gegevensrijen: niemand is in HKS gevonden en "
+            "alle HKS-tellingen zijn 0; controleer of de extractie volledig is",)
+
+
 def audit_report(a: Accounts, key: MasterKey, started: dt.datetime) -> AuditReport:
     """The report of the run, checked: a funnel or reconciliation that does not add up is a
     bug, never a data problem, and blocks the export."""
@@ -219,7 +247,8 @@ def audit_report(a: Accounts, key: MasterKey, started: dt.datetime) -> AuditRepo
             # numeric ids under 5 digits cannot be told apart from counts
             a.identifiers.unscannable_ids, _remarks(a.loaded)),
         beschrijvend=descriptives(a.analysis, s.privacy.small_cell),
-        start=started.isoformat(timespec="seconds"))
+        start=started.isoformat(timespec="seconds"),
+        afwijkingen=deviations(s, key), waarschuwingen=warnings(a.loaded))
     problems = check_funnel(report.trechter) + [
         p for r in report.rijen.values() for p in check_reconciliation(r)]
     if problems:

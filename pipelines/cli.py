@@ -9,8 +9,6 @@ environment only.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -24,16 +22,17 @@ from vhh.linkage.errors import (
     VerificationError,
 )
 from vhh.linkage.privacy.keys import generate_key_file, load_key
-from vhh.linkage.report.summary import summary_lines
+from vhh.linkage.privacy.signing import TrustAnchor
 from vhh.linkage.settings import DEFAULT_CONFIG, load_settings
 from vhh.linkage.validate.codes import incident_codes
 from vhh.linkage.validate.inputs import load_inputs
 from vhh.linkage.validate.sources import REMARKS, Validated
 from vhh.linkage.version import __version__
 from vhh.pipelines.analyse import analyse_export, analyse_run
+from vhh.pipelines.console import progress_line, result_lines, terminate_as_exit
 from vhh.pipelines.demo import BUNDLED_SEED, run_demo
 from vhh.pipelines.starter import Starter, write_starter
-from vhh.pipelines.study import StudyResult, run_study
+from vhh.pipelines.study import run_study
 
 EXIT_CODES = {ConfigError: 2, InputError: 3, KeyMaterialError: 4, ExportBlocked: 5,
               CrosswalkError: 6, VerificationError: 7}
@@ -42,15 +41,23 @@ would quarantine, or ``reidentify`` did not find the pseudonym; 2 also for a com
 click refuses; 70 an unexpected error (its type only; ``--debug`` shows it)."""
 
 
+def _notes(err: BaseException) -> None:
+    """The toolkit's own notes on an error (where an earlier export went): never values."""
+    for note in getattr(err, "__notes__", ()):
+        click.echo(f"note: {note}", err=True)
+
+
 def _fail(err: Exception, debug: bool) -> None:
     if debug:
         raise err
     if isinstance(err, LinkageError):
         code = next((c for t, c in EXIT_CODES.items() if isinstance(err, t)), 1)
         click.echo(f"error: {err}", err=True)
+        _notes(err)
         sys.exit(code)
     click.echo(f"unexpected error ({type(err).__name__}); rerun with --debug inside the secure "
                "environment to see the details", err=True)
+    _notes(err)
     sys.exit(70)
 
 
@@ -58,7 +65,10 @@ class _Guarded(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+        except (SystemExit, KeyboardInterrupt) as err:  # a stop: say where things went
+            _notes(err)
+            raise
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as err:  # noqa: BLE001 - the one place that turns errors into exits
             _fail(err, bool(ctx.obj and ctx.obj.get("debug")))
@@ -74,32 +84,13 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-def _print_result(result: StudyResult) -> None:
-    report = result.report
-    click.echo("")
-    for line in summary_lines(report):
-        click.echo(line)
-    click.echo(f"export (may leave the secure environment): {result.export_dir}")
-    click.echo(f"secure (never leaves): {result.secure_dir}")
-    click.echo(f"run id {report.run_id}, key id {report.sleutel_id}")
+def _check_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"{out}: --out is a file, not a folder; give a folder (it is made "
+                          "when missing)")
 
 
-@contextmanager
-def _progress() -> Iterator[Callable[[str], None] | None]:
-    """A live status line on a terminal; nothing at all when stderr is a log or a pipe."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-
-    def show(stage: str) -> None:
-        sys.stderr.write(f"\r\x1b[2Kvhh-link: {stage} …")
-        sys.stderr.flush()
-
-    try:
-        yield show
-    finally:
-        sys.stderr.write("\r\x1b[2K")
-        sys.stderr.flush()
+_WEAK_KEY_HELP = "Accept a key of obviously low entropy (not recommended; the report records it)."
 
 
 def _print_starter(done: Starter) -> None:
@@ -140,14 +131,19 @@ def init(folder: Path, project: str | None, force: bool) -> None:
 @click.option("--out", type=click.Path(path_type=Path), required=True,
               help="Output folder; export/ and secure/ are written inside.")
 @click.option("--allow-insecure-key", is_flag=True,
-              help="Accept a key file that others can read (not recommended).")
-def run(config_path: Path, key_file: Path, out: Path, allow_insecure_key: bool) -> None:
+              help="Accept a key file that others can read (not recommended; the report "
+                   "records it).")
+@click.option("--allow-weak-key", is_flag=True, help=_WEAK_KEY_HELP)
+def run(config_path: Path, key_file: Path, out: Path, allow_insecure_key: bool,
+        allow_weak_key: bool) -> None:
     """Run the full linkage study on your own extracts."""
+    _check_out(out)
     settings = load_settings(config_path)
-    key = load_key(key_file, allow_insecure=allow_insecure_key)
-    with _progress() as progress:
+    key = load_key(key_file, allow_insecure=allow_insecure_key, allow_weak=allow_weak_key)
+    with terminate_as_exit(), progress_line() as progress:
         result = run_study(settings, key, out, progress=progress)
-    _print_result(result)
+    for line in result_lines(result):
+        click.echo(line)
 
 
 @main.command()
@@ -158,9 +154,11 @@ def run(config_path: Path, key_file: Path, out: Path, allow_insecure_key: bool) 
                    "new ones (needs the synth extra).")
 def demo(out: Path, seed: int) -> None:
     """Run the whole study on synthetic extracts (the reference funnel by default)."""
-    with _progress() as progress:
+    _check_out(out)
+    with terminate_as_exit(), progress_line() as progress:
         done = run_demo(out, seed, progress, say=lambda line: click.echo(line, err=True))
-    _print_result(done.result)
+    for line in result_lines(done.result):
+        click.echo(line)
 
 
 @main.command()
@@ -272,12 +270,14 @@ def keygen(out: Path) -> None:
 @click.option("--crosswalk", type=click.Path(path_type=Path), required=True)
 @click.option("--pseudonym", default=None, help="Look up one pseudonym; default: all, as CSV.")
 @click.option("--allow-insecure-key", is_flag=True)
+@click.option("--allow-weak-key", is_flag=True, help=_WEAK_KEY_HELP)
 def reidentify(key_file: Path, crosswalk: Path, pseudonym: str | None,
-               allow_insecure_key: bool) -> None:
+               allow_insecure_key: bool, allow_weak_key: bool) -> None:
     """Inside the secure environment: pseudonym → gcos_id from the encrypted crosswalk."""
     from vhh.linkage.privacy.crosswalk import read_crosswalk
 
-    _, mapping = read_crosswalk(crosswalk, load_key(key_file, allow_insecure=allow_insecure_key))
+    _, mapping = read_crosswalk(crosswalk, load_key(key_file, allow_insecure=allow_insecure_key,
+                                                    allow_weak=allow_weak_key))
     if pseudonym is None:
         click.echo(mapping.to_csv(index=False, lineterminator="\n"), nl=False)
         return
@@ -288,20 +288,52 @@ def reidentify(key_file: Path, crosswalk: Path, pseudonym: str | None,
     click.echo(hit["gcos_id"].iloc[0])
 
 
+def _anchor(public_key: Path | None, key_file: Path | None, allow_insecure: bool,
+            allow_weak: bool) -> TrustAnchor | None:
+    if public_key is not None and key_file is not None:
+        raise click.UsageError("give --public-key or --key-file, not both")
+    if public_key is not None:
+        return TrustAnchor.from_public_key_file(public_key)
+    if key_file is not None:
+        return TrustAnchor.from_master_key(
+            load_key(key_file, allow_insecure=allow_insecure, allow_weak=allow_weak))
+    return None
+
+
 @main.command()
 @click.argument("folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--public-key", type=click.Path(path_type=Path), default=None,
+              help="The trust anchor of an auditor: the run's secure/verificatiesleutel.pem, "
+                   "received apart from the export.")
+@click.option("--key-file", type=click.Path(path_type=Path), default=None,
+              help="The trust anchor inside the secure environment: the study's key file.")
 @click.option("--inputs-config", type=click.Path(path_type=Path), default=None,
               help="Also scan every export file for identifiers of the inputs this "
                    "configuration names (inside the secure environment only).")
-def verify(folder: Path, inputs_config: Path | None) -> None:
-    """Re-check a delivered export folder (FOLDER is export/ or its parent)."""
+@click.option("--allow-insecure-key", is_flag=True)
+@click.option("--allow-weak-key", is_flag=True, help=_WEAK_KEY_HELP)
+def verify(folder: Path, public_key: Path | None, key_file: Path | None,
+           inputs_config: Path | None, allow_insecure_key: bool, allow_weak_key: bool
+           ) -> None:
+    """Re-check a delivered export folder (FOLDER is export/ or its parent).
+
+    With --public-key or --key-file it checks who signed the delivery (authenticity);
+    without, only that the folder is consistent with itself.
+    """
     from vhh.linkage.tools.verify import require_all, verify_export
 
-    checks = verify_export(folder, inputs_config)
+    anchor = _anchor(public_key, key_file, allow_insecure_key, allow_weak_key)
+    checks = verify_export(folder, inputs_config, anchor)
     for check in checks:
         click.echo(check.line())
     require_all(checks)
-    click.echo(f"all {len(checks)} checks hold")
+    if anchor is None:
+        click.echo(f"all {len(checks) - 1} checks that could run hold: the folder is "
+                   "consistent, but that says nothing about who made it (anyone can rebuild "
+                   "a consistent folder); give --public-key or --key-file to check that it "
+                   "is authentic")
+        return
+    click.echo(f"all {len(checks)} checks hold: authentic and unchanged")
 
 
 @main.command()
@@ -335,14 +367,15 @@ def evaluate(links_path: Path, truth_dir: Path, source: str, as_json: bool) -> N
 @click.option("--source", type=click.Choice(["bvh", "hks", "all"]), default="all",
               show_default=True)
 @click.option("--allow-insecure-key", is_flag=True)
+@click.option("--allow-weak-key", is_flag=True, help=_WEAK_KEY_HELP)
 def explain(config_path: Path, key_file: Path, gcos_id: str, source: str,
-            allow_insecure_key: bool) -> None:
+            allow_insecure_key: bool, allow_weak_key: bool) -> None:
     """Inside the secure environment: why a subject was or was not linked. Writes nothing."""
     from vhh.linkage.link.review import read_review_decisions
     from vhh.linkage.tools.explain import WARNING, explain, explanation_lines
 
     settings = load_settings(config_path)
-    load_key(key_file, allow_insecure=allow_insecure_key)
+    load_key(key_file, allow_insecure=allow_insecure_key, allow_weak=allow_weak_key)
     click.echo(WARNING)
     decisions = None
     if settings.linkage.review_decisions is not None:
@@ -368,8 +401,10 @@ def explain(config_path: Path, key_file: Path, gcos_id: str, source: str,
 @click.option("--out", type=click.Path(path_type=Path), required=True,
               help="Folder for analyse.json, analyse.html and analyse.sps.")
 @click.option("--allow-insecure-key", is_flag=True)
+@click.option("--allow-weak-key", is_flag=True, help=_WEAK_KEY_HELP)
 def analyse(input_path: Path | None, run_dir: Path | None, key_file: Path | None,
-            config_path: Path | None, out: Path, allow_insecure_key: bool) -> None:
+            config_path: Path | None, out: Path, allow_insecure_key: bool,
+            allow_weak_key: bool) -> None:
     """The analyses of chapter 7.1: outside on an export, or inside on a run (checked)."""
     if (input_path is None) == (run_dir is None):
         raise click.UsageError("give --input FILE (outside) or --run RUN_DIR (inside)")
@@ -377,7 +412,7 @@ def analyse(input_path: Path | None, run_dir: Path | None, key_file: Path | None
         raise click.UsageError("--key-file goes with --run, and --run needs it")
     privacy = load_settings(config_path or DEFAULT_CONFIG).privacy
     if run_dir is not None and key_file is not None:
-        key = load_key(key_file, allow_insecure=allow_insecure_key)
+        key = load_key(key_file, allow_insecure=allow_insecure_key, allow_weak=allow_weak_key)
         outcome = analyse_run(run_dir, key, out, privacy)
     elif input_path is not None:
         outcome = analyse_export(input_path, out, privacy)

@@ -1,27 +1,52 @@
 """The run's files: ``secure/`` (never leaves) and the gated ``export/`` (may leave).
 
 Every file is written atomically; the export is written to a staging folder, scanned by
-the leak scanner and only then swapped into place (:mod:`vhh.linkage.privacy.gate`).
+the leak scanner, sealed with the signed manifest and only then renamed into place
+(:mod:`vhh.linkage.privacy.gate`, :mod:`vhh.linkage.privacy.signing`). The output folder
+is held by one run at a time (:func:`output_folder`), which first removes whatever an
+interrupted run left there, and says so.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+import platform
+import shutil
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
-from vhh.linkage.io.atomic import atomic_write_bytes
+from vhh.linkage.errors import ConfigError
+from vhh.linkage.io.atomic import atomic_write_bytes, output_lock, remove_temporaries
 from vhh.linkage.io.writers import write_csv, write_parquet, write_sav
 from vhh.linkage.link.review import review_file
 from vhh.linkage.privacy.crosswalk import encrypt_crosswalk
-from vhh.linkage.privacy.gate import publish_export
+from vhh.linkage.privacy.gate import (
+    Seal,
+    publish_export,
+    remove_staging,
+    retire_export,
+    retired_name,
+)
 from vhh.linkage.privacy.identifiers import Identifiers
 from vhh.linkage.privacy.keys import MasterKey
 from vhh.linkage.privacy.sealed import seal_frame
+from vhh.linkage.privacy.signing import (
+    MANIFEST,
+    PUBLIC_KEY_FILE,
+    SIGNATURE,
+    Manifest,
+    fingerprint,
+    public_key_hex,
+    public_key_pem,
+    sign_manifest,
+    signing_key,
+)
 from vhh.linkage.report.codebook import (
     codebook_dict,
     codebook_json,
@@ -29,15 +54,17 @@ from vhh.linkage.report.codebook import (
     sav_labels,
 )
 from vhh.linkage.report.html import render_html
-from vhh.linkage.report.model import AuditReport, InternalReport
+from vhh.linkage.report.model import REPORT_VERSION, AuditReport, InternalReport
 from vhh.linkage.report.summary import report_vocabulary
 from vhh.linkage.settings import Settings
 from vhh.linkage.stopwatch import Stopwatch
 from vhh.linkage.validate.sources import Validated
+from vhh.linkage.version import __version__
 from vhh.pipelines.stages import Filtered, Links, Pseudonymised
 
-__all__ = ["REPORT_HTML", "REPORT_JSON", "report_json", "vocabulary_words", "write_export",
-           "write_secure"]
+__all__ = ["REPORT_HTML", "REPORT_JSON", "Retired", "manifest_seal", "output_folder",
+           "public_key_file", "report_json", "retire_previous_export",
+           "tidy_retired", "vocabulary_words", "write_export", "write_secure"]
 
 REPORT_JSON, REPORT_HTML = "auditrapport.json", "auditrapport.html"
 Writer = Callable[[Path], None]
@@ -52,6 +79,12 @@ def _text(content: str) -> Writer:
     def write(path: Path) -> None:
         path.write_text(content, encoding="utf-8")
     return write
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Frames of the same columns, one after the other (empty ones add nothing)."""
+    rows = [f for f in frames if len(f)]
+    return pd.concat(rows, ignore_index=True) if rows else frames[0].iloc[:0]
 
 
 def report_json(report: AuditReport) -> str:
@@ -72,7 +105,7 @@ def _write_remarks(secure: Path, validated: Mapping[str, Validated]) -> None:
 
 def _write_review(secure: Path, links: Links) -> None:
     """The review queue for Excel, and decisions whose pair no longer exists."""
-    queue = pd.concat([r.review for r in links.by_source.values()], ignore_index=True)
+    queue = _concat([r.review for r in links.by_source.values()])
     atomic_write_bytes(secure / "review.csv", review_file(queue))
     stale = links.stale_decisions()
     if len(stale):
@@ -88,8 +121,8 @@ def write_secure(secure: Path, validated: Mapping[str, Validated], links: Links,
         atomic_write_bytes(secure / "quarantaine" / f"{source}.csv", _csv_bytes(v.quarantine))
     _write_remarks(secure, validated)
     results = list(links.by_source.values())
-    atomic_write_bytes(secure / "koppelingen.csv", _csv_bytes(
-        pd.concat([r.koppelingen for r in results], ignore_index=True)))
+    atomic_write_bytes(secure / "koppelingen.csv",
+                       _csv_bytes(_concat([r.koppelingen for r in results])))
     _write_review(secure, links)
     atomic_write_bytes(secure / "crosswalk.enc", encrypt_crosswalk(
         pseudonymised.crosswalk, key, settings.project, internal.run_id))
@@ -100,6 +133,116 @@ def write_secure(secure: Path, validated: Mapping[str, Validated], links: Links,
     text = json.dumps(internal.to_json(), ensure_ascii=False, indent=2, default=str)
     atomic_write_bytes(secure / "auditrapport_intern.json", text.encode())
     atomic_write_bytes(secure / "auditrapport_intern.html", render_html(internal).encode("utf-8"))
+    # not secret: the trust anchor an auditor receives, by another channel than the export
+    public = signing_key(key, settings.project).public_key()
+    atomic_write_bytes(public_key_file(secure), public_key_pem(public), mode=0o644)
+
+
+def public_key_file(secure: Path) -> Path:
+    """Where a run writes the public key of its signature (for the auditor)."""
+    return secure / PUBLIC_KEY_FILE
+
+
+def _versions() -> dict[str, str]:
+    """What made the export's bytes: this tool, the report format and the writers."""
+    found = {"vhh-linkage": __version__, "rapportversie": str(REPORT_VERSION),
+             "python": platform.python_version()}
+    for package in ("pandas", "pyarrow", "pyreadstat"):
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:  # pragma: no cover - a dependency
+            found[package] = "onbekend"
+    return found
+
+
+def manifest_seal(settings: Settings, key: MasterKey, report: AuditReport) -> Seal:
+    """The gate's last step: the manifest of every staged file, signed with the project's
+    signing key (derived from ``key``)."""
+    private = signing_key(key, settings.project)
+    public = private.public_key()
+
+    def seal(hashes: Mapping[str, str]) -> dict[str, bytes]:
+        manifest = Manifest(settings.project, report.run_id, settings.sha256, key.key_id,
+                            _versions(), dict(hashes), public_key_hex(public),
+                            fingerprint(public)).to_bytes()
+        return {MANIFEST: manifest, SIGNATURE: sign_manifest(manifest, private)}
+
+    return seal
+
+
+def _out_folder(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ConfigError(f"{out_dir}: --out is a file, not a folder; give a folder (it is "
+                          "made when missing)")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"{out_dir}: cannot make the output folder ({exc.strerror}); give "
+                          "--out a folder this user may write") from None
+
+
+def _leftovers(out_dir: Path) -> list[str]:
+    """Remove what an interrupted run left in ``out_dir``; what was removed, in words."""
+    said = []
+    for path in remove_staging(out_dir / "export"):
+        said.append(f"removed {path.name} in {out_dir}: an unfinished export of an "
+                    "interrupted run, never scanned and never published")
+    temporaries = [*remove_temporaries(out_dir, recursive=False),
+                   *remove_temporaries(out_dir / "secure")]
+    if temporaries:
+        said.append(f"removed {len(temporaries)} half-written temporary files of an "
+                    f"interrupted run in {out_dir}")
+    return said
+
+
+@contextlib.contextmanager
+def output_folder(out_dir: Path) -> Iterator[list[str]]:
+    """Hold ``out_dir`` for one run: made if missing, locked against a second run, and
+    cleared of an interrupted run's staging and temporary files. Yields the notices."""
+    _out_folder(out_dir)
+    with contextlib.ExitStack() as stack:
+        try:
+            held = stack.enter_context(output_lock(out_dir))
+        except OSError as exc:
+            raise ConfigError(f"{out_dir}: cannot write in the output folder "
+                              f"({exc.strerror}); give --out a folder this user may write"
+                              ) from None
+        if not held:
+            raise ConfigError(f"{out_dir}: another vhh-link run is writing in this folder; "
+                              "wait until it ends, or give another --out")
+        yield _leftovers(out_dir)
+
+
+@dataclass(frozen=True)
+class Retired:
+    """An earlier export moved aside before this run wrote its ``secure/``."""
+
+    path: Path
+    run_id: str
+
+    def note(self) -> str:
+        """What a failed run says about it."""
+        return (f"the export of the previous run (run {self.run_id}) was moved to "
+                f"{self.path}: this run had begun to write secure/, which that export no "
+                "longer belongs to (it still verifies on its own)")
+
+
+def retire_previous_export(out_dir: Path) -> Retired | None:
+    """Move ``out_dir/export`` aside, if there is one (see :func:`retire_export`)."""
+    moved = retire_export(out_dir / "export")
+    return None if moved is None else Retired(*moved)
+
+
+def tidy_retired(out_dir: Path, run_id: str, retired: Retired | None) -> list[str]:
+    """After a successful run: the export it moved aside is replaced (removed), and so is
+    one of its own run id (same inputs, configuration, key and version) that an interrupted
+    run moved aside; any other is kept, and said."""
+    for path in {retired.path if retired else None, retired_name(out_dir / "export", run_id)}:
+        if path is not None and path.is_dir():
+            shutil.rmtree(path)
+    return [f"kept {path}: an earlier export that an interrupted run moved aside; it does not "
+            "belong to secure/ (remove it when it is no longer needed)"
+            for path in sorted(out_dir.glob("export.vorige-*"))]
 
 
 @dataclass
@@ -144,13 +287,13 @@ def _writers(frame: pd.DataFrame, book: Mapping[str, object], report: AuditRepor
 
 def write_export(target: Path, frame: pd.DataFrame, report: AuditReport, settings: Settings,
                  measures: list[dict[str, object]], words: list[str], identifiers: Identifiers,
-                 clock: Stopwatch) -> tuple[dict[str, Path], AuditReport]:
-    """Write, scan and publish ``export/``; the report as exported."""
+                 clock: Stopwatch, key: MasterKey) -> tuple[dict[str, Path], AuditReport]:
+    """Write, scan, sign and publish ``export/``; the report as exported."""
     book = codebook_dict(settings, measures)
     vocabulary = report_vocabulary(settings, measures, words)
     final = _Final(report)
     files = publish_export(target, _writers(frame, book, report, settings, clock, final),
-                           identifiers, vocabulary)
+                           identifiers, vocabulary, manifest_seal(settings, key, report))
     return files, final.report
 
 

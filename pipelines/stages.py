@@ -136,6 +136,9 @@ class Started:
     def analysed(self) -> set[str]:
         return set(self.starts.index)
 
+    def __repr__(self) -> str:  # indexed by gcos_id: counts only
+        return f"Started({len(self.all_starts)} with a startdatum, {len(self.starts)} analysed)"
+
 
 def start(loaded: LoadedInputs, links: Links, settings: Settings) -> Started:
     """The startdatum; only subjects found in BVH with one are analysed."""
@@ -160,6 +163,9 @@ class Filtered:
     bvh: FilterOutcome
     hks: FilterOutcome
 
+    def __repr__(self) -> str:
+        return f"Filtered(bvh: {self.bvh!r}, hks: {self.hks!r})"
+
 
 def filter_rows(loaded: LoadedInputs, links: Links, started: Started, codes: pd.Series,
                 settings: Settings, clock: Stopwatch) -> Filtered:
@@ -179,6 +185,9 @@ class Counted:
 
     counts: pd.DataFrame            # gcos_id -> the eight count columns
     in_window: Mapping[str, pd.Series]  # per source: per counted row, in some window
+
+    def __repr__(self) -> str:  # indexed by gcos_id: counts only
+        return f"Counted({len(self.counts)} subjects)"
 
 
 def _counts_for(source: str, link: LinkResult, valid: pd.DataFrame, reasons: pd.Series,
@@ -256,6 +265,10 @@ class Protected:
     measures: list[dict[str, object]]
     before: KAnonymity
     after: KAnonymity
+
+    def __repr__(self) -> str:  # a row per subject: its shape only
+        return (f"Protected({len(self.frame)} subjects, {len(self.measures)} measures, "
+                f"k {self.before.k} -> {self.after.k})")
 
 
 def protect_file(analysis: pd.DataFrame, settings: Settings) -> Protected:

@@ -139,10 +139,11 @@ def test_empty_file_is_a_clear_error(study, tmp_path):
 def test_wrong_delimiter_is_named(study, tmp_path):
     root, config, key = _copy(study, tmp_path)
     path = root / "input" / "gcos_besprekingen.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace(";", "|"), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace(";", ":"), encoding="utf-8")
     result = _run(config, key, tmp_path / "out")
     assert result.exit_code == 3
     assert "gcos_besprekingen.csv" in result.output and "delimiter" in result.output
+    assert "';', ',', '|' or tab" in result.output  # the advice names what is read
 
 
 def test_wrong_declared_encoding_names_the_row(study, tmp_path):

@@ -225,3 +225,52 @@ def test_derived_key_differs_per_project() -> None:
 def test_derived_key_differs_per_master_key() -> None:
     assert (MasterKey(KEY_A).derive("pseudoniem", "project-a")
             != MasterKey(KEY_B).derive("pseudoniem", "project-a"))
+
+
+# --------------------------------------------------------------------------------------------
+# Keys of obviously low entropy
+# --------------------------------------------------------------------------------------------
+
+WEAK = {"all zero": bytes(32), "one repeated byte": b"\x5a" * 32,
+        "fifteen distinct bytes": bytes(range(15)) * 2 + b"\x00\x01"}
+
+
+@pytest.mark.parametrize("name", list(WEAK))
+def test_load_key_refuses_a_key_of_low_entropy(tmp_path: Path, name: str) -> None:
+    key_file = _write_key(tmp_path / "k.key", WEAK[name].hex())
+    with pytest.raises(KeyMaterialError) as info:
+        load_key(key_file)
+    message = str(info.value)
+    assert "low entropy" in message and "vhh-link keygen" in message
+    assert "--allow-weak-key" in message
+    assert WEAK[name].hex() not in message
+
+
+@pytest.mark.parametrize("name", list(WEAK))
+def test_a_weak_key_accepted_deliberately_says_so(tmp_path: Path, name: str) -> None:
+    key_file = _write_key(tmp_path / "k.key", WEAK[name].hex())
+    assert load_key(key_file, allow_weak=True).deviations == ("sleutel_lage_entropie",)
+
+
+def test_sixteen_distinct_bytes_and_random_keys_are_not_weak(tmp_path: Path) -> None:
+    sixteen = _write_key(tmp_path / "a.key", (bytes(range(16)) * 2).hex())
+    assert load_key(sixteen).deviations == ()
+    for n in range(20):
+        made = tmp_path / f"k{n}.key"
+        generate_key_file(made)
+        assert load_key(made).deviations == ()
+
+
+def test_an_open_key_file_accepted_deliberately_says_so(tmp_path: Path) -> None:
+    key_file = _write_key(tmp_path / "k.key", KEY_A.hex(), 0o644)
+    assert load_key(key_file, allow_insecure=True).deviations == ("sleutel_leesbaar_voor_anderen",)
+    both = _write_key(tmp_path / "w.key", bytes(32).hex(), 0o644)
+    assert load_key(both, allow_insecure=True, allow_weak=True).deviations == (
+        "sleutel_leesbaar_voor_anderen", "sleutel_lage_entropie")
+
+
+def test_every_deviation_a_key_can_carry_is_named_in_the_contract() -> None:
+    from vhh.linkage.contract import DEVIATIONS
+    from vhh.linkage.privacy.keys import LOW_ENTROPY, OPEN_FILE
+
+    assert {LOW_ENTROPY, OPEN_FILE} <= set(DEVIATIONS)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -25,6 +26,10 @@ __all__ = ["RawTable", "detect_encoding", "read_source",
 
 _BOM = b"\xef\xbb\xbf"
 _BLOCK = 1 << 24  # 16 MiB: the unit in which large files are hashed and checked
+_TAIL = 1 << 16   # the end of a file read to see whether its last line is whole
+DELIMITERS = (";", ",", "\t", "|")
+_DELIMITER_NAMES = "';', ',', '|' or tab"
+_UTF16 = (b"\xff\xfe", b"\xfe\xff")
 
 
 @dataclass(frozen=True)
@@ -39,9 +44,38 @@ class RawTable:
     delimiter: str
     ignored_columns: tuple[str, ...]
 
+    def __repr__(self) -> str:  # the frame holds names and birthdates: its shape only
+        return (f"RawTable({self.source}, {self.path.name}, {len(self.frame)} rows, "
+                f"{len(self.frame.columns)} columns, {self.encoding})")
+
+
+def _is_utf16(head: bytes) -> bool:
+    """A UTF-16 (or UTF-32) file: a byte order mark, or a zero in every other byte."""
+    sample = head[:4096]
+    return sample.startswith(_UTF16) or (len(sample) >= 4 and sample.count(0) * 4 >= len(sample))
+
+
+def _utf16_problem(name: str) -> InputError:
+    return InputError([Problem(
+        name, "is UTF-16 text (what Excel calls 'Unicode text'), which is not read", row=1,
+        hint="save it again as 'CSV UTF-8' (Excel: Save as > CSV UTF-8), or convert it, e.g. "
+        "iconv -f UTF-16 -t UTF-8; UTF-8 (with or without BOM) and cp1252 are read")])
+
+
+def _check_path(source: str, path: Path) -> None:
+    """A missing file, or a folder where a file belongs, named before anything is read."""
+    if not path.exists():
+        raise InputError([Problem(str(path), "file not found",
+                                  hint=f"check [inputs] {source} in the config")])
+    if path.is_dir():
+        raise InputError([Problem(str(path), "is a folder, not a file",
+                                  hint=f"point [inputs] {source} at the extract file itself")])
+
 
 def detect_encoding(data: bytes, declared: str, name: str) -> str:
     """The encoding to decode ``data`` with; an error that names the line if it cannot be."""
+    if _is_utf16(data):
+        raise _utf16_problem(name)
     if declared == "auto":
         if data.startswith(_BOM):
             return "utf-8-sig"
@@ -64,7 +98,7 @@ def detect_encoding(data: bytes, declared: str, name: str) -> str:
 def _detect_delimiter(header: str, declared: str) -> str:
     if declared != "auto":
         return declared
-    counts = {d: header.count(d) for d in (";", ",", "\t")}
+    counts = {d: header.count(d) for d in DELIMITERS}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ";"
 
@@ -96,15 +130,14 @@ def read_source(
     rename: Mapping[str, str] | None = None, keep: tuple[str, ...] = (),
 ) -> RawTable:
     """Read one input file into a :class:`RawTable` with canonical column names."""
-    if not path.exists():
-        raise InputError([Problem(str(path), "file not found",
-                                  hint=f"check [inputs] {source} in the config")])
+    _check_path(source, path)
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".xlsm", ".parquet"):  # CSV: the chunked reader, one chunk
         table, chunks = read_source_chunks(source, path, encoding=encoding, delimiter=delimiter,
                                            rename=rename, chunk_rows=1 << 40, keep=keep)
-        return replace(table, frame=next(chunks))
-    data = path.read_bytes()
+        (frame,) = list(chunks)  # to the end: a cut-off last line is found there
+        return replace(table, frame=frame)
+    data = _read_bytes(path)
     digest = hashlib.sha256(data).hexdigest()
     if not data.strip(_BOM + b" \r\n\t"):
         raise InputError([Problem(str(path), "file is empty",
@@ -127,7 +160,8 @@ def _check_columns(source: str, path: Path, frame: pd.DataFrame, sep: str) -> No
         hint = "map the source's own header with a [columns." + source + "] table in the config"
         if len(frame.columns) == 1:
             hint = (f"the header has one column only: is the delimiter really '{sep}'? "
-                    "set [inputs] delimiter") if sep else hint
+                    f"Save the file with {_DELIMITER_NAMES} between the columns, or set "
+                    "[inputs] delimiter to the one it has") if sep else hint
         problems.extend(
             Problem(str(path), "required column is missing", row=1, column=c, hint=hint)
             for c in missing
@@ -184,6 +218,9 @@ def _scan_file(path: Path, declared: str) -> tuple[str, str, bool]:
     digest, decodes = hashlib.sha256(), _Decodes(path, declared)
     empty, first = True, b""
     with path.open("rb") as handle:
+        if _is_utf16(handle.read(4096)):
+            raise _utf16_problem(str(path))
+        handle.seek(0)
         while block := handle.read(_BLOCK):
             digest.update(block)
             first = first or block[:3]
@@ -236,9 +273,24 @@ def _whole_in_slices(whole: RawTable, chunk_rows: int
     return replace(whole, frame=frame.iloc[:0]), slices()
 
 
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+
+
+def _unreadable(path: Path, exc: OSError) -> InputError:
+    return InputError([Problem(str(path), f"cannot be read ({exc.strerror})",
+                               hint="check that this user may read the file")])
+
+
 def _csv_options(path: Path, encoding: str, delimiter: str) -> tuple[str, str, dict[str, Any]]:
     """sha256, and the options to parse ``path`` with (encoding and delimiter settled)."""
-    digest, used_encoding, empty = _scan_file(path, encoding)
+    try:
+        digest, used_encoding, empty = _scan_file(path, encoding)
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
     if empty:
         raise InputError([Problem(str(path), "file is empty",
                                   hint="export the extract again; an empty file is never valid")])
@@ -248,6 +300,30 @@ def _csv_options(path: Path, encoding: str, delimiter: str) -> tuple[str, str, d
     return digest, sep, {"sep": sep, "dtype": str, "keep_default_na": False,
                          "na_filter": False, "quoting": csv.QUOTE_MINIMAL,
                          "skip_blank_lines": True, "encoding": used_encoding}
+
+
+def _last_record_fields(path: Path, options: Mapping[str, Any]) -> int | None:
+    """The number of fields of the file's last record (None for an empty tail).
+
+    Only the end of the file is read and parsed, so a national extract costs nothing extra.
+    """
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        handle.seek(max(0, size - _TAIL))
+        tail = handle.read().decode(options["encoding"], errors="replace")
+    if size > _TAIL:
+        tail = tail.split("\n", 1)[-1]  # the first line of the tail may be a part
+    rows = [r for r in csv.reader(io.StringIO(tail, newline=""), delimiter=options["sep"])
+            if any(cell.strip() for cell in r)]
+    return len(rows[-1]) if rows else None
+
+
+def _cut_off(path: Path, columns: list[str], fields: int, row: int) -> InputError:
+    return InputError([Problem(
+        str(path), f"the last line is cut off: it has {fields} of the header's "
+        f"{len(columns)} fields", row=row, column=columns[fields],
+        hint="the extract is incomplete (an interrupted export or copy): export it again; "
+        "if the line is whole, a value holds the delimiter or a line break: quote it")])
 
 
 def _parse_error(path: Path, sep: str, exc: Exception) -> InputError:
@@ -269,10 +345,10 @@ def read_source_chunks(
     :func:`read_source` shapes the whole file: canonical columns, ``bronrij`` counted over
     the whole file, and an index that continues across chunks (row position in the file).
     The file is never held in memory as a whole; CSV is hashed and checked block by block.
+    A last line with fewer fields than the header (a cut-off file) is an error, raised when
+    the last chunk has been read (its row number is known then).
     """
-    if not path.exists():
-        raise InputError([Problem(str(path), "file not found",
-                                  hint=f"check [inputs] {source} in the config")])
+    _check_path(source, path)
     if path.suffix.lower() in (".xlsx", ".xlsm", ".parquet"):
         return _whole_in_slices(read_source(source, path, encoding=encoding,
                                             delimiter=delimiter, rename=rename, keep=keep),
@@ -287,18 +363,25 @@ def read_source_chunks(
     ignored = tuple(c for c in columns if c not in _wanted(source, columns, keep))
     table = RawTable(source, path, _shape(source, header, columns, 2, keep), digest,
                      options["encoding"], sep, ignored)
+    last_fields = _last_record_fields(path, options)
+    return table, _chunks(path, options, (source, columns, keep), chunk_rows, table,
+                          last_fields)
 
-    def chunks() -> Iterator[pd.DataFrame]:
-        first_row, any_rows = 2, False
-        try:
-            with pd.read_csv(path, chunksize=chunk_rows, **options) as reader:
-                for chunk in reader:
-                    any_rows = True
-                    yield _shape(source, chunk, columns, first_row, keep)
-                    first_row += len(chunk)
-        except pd.errors.ParserError as exc:
-            raise _parse_error(path, sep, exc) from None
-        if not any_rows:
-            yield table.frame
 
-    return table, chunks()
+def _chunks(path: Path, options: Mapping[str, Any], shape: tuple[str, list[str], tuple[str, ...]],
+            chunk_rows: int, table: RawTable, last_fields: int | None
+            ) -> Iterator[pd.DataFrame]:
+    source, columns, keep = shape
+    first_row, any_rows = 2, False
+    try:
+        with pd.read_csv(path, chunksize=chunk_rows, **options) as reader:
+            for chunk in reader:
+                any_rows = True
+                yield _shape(source, chunk, columns, first_row, keep)
+                first_row += len(chunk)
+    except pd.errors.ParserError as exc:
+        raise _parse_error(path, options["sep"], exc) from None
+    if not any_rows:
+        yield table.frame
+    elif last_fields is not None and last_fields < len(columns):
+        raise _cut_off(path, columns, last_fields, first_row - 1)

@@ -190,6 +190,9 @@ class BirthDigits:
         self.digits, empty = _digit_matrix(dates)
         self.missing = empty | (_fields(self.digits)[0] == 0)
 
+    def __repr__(self) -> str:  # birthdates: never in a repr
+        return f"BirthDigits({len(self.digits)} dates)"
+
 
 def _pair_batches(a: BirthDigits, b: BirthDigits, left: np.ndarray, right: np.ndarray,
                   batch: int) -> Iterator[tuple[slice, np.ndarray, list[np.ndarray]]]:

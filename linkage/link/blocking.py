@@ -143,6 +143,10 @@ class Blocking:
         if self.n_pairs < 0:
             object.__setattr__(self, "n_pairs", len(self.pairs))
 
+    def __repr__(self) -> str:  # the largest blocks' keys are name fragments: counts only
+        return (f"Blocking({self.n_pairs} pairs, {len(self.pairs_per_pass)} passes, "
+                f"{len(self.capped_blocks)} capped blocks)")
+
     def without_pairs(self) -> Blocking:
         """The same report numbers without the pair table (tens of millions of rows)."""
         return replace(self, pairs=self.pairs.iloc[:0])

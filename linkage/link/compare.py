@@ -92,6 +92,9 @@ class Side:
     birth: BirthDigits
     sex: np.ndarray
 
+    def __repr__(self) -> str:  # names and birthdates as arrays: their number only
+        return f"Side({len(self.core)} identities)"
+
     @classmethod
     def of(cls, frame: pd.DataFrame) -> Side:
         return cls(core=frame["core"].to_numpy(), components=frame["components"].to_numpy(),

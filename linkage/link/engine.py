@@ -60,6 +60,11 @@ class LinkResult:
     # the review_ids whose decision (from [linkage] review_decisions) met a pair under review
     review_applied: tuple[str, ...] = ()
 
+    def __repr__(self) -> str:  # the frames hold gcos_ids and compared names: counts only
+        found = int(self.subjects["gevonden"].sum()) if "gevonden" in self.subjects else 0
+        return (f"LinkResult({self.source}: {len(self.subjects)} subjects, {found} found, "
+                f"{self.identities} identities, {len(self.koppelingen)} decisions)")
+
 
 def prepare_subjects(gcos: pd.DataFrame) -> pd.DataFrame:
     """The in-scope GCOS subjects as normalised identities (one per subject)."""

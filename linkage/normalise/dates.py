@@ -42,6 +42,9 @@ class ParsedDates:
     date: pd.Series
     status: pd.Series
 
+    def __repr__(self) -> str:  # birthdates: never in a repr
+        return f"ParsedDates({len(self.key)} values)"
+
 
 def _from_datetimes(values: pd.Series) -> ParsedDates:
     date = pd.to_datetime(values, errors="coerce").astype("datetime64[ns]")

@@ -35,6 +35,8 @@ def _per_distinct_pair(first: pd.Series, second: pd.Series, parse  # type: ignor
                        ) -> tuple[np.ndarray, list]:  # type: ignore[type-arg]
     """Per row, the position of its distinct (a, b) (found by hashing in C), and
     ``parse(a, b)`` once for each distinct (a, b)."""
+    if not len(first):  # an empty extract (HKS may have no rows): MultiIndex cannot infer
+        return np.empty(0, dtype=np.intp), []
     codes, uniques = pd.MultiIndex.from_arrays([first, second]).factorize()
     return codes, [parse(a, b) for a, b in uniques]
 

@@ -197,6 +197,9 @@ class ParsedSurname:
     components: tuple[str, ...]
     display: str
 
+    def __repr__(self) -> str:  # a surname: never in a repr, a traceback or a log line
+        return f"ParsedSurname({len(self.components)} components)"
+
 
 def _canonical_prefix(words: tuple[str, ...]) -> str:
     return TUSSENVOEGSELS.get(words, " ".join(words))

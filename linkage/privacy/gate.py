@@ -1,45 +1,155 @@
-"""The export gate: files bound for ``export/`` are written aside, scanned, then published.
+"""The export gate: files bound for ``export/`` are written aside, scanned, sealed, published.
 
-Files are first written to a temporary folder next to ``export/``, every one is scanned
-by the leak scanner, and only when all are clean is the folder renamed into place (a
-rename is atomic on one file system). A blocked or interrupted run leaves no partial
-``export/``: the previous export, if any, stays until the new one is complete.
+Every file is first written to the staging folder ``.export-staging`` beside ``export/``;
+every file found there is scanned by the leak scanner; when all are clean the folder is
+sealed (the signed manifest, :mod:`vhh.linkage.privacy.signing`, written and scanned too),
+flushed to disk and renamed into place (a rename is atomic on one file system). So
+``export/`` is always a complete, scanned and signed delivery, or absent.
+
+The staging folder has a fixed name so that the next run finds what a killed run left:
+:func:`remove_staging` removes it (and every other hidden ``.export-*`` folder of ours) at
+the start of a run, and :func:`publish_export` removes it on every exit path it sees. A
+previous ``export/`` that no longer belongs to the ``secure/`` of the run being written is
+moved aside under its own run id by :func:`retire_export`.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from vhh.linkage.errors import ExportBlocked
+from vhh.linkage.io.atomic import fsync_folder, fsync_tree
 from vhh.linkage.privacy.identifiers import Identifiers
 from vhh.linkage.privacy.leakscan import scan_file
 
-__all__ = ["publish_export"]
+__all__ = ["Seal", "previous_run_id", "publish_export", "remove_staging", "retire_export",
+           "retired_name", "staging_folder"]
+
+Seal = Callable[[Mapping[str, str]], Mapping[str, bytes]]
+"""Given every staged file's SHA-256, the files that seal the delivery (name -> bytes)."""
+UNKNOWN_RUN = "onbekend"
+
+
+def staging_folder(target: Path) -> Path:
+    """Where the export is written before it is scanned: ``.export-staging`` beside it."""
+    return target.parent / f".{target.name}-staging"
+
+
+def retired_name(target: Path, run_id: str) -> Path:
+    """Where :func:`retire_export` moves an export of run ``run_id``."""
+    return target.parent / f"{target.name}.vorige-{run_id}"
+
+
+def _remove(folder: Path) -> None:
+    if folder.is_dir() and not folder.is_symlink():
+        shutil.rmtree(folder)
+    elif folder.exists() or folder.is_symlink():
+        folder.unlink()
+
+
+def remove_staging(target: Path) -> list[Path]:
+    """Remove every unpublished folder a run left beside ``target``: the staging folder,
+    a half-done swap, and the ``.export-XXXXXXXX`` folders of earlier versions. Nothing in
+    them was ever published; nothing in them need have been scanned."""
+    if not target.parent.is_dir():
+        return []
+    found = sorted(target.parent.glob(f".{target.name}-*"))
+    for path in found:
+        _remove(path)
+    return found
+
+
+def previous_run_id(target: Path) -> str:
+    """The run id of the export in ``target`` (from its manifest or report), or 'onbekend'."""
+    for name in ("manifest.json", "auditrapport.json"):
+        try:
+            value = json.loads((target / name).read_text(encoding="utf-8")).get("run_id")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(value, str) and value.isalnum():
+            return value
+    return UNKNOWN_RUN
+
+
+def retire_export(target: Path) -> tuple[Path, str] | None:
+    """Move an existing ``target`` aside to ``<target>.vorige-<its run id>``.
+
+    Called before a run writes its ``secure/``: from then on the old export no longer
+    belongs to the secure folder beside it. An older folder of the same name (the same run
+    id, so the same inputs, configuration, key and version) is replaced. Returns where the
+    export went and its run id, or None when there was none.
+    """
+    if not target.is_dir():
+        return None
+    run_id = previous_run_id(target)
+    aside = retired_name(target, run_id)
+    _remove(aside)
+    os.replace(target, aside)
+    fsync_folder(target.parent)
+    return aside, run_id
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _scan(staging: Path, names: list[str], identifiers: Identifiers,
+          vocabulary: frozenset[str]) -> None:
+    hits = [h for name in names for h in scan_file(staging / name, identifiers, vocabulary,
+                                                   name)]
+    if hits:
+        raise ExportBlocked([str(h) for h in hits])
+
+
+def _files(folder: Path) -> list[str]:
+    """Every entry of ``folder``: a writer that left a folder or a side file is scanned (and
+    fails) rather than slipping through."""
+    return sorted(p.name for p in folder.iterdir())
+
+
+def _swap(staging: Path, target: Path) -> None:
+    if target.exists():  # normally retired before; a swap keeps the rename atomic anyway
+        old = target.parent / f".{target.name}-old"
+        _remove(old)
+        os.replace(target, old)
+        os.replace(staging, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(staging, target)
+    fsync_folder(target.parent)
+
 
 def publish_export(target: Path, writers: Mapping[str, Callable[[Path], None]],
-                   identifiers: Identifiers, vocabulary: frozenset[str]) -> dict[str, Path]:
-    """Write every file to a temporary folder, scan them, then swap the folder into place."""
+                   identifiers: Identifiers, vocabulary: frozenset[str],
+                   seal: Seal | None = None) -> dict[str, Path]:
+    """Write every file to the staging folder, scan them, seal, then rename into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
+    staging = staging_folder(target)
+    _remove(staging)
+    staging.mkdir(mode=0o700)
     try:
         for name, write in writers.items():
             write(staging / name)
-        hits = [h for name in writers for h in scan_file(staging / name, identifiers,
-                                                         vocabulary, name)]
-        if hits:
-            raise ExportBlocked([str(h) for h in hits])
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=".export-old-", dir=target.parent))
-            os.replace(target, old / "export")
-            os.replace(staging, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(staging, target)
+        names = _files(staging)
+        _scan(staging, names, identifiers, vocabulary)
+        if seal is not None:
+            sealing = seal({name: _sha256(staging / name) for name in names})
+            for name, data in sealing.items():
+                (staging / name).write_bytes(data)
+            _scan(staging, list(sealing), identifiers, vocabulary)
+            names += list(sealing)
+        fsync_tree(staging)
+        _swap(staging, target)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    return {name: target / name for name in writers}
+    return {name: target / name for name in names}

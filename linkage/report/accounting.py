@@ -23,15 +23,18 @@ _REASON_ORDER = {
 
 
 def build_funnel(read: int, quarantined: int, leaves: Mapping[str, pd.Series],
-                 order: Sequence[str], analysed: int, found_hks: int
+                 order: Sequence[str], analysed: int, found_hks: int, copies: int = 0
                  ) -> tuple[FunnelStep, ...]:
     """The funnel: quarantine, then each step of ``order`` in turn, then HKS.
 
     ``leaves`` maps a step to the gcos_ids that fail it (index) with their reason (value).
-    A subject failing several steps leaves at the first of them in ``order``.
+    A subject failing several steps leaves at the first of them in ``order``. ``copies`` of
+    the ``quarantined`` rows were exact copies of a row that is used (not invalid input).
     """
-    steps = [FunnelStep.of("quarantaine", FUNNEL_STEPS["quarantaine"], read, quarantined,
-                           {"ongeldige_invoer": quarantined} if quarantined else {})]
+    reasons = {"ongeldige_invoer": quarantined - copies, "exacte_kopie": copies}
+    label = FUNNEL_STEPS["quarantaine"] + (" of als exacte kopie" if copies else "")
+    steps = [FunnelStep.of("quarantaine", label, read, quarantined,
+                           {k: n for k, n in reasons.items() if n})]
     gone: set[str] = set()
     remaining = read - quarantined
     for name in order:

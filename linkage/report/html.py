@@ -50,8 +50,8 @@ def render_html(report: AuditReport) -> str:
     """The audit report as a standalone HTML page (Dutch); an internal report adds the
     secure details."""
     sections: list[Callable[[AuditReport], str]] = [
-        _settings, _funnel, _choices, _rows, _linkage, _review, _filters, _followup, _privacy,
-        _validation, _descriptives, _provenance]
+        _settings, _deviations, _funnel, _choices, _rows, _linkage, _review, _filters,
+        _followup, _privacy, _validation, _descriptives, _provenance]
     internal = isinstance(report, InternalReport)
     title = report.titel + (" (intern)" if internal else "")
     parts = [_head(title), f"<body {_BODY}>", f"<h1>{e(title)}</h1>", _banner(report),
@@ -115,6 +115,16 @@ def _settings(report: AuditReport) -> str:
 
 def _reasons(redenen: Mapping[str, int]) -> str:
     return "; ".join(f"{L.label(L.REASONS, r)}: {n}" for r, n in redenen.items()) or "–"
+
+
+def _deviations(report: AuditReport) -> str:
+    rows = [(d.naam, d.omschrijving, d.geaccepteerd_met) for d in report.afwijkingen]
+    blocks = [table(["afwijking", "wat het betekent", "geaccepteerd met"], rows) if rows
+              else note("Geen: de minimale bescherming is aangehouden.")]
+    if report.waarschuwingen:
+        blocks += [h3("Waarschuwingen"),
+                   *(f"<p {BAD}>{e(w)}</p>" for w in report.waarschuwingen)]
+    return section("Afwijkingen van de minimale bescherming", *blocks)
 
 
 def _funnel(report: AuditReport) -> str:

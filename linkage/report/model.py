@@ -28,7 +28,7 @@ from vhh.linkage.report.serial import (
 
 __all__ = [
     "REPORT_VERSION", "AuditReport", "Block", "ConfigRef", "DecidingSettings", "Descriptives",
-    "Filters", "Followup", "Frequency", "FunnelStep", "InputFile", "InternalReport",
+    "Deviation", "Filters", "Followup", "Frequency", "FunnelStep", "InputFile", "InternalReport",
     "KAnonymitySummary", "KeyedBlock", "ModelError", "LinkSummary", "Loss", "Measure",
     "NumericSummary", "PrivacySummary", "ReviewSummary", "RowReconciliation", "StudyChoice",
     "ValidationSummary", "WeightHistogram", "report_schema",
@@ -296,6 +296,15 @@ class Descriptives:
 
 
 @dataclass(frozen=True)
+class Deviation:
+    """A deliberate deviation from the minimum protection, and who accepted it how."""
+
+    naam: str
+    omschrijving: str
+    geaccepteerd_met: str
+
+
+@dataclass(frozen=True)
 class AuditReport:
     """The audit report of one run, as exported (``export/auditrapport.json``)."""
 
@@ -325,6 +334,10 @@ class AuditReport:
     bestanden: Mapping[str, str] | None = json_field(omit_if_none=True, default=None)
     tijden: Mapping[str, float] | None = json_field(omit_if_none=True, default=None)
     eind: str | None = json_field(omit_if_none=True, default=None)
+    # every weakness the run was told to accept (k < 3, a weak or open key, ...), by name
+    afwijkingen: tuple[Deviation, ...] = json_field(default=())
+    # what the data officer should look at although the run went on (an empty HKS extract)
+    waarschuwingen: tuple[str, ...] = json_field(default=())
 
     def reconciliations(self) -> dict[str, RowReconciliation]:
         """Every row reconciliation: the police sources and the GCOS discussions."""

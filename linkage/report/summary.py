@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from vhh.linkage.contract import CATEGORIES
+from vhh.linkage.contract import CATEGORIES, DEVIATIONS
 from vhh.linkage.link.rules import RULES
 from vhh.linkage.normalise.names import normalise_text
 from vhh.linkage.report.codebook import codebook_dict, codebook_markdown
@@ -36,6 +36,11 @@ geboortedatum achternaam voorletters tussenvoegsel id ids incidenten antecedente
 besprekingen aan beschrijvende besluit bron controle elke export gegeven geldige gelijk herkomst
 kandidaatparen minder reden reviewbesluiten rijenverantwoording statistiek tellen totaal
 verantwoord vorige waarvan
+afwijkingen afwijking naam omschrijving geaccepteerd met wat het betekent geen de minimale
+bescherming is aangehouden waarschuwingen heeft een kop maar gegevensrijen niemand alle
+tellingen zijn controleer of extractie privacy accepted deviations config toml allow insecure
+weak key manifest formaat sha256 versies ondertekening algoritme ed25519 publieke vingerafdruk
+rapportversie python pandas pyarrow pyreadstat linkage exacte kopie als eerdere rij dit die
 """
 
 
@@ -54,6 +59,7 @@ def report_vocabulary(settings: Settings, changes: list[dict[str, object]],
     rules = [r.description for r in RULES.values()]
     review = settings.linkage.review_decisions
     words = _tokens([_TEMPLATE_WORDS, book, *rules, *settings.scope.kaders, *CATEGORIES,
+                     *DEVIATIONS, *DEVIATIONS.values(),
                      *settings.filters.roles, *settings.filters.hks_afdoeningen,
                      *label_texts(), *([review.name] if review else []), *extra])
     dates = {d.strftime("%Y%m%d") for d in (settings.scope.period_start, settings.scope.period_end,

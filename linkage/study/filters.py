@@ -28,6 +28,10 @@ class FilterOutcome:
     per_role: dict[str, int]
     per_category: dict[str, int]
 
+    def __repr__(self) -> str:  # counts only, like every carrier of row-level data
+        counted = int((self.reden == "").sum())
+        return f"FilterOutcome({len(self.reden)} linked rows, {counted} counted)"
+
 
 def _counts(values: pd.Series) -> dict[str, int]:
     return {str(k): int(v) for k, v in values.value_counts().sort_index().items()}

@@ -46,6 +46,10 @@ class Truth:
     subjects: pd.DataFrame    # gcos_id, fate
     quarantine: pd.DataFrame  # bron, record_id
 
+    def __repr__(self) -> str:  # ids only in the frames, counts here
+        return (f"Truth({len(self.links)} links, {len(self.subjects)} subjects, "
+                f"{len(self.quarantine)} quarantined)")
+
 
 def _read_csv(path: Path, sep: str, needed: tuple[str, ...]) -> pd.DataFrame:
     try:

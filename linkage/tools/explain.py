@@ -44,6 +44,10 @@ class Explanation:
     subject: dict[str, str] = field(default_factory=dict)
     candidates: pd.DataFrame = field(default_factory=pd.DataFrame)
 
+    def __repr__(self) -> str:  # the subject's and the candidates' names: never in a repr
+        return (f"Explanation({self.source}: {self.status}, {len(self.candidates)} "
+                "candidates)")
+
 
 def _others(pairs: pd.DataFrame, subjects: pd.DataFrame, i: int, s: int) -> str:
     """The other subjects that kept identity ``i``, with their rule."""

@@ -5,8 +5,13 @@ names only (never a cell value):
 
 0. the report: ``auditrapport.json`` is a report of the model this version reads
    (:class:`~vhh.linkage.report.model.AuditReport`); nothing else is checked without it;
-1. files: every file listed in the report (``bestanden``) is present with the listed
-   SHA-256, and no other file is in the folder besides the two report files;
+1. the signature (:mod:`vhh.linkage.tools.verify_manifest`): ``manifest.sig`` signs
+   ``manifest.json``; with a trust anchor (a public key, or the project's key file) it is
+   the anchor's signature - without one, every check below shows consistency only, never
+   who made the folder; every file of the folder is in the manifest with its SHA-256;
+   pointed at a run's folder, no unfinished export lies beside ``export/``;
+1b. files: every file listed in the report (``bestanden``) is present with the listed
+   SHA-256, and no other file is in the folder besides the report and manifest files;
 2. analysis files: the columns of every ``analysebestand.*`` equal the variables of
    ``codeboek.json`` and the file passes the strict output schema (category lists from the
    code book's ``keuzes``);
@@ -24,6 +29,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from vhh.linkage.errors import VerificationError
+from vhh.linkage.privacy.signing import MANIFEST_FILES, TrustAnchor
 from vhh.linkage.report.funnel import check_funnel, check_reconciliation
 from vhh.linkage.report.html import render_html
 from vhh.linkage.report.model import AuditReport, ModelError
@@ -39,6 +45,11 @@ from vhh.linkage.tools.checks import (
 )
 from vhh.linkage.tools.verify_analysis import check_analysis_files
 from vhh.linkage.tools.verify_leaks import check_leaks
+from vhh.linkage.tools.verify_manifest import (
+    check_beside,
+    check_manifest_files,
+    check_signature,
+)
 from vhh.linkage.version import __version__
 
 __all__ = ["Check", "find_export", "read_report", "require_all", "verify_export"]
@@ -65,15 +76,19 @@ def read_report(export: Path) -> AuditReport:
     return AuditReport.from_json(data)
 
 
-def verify_export(folder: Path, inputs_config: Path | None = None) -> list[Check]:
+def verify_export(folder: Path, inputs_config: Path | None = None,
+                  anchor: TrustAnchor | None = None) -> list[Check]:
     """Run every check on a delivered export folder (see the module docstring)."""
     export = find_export(folder)
     try:
         report = read_report(export)
     except ModelError as err:  # the path of the field, never its value
         return [Check(MODEL, False, str(err))]
-    checks = [Check(MODEL, True, f"report format {report.rapportversie}"),
+    signed = check_signature(export, anchor)
+    checks = [Check(MODEL, True, f"report format {report.rapportversie}"), *signed.checks,
               guarded(FILES, lambda: check_files(export, report)),
+              check_manifest_files(export, signed.manifest, report),
+              *check_beside(folder, export),
               *check_analysis_files(export),
               check_arithmetic_funnel(report), check_arithmetic_rows(report),
               guarded(HTML, lambda: check_html(export, report))]
@@ -106,7 +121,7 @@ def check_files(export: Path, report: AuditReport) -> Check:
     present = {p.relative_to(export).as_posix() for p in export.rglob("*") if p.is_file()}
     missing = sorted(set(listed) - present)
     changed = sorted(n for n in set(listed) & present if _sha256(export / n) != listed[n])
-    extra = present - set(listed) - {REPORT_JSON, REPORT_HTML}
+    extra = present - set(listed) - {REPORT_JSON, REPORT_HTML, *MANIFEST_FILES}
     problems = []
     if changed:
         problems.append(f"{len(changed)} differ ({', '.join(changed)})")

@@ -15,6 +15,7 @@ the run's leak scanner collects its identifiers there.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -58,6 +59,10 @@ class OpenedInputs:
 
     tables: Mapping[str, RawTable]
     chunks: Mapping[str, Iterator[pd.DataFrame]]
+
+    def __repr__(self) -> str:  # the GCOS frames hold names and birthdates: sizes only
+        return "OpenedInputs(" + ", ".join(f"{s}: {len(t.frame)} rows read"
+                                           for s, t in self.tables.items()) + ")"
 
     def frames(self, source: str) -> Iterator[pd.DataFrame]:
         """The raw frames of ``source``: the whole GCOS table, or the police chunks."""
@@ -133,7 +138,7 @@ class _Observed:
 
 
 def _load_one(settings: Settings, opened: OpenedInputs, source: str, clock: Stopwatch,
-              seen: _Observed) -> tuple[Validated, PoliceExtract | None]:
+              seen: _Observed, today: dt.date) -> tuple[Validated, PoliceExtract | None]:
     table = opened.tables[source]
     if source in GCOS_SOURCES:
         seen(source, table.frame)
@@ -142,15 +147,19 @@ def _load_one(settings: Settings, opened: OpenedInputs, source: str, clock: Stop
     extract = reduce_police_chunks(
         source, table, clock.timed(opened.chunks[source], "read"),
         hks_date_column=settings.filters.hks_date_column,
-        on_chunk=lambda chunk: seen(source, chunk))
+        on_chunk=lambda chunk: seen(source, chunk),
+        latest=settings.windows.extraction_date, today=today)
     return extract.validated, extract
 
 
 def load_inputs(settings: Settings, clock: Stopwatch | None = None,
-                observe: Observer | None = None) -> LoadedInputs:
+                observe: Observer | None = None, today: dt.date | None = None
+                ) -> LoadedInputs:
     """Read and validate the four extracts, the police ones chunk by chunk.
 
-    Each police chunk is validated and reduced to distinct identities + events and let go.
+    Each police chunk is validated and reduced to distinct identities + events and let go;
+    its event dates after the extraction date or after ``today`` (default: the day of the
+    run) are set aside with their own reasons.
     Every problem in every file is reported at once. ``clock`` gets the stages ``read`` and
     ``validate`` (without the time spent in ``observe``, which the caller times itself).
     """
@@ -160,11 +169,13 @@ def load_inputs(settings: Settings, clock: Stopwatch | None = None,
     problems: list[Problem] = []
     validated: dict[str, Validated] = {}
     police: dict[str, PoliceExtract] = {}
+    today = today or dt.date.today()
     for source in SOURCES:
         seen, read_before = _Observed(observe), clock.stages.get("read", 0.0)
         t0 = time.perf_counter()
         try:
-            validated[source], extract = _load_one(settings, opened, source, clock, seen)
+            validated[source], extract = _load_one(settings, opened, source, clock, seen,
+                                                   today)
             if extract is not None:
                 police[source] = extract
         except InputError as err:

@@ -14,14 +14,20 @@ file would be (quarantine with reasons), fed to the leak scanner, and reduced to
   :func:`vhh.linkage.normalise.identities.collapse_identities` gives for the whole file)
   with ``n_rijen``.
 
-Ids that occur in more than one chunk are quarantined afterwards, every copy, with the same
-reason the schema gives within a chunk, so the outcome does not depend on the chunk size.
-(Only the order of reasons within one quarantined row may differ when such a copy had
-failed for another reason too.)
+Ids that occur in more than one chunk are settled afterwards as within a chunk, so the
+outcome does not depend on the chunk size: when every copy is equal in every column (told
+by a 64-bit hash of the raw row, kept per row until then) the first is used and the others
+are set aside as exact copies; otherwise every copy is quarantined with the reason the
+schema gives within a chunk. (Only the order of reasons within one quarantined row may
+differ when such a copy had failed for another reason too.)
+
+Event dates after the extraction date, or in the future, are set aside per chunk with their
+own reason (:func:`vhh.linkage.validate.sources.quarantine_late`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -32,7 +38,13 @@ from pandas.api.types import union_categoricals
 from vhh.linkage.contract import ID_COLUMN, IDENTITY_FIELDS
 from vhh.linkage.errors import LinkageError
 from vhh.linkage.io.readers import RawTable
-from vhh.linkage.validate.sources import DUPLICATE_REASON, Validated, validate_source
+from vhh.linkage.validate.sources import (
+    DUPLICATE_REASON,
+    EXACT_COPY_REASON,
+    Validated,
+    quarantine_late,
+    validate_source,
+)
 
 __all__ = ["EVENT_COLUMNS", "PoliceExtract", "reduce_police_chunks"]
 
@@ -43,6 +55,8 @@ EVENT_COLUMNS = {
 _TEXT = ("bvh_id", "hks_id", "registratienummer")
 _CODES = ("mk_code", "rol", "afdoening")
 _ARROW = "string[pyarrow]"
+_COLLECT_FROM = 100_000  # rows in a chunk from which a full collection is worth its cost
+_HASH = "rijhash"  # the raw row's hash, until ids repeated across chunks are settled
 # two independent 16-byte keys: an identity is known when both 64-bit hashes agree
 _KEY_A, _KEY_B = "vhh-identiteit-a", "vhh-identiteit-b"
 
@@ -58,6 +72,10 @@ class PoliceExtract:
     @property
     def codes(self) -> np.ndarray:
         return np.asarray(self.validated.valid["identiteit"].to_numpy(), dtype=np.int32)
+
+    def __repr__(self) -> str:  # identities are names and birthdates: counts only
+        return (f"PoliceExtract({self.raw.source}: {self.validated.rows_read} read, "
+                f"{len(self.validated.valid)} valid, {len(self.identities)} identities)")
 
 
 class _IdentityIndex:
@@ -103,7 +121,15 @@ class _IdentityIndex:
         return identities
 
 
-def _compact(source: str, valid: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:
+def _row_hashes(chunk: pd.DataFrame) -> pd.Series:
+    """A 64-bit hash of every raw row's content (all columns but ``bronrij``), by bronrij."""
+    content = chunk.drop(columns="bronrij")
+    hashes = pd.util.hash_pandas_object(content, index=False).to_numpy(dtype=np.uint64)
+    return pd.Series(hashes, index=chunk["bronrij"].to_numpy(dtype=np.int64))
+
+
+def _compact(source: str, valid: pd.DataFrame, codes: np.ndarray, hashes: pd.Series
+             ) -> pd.DataFrame:
     columns = EVENT_COLUMNS[source]
     out = pd.DataFrame({"bronrij": valid["bronrij"].to_numpy(dtype=np.int64)},
                        index=valid.index)
@@ -115,6 +141,7 @@ def _compact(source: str, valid: pd.DataFrame, codes: np.ndarray) -> pd.DataFram
             values = values.astype("category")
         out[col] = values
     out["identiteit"] = codes
+    out[_HASH] = hashes.reindex(out["bronrij"].to_numpy()).to_numpy(dtype=np.uint64)
     return out
 
 
@@ -138,30 +165,70 @@ def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(data, index=index)
 
 
+def _copies(codes: np.ndarray, hashes: np.ndarray, bronrij: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For rows with a repeated id (``codes``): which are copies of an id whose copies are
+    all equal (``exact``), the first of each such id in file order (``keeper``), and which
+    belong to an id whose copies differ (``conflict``)."""
+    repeated = np.bincount(codes)[codes] > 1
+    pairs = pd.DataFrame({"c": codes[repeated], "h": hashes[repeated]}).drop_duplicates()
+    versions = pairs.groupby("c").size()
+    exact = repeated & np.isin(codes, versions.index[versions == 1].to_numpy())
+    keeper = np.zeros(len(codes), dtype=bool)
+    if exact.any():
+        at = np.flatnonzero(exact)
+        first = pd.Series(bronrij[at]).groupby(codes[at]).idxmin().to_numpy()
+        keeper[at[first]] = True
+    return exact, keeper, repeated & ~exact
+
+
+def _moved(source: str, rows: pd.DataFrame, reason: str) -> pd.DataFrame:
+    id_col = ID_COLUMN[source]
+    return pd.DataFrame({"bron": source, "bronrij": rows["bronrij"].to_numpy(),
+                         "record_id": rows[id_col].astype(object).to_numpy(),
+                         "kolom": id_col, "reden": reason})
+
+
+def _requarantine(quarantine: pd.DataFrame, id_col: str, conflict: np.ndarray,
+                  copy: np.ndarray) -> pd.DataFrame:
+    """Quarantined copies take the reason the whole file would give them."""
+    quarantine = quarantine.copy()
+    exact_before = (quarantine["reden"] == EXACT_COPY_REASON).to_numpy()
+    turned = (conflict & exact_before) | (copy & ~exact_before)
+    quarantine.loc[turned, "kolom"] = id_col
+    quarantine.loc[turned, "reden"] = np.where(conflict[turned], DUPLICATE_REASON,
+                                               EXACT_COPY_REASON)
+    lacking = conflict & ~turned & ~quarantine["reden"].str.contains(
+        DUPLICATE_REASON, regex=False).to_numpy()
+    quarantine.loc[lacking, "kolom"] = quarantine.loc[lacking, "kolom"] + ";" + id_col
+    quarantine.loc[lacking, "reden"] = quarantine.loc[lacking, "reden"] + "; " + DUPLICATE_REASON
+    return quarantine
+
+
 def _quarantine_duplicates(source: str, rows: pd.DataFrame, quarantine: pd.DataFrame
                            ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Quarantine every copy of an id that occurs in more than one chunk."""
+    """Settle every id that occurs in more than one chunk, as one chunk would."""
     id_col = ID_COLUMN[source]
     ids = pd.concat([rows[id_col].astype(_ARROW),
                      quarantine["record_id"].astype(str).astype(_ARROW)], ignore_index=True)
     # factorize stays in Arrow (duplicated() would turn 20M ids into Python strings)
     codes, _ = pd.factorize(ids)
-    dup = np.bincount(codes)[codes] > 1
-    del codes
-    valid_dup, quarantined_dup = dup[: len(rows)], dup[len(rows):]
-    if not dup.any():
+    if not (np.bincount(codes) > 1).any():
         return rows, quarantine
-    quarantine = quarantine.copy()
-    lacking = quarantined_dup & ~quarantine["reden"].str.contains(DUPLICATE_REASON, regex=False)
-    quarantine.loc[lacking, "kolom"] = quarantine.loc[lacking, "kolom"] + ";" + id_col
-    quarantine.loc[lacking, "reden"] = quarantine.loc[lacking, "reden"] + "; " + DUPLICATE_REASON
-    moved = rows[valid_dup]
-    extra = pd.DataFrame({"bron": source, "bronrij": moved["bronrij"].to_numpy(),
-                          "record_id": moved[id_col].astype(object).to_numpy(),
-                          "kolom": id_col, "reden": DUPLICATE_REASON})
-    quarantine = pd.concat([quarantine, extra], ignore_index=True)
+    hashes = np.concatenate([rows[_HASH].to_numpy(dtype=np.uint64),
+                             quarantine[_HASH].to_numpy(dtype=np.uint64)])
+    bronrij = np.concatenate([rows["bronrij"].to_numpy(dtype=np.int64),
+                              quarantine["bronrij"].to_numpy(dtype=np.int64)])
+    exact, keeper, conflict = _copies(codes, hashes, bronrij)
+    del codes, hashes
+    n = len(rows)
+    copy = exact & ~keeper
+    quarantine = _requarantine(quarantine, id_col, conflict[n:], copy[n:])
+    moved = [_moved(source, rows[conflict[:n]], DUPLICATE_REASON),
+             _moved(source, rows[copy[:n]], EXACT_COPY_REASON)]
+    quarantine = pd.concat([quarantine.drop(columns=_HASH), *moved], ignore_index=True)
     quarantine = quarantine.sort_values("bronrij", kind="stable").reset_index(drop=True)
-    return rows[~valid_dup], quarantine
+    return rows[~(conflict[:n] | copy[:n])], quarantine
 
 
 def _renumber(rows: pd.DataFrame, identities: pd.DataFrame
@@ -177,14 +244,27 @@ def _renumber(rows: pd.DataFrame, identities: pd.DataFrame
     return rows.assign(identiteit=position[codes].astype(np.int32)), kept
 
 
+def _checked(source: str, chunk: pd.DataFrame, file: str, hks_date_column: str,
+             latest: dt.date | None, today: dt.date | None) -> Validated:
+    """One chunk validated, with late event dates set aside (when ``latest`` is given)."""
+    checked = validate_source(source, chunk, file=file, hks_date_column=hks_date_column)
+    if latest is None:
+        return checked
+    column, kolom = (("incidentdatum", "incidentdatum") if source == "bvh_incidenten"
+                     else ("datum", hks_date_column))
+    return quarantine_late(checked, column, kolom, latest, today or dt.date.today())
+
+
 def reduce_police_chunks(source: str, table: RawTable, chunks: Iterable[pd.DataFrame], *,
                          hks_date_column: str = "pleegdatum",
-                         on_chunk: Callable[[pd.DataFrame], None] | None = None
+                         on_chunk: Callable[[pd.DataFrame], None] | None = None,
+                         latest: dt.date | None = None, today: dt.date | None = None
                          ) -> PoliceExtract:
     """Validate and reduce every chunk of one police source (see the module docstring).
 
     ``on_chunk`` sees each raw chunk before it is let go (the leak scanner collects its
-    identifiers there).
+    identifiers there). ``latest`` is the extraction date: event dates after it (or after
+    ``today``) are set aside with their own reason.
     """
     index = _IdentityIndex()
     parts, quarantines, rows_read = [], [], 0
@@ -193,22 +273,28 @@ def reduce_police_chunks(source: str, table: RawTable, chunks: Iterable[pd.DataF
             on_chunk(chunk)
         if rows_read and chunk.empty:
             continue
-        checked = validate_source(source, chunk, file=str(table.path),
-                                  hks_date_column=hks_date_column)
+        checked = _checked(source, chunk, str(table.path), hks_date_column, latest, today)
+        hashes = _row_hashes(chunk)
+        large = len(chunk) >= _COLLECT_FROM
         rows_read += checked.rows_read
         keys = checked.valid.loc[:, list(IDENTITY_FIELDS)].astype(str)
-        parts.append(_compact(source, checked.valid, index.add(keys)))
-        quarantines.append(checked.quarantine)
-        del chunk, checked, keys
+        parts.append(_compact(source, checked.valid, index.add(keys), hashes))
+        quarantines.append(checked.quarantine.assign(**{_HASH: hashes.reindex(
+            checked.quarantine["bronrij"].to_numpy(dtype=np.int64)).to_numpy(dtype=np.uint64)}))
+        del chunk, checked, keys, hashes
         # pandas' string accessors leave reference cycles that keep a chunk's million
         # strings alive until a full collection; without this, memory grows with every
-        # chunk (measured on 5M BVH rows: peak 3.8 GB without, 2.5 GB with)
-        gc.collect()
+        # chunk (measured on 5M BVH rows: peak 3.8 GB without, 2.5 GB with). A full
+        # collection costs a quarter second in a large process, so small chunks skip it.
+        if large:
+            gc.collect()
     rows = _concat(parts)
     quarantine = pd.concat(quarantines, ignore_index=True) if len(quarantines) > 1 \
         else quarantines[0]
     before = len(rows)
     rows, quarantine = _quarantine_duplicates(source, rows, quarantine)
+    del rows[_HASH]  # in place: a drop() would copy every column of a national extract
+    quarantine = quarantine.drop(columns=_HASH, errors="ignore")
     identities = index.frame()
     if len(rows) != before:
         rows, identities = _renumber(rows, identities)

@@ -3,12 +3,18 @@
 Every row read ends in exactly one of two frames: ``valid`` (parsed, typed) or
 ``quarantine`` (with its file row number and every reason it failed). Nothing is dropped
 silently, and no reason text contains a value from the row.
+
+Copies of one id: when every column of every copy is equal (an extract that wrote a row
+twice), the first is used and the others are set aside with :data:`EXACT_COPY_REASON`, so
+the report counts them; when the copies differ in anything, every copy is quarantined with
+:data:`DUPLICATE_REASON` (which one is right cannot be known).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 import numpy as np
@@ -25,6 +31,12 @@ __all__ = [
     "DUPLICATE_REASON",
     "REMARKS",
     "REMARK_COLUMNS",
+    "EXACT_COPY_REASON",
+    "FUTURE_REASON",
+    "LATE_REASON",
+    "UNIQUE_SOURCES",
+    "exact_copies",
+    "quarantine_late",
     "Validated",
     "parse_sex",
     "move_to_quarantine",
@@ -36,6 +48,12 @@ __all__ = [
 _SEX = {"m": 0, "man": 0, "mannelijk": 0, "v": 1, "vrouw": 1, "vrouwelijk": 1, "f": 1,
         "o": 9, "onbekend": 9, "x": 9, "": 9}
 DUPLICATE_REASON = "komt meer dan eens voor (alle exemplaren apart gezet)"
+EXACT_COPY_REASON = "exacte kopie van een eerdere rij met dit id (die rij is gebruikt)"
+LATE_REASON = ("datum ligt na de extractiedatum ([windows] extraction_date): controleer de "
+               "extractie of die instelling")
+FUTURE_REASON = "datum ligt in de toekomst (na de dag van deze run)"
+UNIQUE_SOURCES = ("gcos_subjecten", "bvh_incidenten", "hks_antecedenten")
+"""The extracts whose id names one row (a discussion's gcos_id repeats by design)."""
 _BUILTIN_REASONS = {
     "field_uniqueness": DUPLICATE_REASON,
     # pandera names inherited checks by their method; these are the shared identity checks
@@ -82,6 +100,28 @@ class Validated:
     def __repr__(self) -> str:  # counts only: the frames hold names and birthdates
         return (f"Validated({self.source}: {self.rows_read} read, {len(self.valid)} valid, "
                 f"{len(self.quarantine)} quarantined, {len(self.remarks)} remarks)")
+
+
+
+def exact_copies(source: str, raw: pd.DataFrame) -> pd.Series:
+    """Per raw row: whether it repeats an earlier row of its id in every column.
+
+    Only ids all of whose copies are equal count (those copies but the first are marked);
+    an id with copies that differ anywhere is left to the uniqueness check, which sets every
+    copy aside. ``bronrij`` (the row number) is not part of the comparison.
+    """
+    marked = pd.Series(False, index=raw.index)
+    if source not in UNIQUE_SOURCES or raw.empty:
+        return marked
+    id_col = ID_COLUMN[source]
+    repeated = raw[id_col].duplicated(keep=False)
+    if not repeated.any():
+        return marked
+    content = raw.loc[repeated].drop(columns="bronrij")
+    versions = content.drop_duplicates()[id_col].value_counts()
+    same = content[id_col].isin(set(versions.index[versions == 1]))
+    marked[content.index] = (same & content.duplicated(keep="first")).to_numpy()
+    return marked
 
 
 def parse_sex(values: pd.Series) -> pd.Series:
@@ -252,13 +292,26 @@ def validate_source(
     if raw.empty and source != "hks_antecedenten":
         raise InputError([Problem(file, "has a header but no data rows",
                                   hint="export the extract again")])
-    frame = prepare(source, raw, hks_date_column=hks_date_column, leefgebieden=leefgebieden)
+    copies = exact_copies(source, raw)
+    kept = raw[~copies] if copies.any() else raw
+    frame = prepare(source, kept, hks_date_column=hks_date_column, leefgebieden=leefgebieden)
     failures = _failures(source, frame, hks_date_column)
     quarantine = quarantine_frame(source, frame, failures)
+    if copies.any():
+        quarantine = _with_copies(source, raw[copies], quarantine)
     bad = frame.index.isin(failures["index"].unique())
     # take: one copy, where .loc[~bad].copy() made two
     remarks, valid = _remarks(source, frame.take(np.flatnonzero(~bad)))
-    return Validated(source, valid, quarantine, len(frame), remarks, _unknown_domains(valid))
+    return Validated(source, valid, quarantine, len(raw), remarks, _unknown_domains(valid))
+
+
+def _with_copies(source: str, copies: pd.DataFrame, quarantine: pd.DataFrame) -> pd.DataFrame:
+    """The quarantine with the exact copies added, in file order."""
+    extra = pd.DataFrame({"bron": source, "bronrij": copies["bronrij"].to_numpy(),
+                          "record_id": copies[ID_COLUMN[source]].to_numpy(),
+                          "kolom": ID_COLUMN[source], "reden": EXACT_COPY_REASON})
+    both = pd.concat([quarantine, extra], ignore_index=True) if len(quarantine) else extra
+    return both.sort_values("bronrij", kind="stable").reset_index(drop=True)
 
 
 def move_to_quarantine(validated: Validated, mask: pd.Series, kolom: str, reden: str
@@ -268,11 +321,28 @@ def move_to_quarantine(validated: Validated, mask: pd.Series, kolom: str, reden:
         return validated
     moved = validated.valid[mask]
     extra = pd.DataFrame({"bron": validated.source, "bronrij": moved["bronrij"].to_numpy(),
-                          "record_id": moved[ID_COLUMN[validated.source]].to_numpy(),
-                          "kolom": kolom, "reden": reden})
-    quarantine = pd.concat([validated.quarantine, extra], ignore_index=True)
+                          "record_id": moved[ID_COLUMN[validated.source]].astype(object)
+                          .to_numpy(), "kolom": kolom, "reden": reden})
+    quarantine = (pd.concat([validated.quarantine, extra], ignore_index=True)
+                  if len(validated.quarantine) else extra)
     moved_rows = set(moved["bronrij"])
     remarks = validated.remarks[~validated.remarks["bronrij"].isin(moved_rows)]
     valid = validated.valid[~mask].copy()
     return Validated(validated.source, valid, quarantine, validated.rows_read,
                      remarks.reset_index(drop=True), _unknown_domains(valid))
+
+
+def quarantine_late(validated: Validated, column: str, kolom: str, latest: dt.date,
+                    today: dt.date) -> Validated:
+    """Set aside valid rows whose event date (``column``) lies after ``today`` (in the
+    future) or after ``latest`` (the extraction date), each with its own reason, in file
+    order. ``kolom`` is the column's name in the extract."""
+    dates = validated.valid[column]
+    future = dates > pd.Timestamp(today)
+    late = (dates > pd.Timestamp(latest)) & ~future
+    if not (future.any() or late.any()):
+        return validated
+    out = move_to_quarantine(validated, future, kolom, FUTURE_REASON)
+    out = move_to_quarantine(out, late[~future], kolom, LATE_REASON)
+    quarantine = out.quarantine.sort_values("bronrij", kind="stable").reset_index(drop=True)
+    return replace(out, quarantine=quarantine)
