@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import tomllib
-from collections.abc import Callable, Mapping
-from dataclasses import MISSING, dataclass, field, fields, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import vhh.linkage.fields as conv
 from vhh.linkage.contract import (
     CATEGORIES,
     CONFIG_DEVIATIONS,
@@ -26,7 +27,6 @@ from vhh.linkage.contract import (
     RULE_NAMES,
     SOURCES,
     STUDY_KADERS,
-    match_key,
 )
 from vhh.linkage.errors import ConfigError
 
@@ -55,129 +55,19 @@ MIN_K = 3  # below it a record may sit in a class of one or two: refused unless 
 DEFAULT_CONFIG = Path(str(resources.files("vhh.config") / "default.toml"))
 
 
-# --- converters: each takes (value, where) and returns the typed value or raises ConfigError
-
-
-def _str(value: Any, where: str) -> str:
-    if not isinstance(value, str):
-        raise ConfigError(f"{where}: expected text, got {type(value).__name__}")
-    return value
-
-
-def _choice(*allowed: str) -> Callable[[Any, str], str]:
-    def conv(value: Any, where: str) -> str:
-        text = _str(value, where)
-        if text not in allowed:
-            raise ConfigError(f"{where}: '{text}' is not one of {', '.join(allowed)}")
-        return text
-
-    return conv
-
-
-def _int(minimum: int = 0) -> Callable[[Any, str], int]:
-    def conv(value: Any, where: str) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{where}: expected a whole number, got {type(value).__name__}")
-        if value < minimum:
-            raise ConfigError(f"{where}: must be at least {minimum}, got {value}")
-        return value
-
-    return conv
-
-
-def _fraction(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
-        raise ConfigError(f"{where}: expected a number in (0, 1], got {value!r}")
-    return float(value)
-
-
-def _bool(value: Any, where: str) -> bool:
-    if not isinstance(value, bool):
-        raise ConfigError(f"{where}: expected true or false")
-    return value
-
-
-def _date(value: Any, where: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise ConfigError(f"{where}: expected a date like 2013-12-31")
-
-
-def _strings(allowed: tuple[str, ...] | None = None) -> Callable[[Any, str], tuple[str, ...]]:
-    def conv(value: Any, where: str) -> tuple[str, ...]:
-        if not isinstance(value, list):
-            raise ConfigError(f"{where}: expected a list")
-        items = tuple(_str(v, f"{where}[{i}]") for i, v in enumerate(value))
-        if allowed is not None:
-            bad = [v for v in items if v not in allowed]
-            if bad:
-                raise ConfigError(
-                    f"{where}: unknown value(s) {', '.join(bad)}; allowed: {', '.join(allowed)}"
-                )
-        if len(set(items)) != len(items):
-            raise ConfigError(f"{where}: a value is listed twice")
-        return items
-
-    return conv
-
-
-def _names(at_most: int) -> Callable[[Any, str], tuple[str, ...]]:
-    """Names matched forgiving of case, accents and spacing: distinct once folded."""
-    def conv(value: Any, where: str) -> tuple[str, ...]:
-        names, keys = _strings()(value, where), [match_key(v) for v in value]
-        if "" in keys or len(set(keys)) != len(keys) or not 1 <= len(names) <= at_most:
-            raise ConfigError(f"{where}: list 1 to {at_most} names, each with a letter, no two "
-                              "differing only in case, accents or spacing")
-        return names
-
-    return conv
-
-
-def _ints(value: Any, where: str) -> tuple[int, ...]:
-    if not isinstance(value, list) or not all(
-        isinstance(v, int) and not isinstance(v, bool) for v in value
-    ):
-        raise ConfigError(f"{where}: expected a list of whole numbers")
-    if list(value) != sorted(set(value)):
-        raise ConfigError(f"{where}: must be strictly increasing")
-    return tuple(value)
-
-
-def _path(value: Any, where: str) -> Path:
-    return Path(_str(value, where))
-
-
-def _optional_path(value: Any, where: str) -> Path | None:
-    text = _str(value, where)
-    return Path(text) if text else None
-
-
-def _setting(conv: Callable[[Any, str], Any], default: Any = MISSING) -> Any:
-    if isinstance(default, list | dict):
-        raise TypeError("mutable default")  # pragma: no cover - programming error
-    return field(default=default, metadata={"conv": conv})
-
-
 # --- the sections
 
 
 @dataclass(frozen=True)
 class InputSettings:
-    gcos_subjecten: Path = _setting(_path, Path("input/gcos_subjecten.csv"))
-    gcos_besprekingen: Path = _setting(_path, Path("input/gcos_besprekingen.csv"))
-    bvh_incidenten: Path = _setting(_path, Path("input/bvh_incidenten.csv"))
-    hks_antecedenten: Path = _setting(_path, Path("input/hks_antecedenten.csv"))
-    encoding: str = _setting(_choice("auto", "utf-8", "utf-8-sig", "cp1252"), "auto")
-    delimiter: str = _setting(_choice(*DELIMITERS), "auto")
+    gcos_subjecten: Path = conv.setting(conv.path, Path("input/gcos_subjecten.csv"))
+    gcos_besprekingen: Path = conv.setting(conv.path, Path("input/gcos_besprekingen.csv"))
+    bvh_incidenten: Path = conv.setting(conv.path, Path("input/bvh_incidenten.csv"))
+    hks_antecedenten: Path = conv.setting(conv.path, Path("input/hks_antecedenten.csv"))
+    encoding: str = conv.setting(conv.choice("auto", "utf-8", "utf-8-sig", "cp1252"), "auto")
+    delimiter: str = conv.setting(conv.choice(*DELIMITERS), "auto")
     # police extracts are read, validated and reduced this many rows at a time
-    chunk_rows: int = _setting(_int(1), 1_000_000)
+    chunk_rows: int = conv.setting(conv.whole(1), 1_000_000)
 
     def path(self, source: str) -> Path:
         return getattr(self, source)  # type: ignore[no-any-return]
@@ -186,59 +76,61 @@ class InputSettings:
 @dataclass(frozen=True)
 class GcosSettings:
     # the titles of the GCOS leefgebieden; matched forgiving of case, accents and spacing
-    leefgebieden: tuple[str, ...] = _setting(_names(11), LEEFGEBIEDEN)  # the file counts 0-11
+    # the analysis file counts 0-11 of them
+    leefgebieden: tuple[str, ...] = conv.setting(conv.names(11), LEEFGEBIEDEN)
 
 
 @dataclass(frozen=True)
 class ScopeSettings:
-    kaders: tuple[str, ...] = _setting(_names(100), STUDY_KADERS)
-    period_start: dt.date = _setting(_date, dt.date(2013, 1, 1))
-    period_end: dt.date = _setting(_date, dt.date(2013, 12, 31))
+    kaders: tuple[str, ...] = conv.setting(conv.names(100), STUDY_KADERS)
+    period_start: dt.date = conv.setting(conv.date, dt.date(2013, 1, 1))
+    period_end: dt.date = conv.setting(conv.date, dt.date(2013, 12, 31))
 
 
 @dataclass(frozen=True)
 class LinkageSettings:
-    method: str = _setting(_choice("rules", "probabilistic"), "rules")
-    tiers: tuple[str, ...] = _setting(_strings(RULE_NAMES), RULE_NAMES)
-    surname_threshold: float = _setting(_fraction, 0.92)
-    max_block_pairs: int = _setting(_int(1), 200_000)
-    review_decisions: Path | None = _setting(_optional_path, None)
+    method: str = conv.setting(conv.choice("rules", "probabilistic"), "rules")
+    tiers: tuple[str, ...] = conv.setting(conv.strings(RULE_NAMES), RULE_NAMES)
+    surname_threshold: float = conv.setting(conv.fraction, 0.92)
+    max_block_pairs: int = conv.setting(conv.whole(1), 200_000)
+    review_decisions: Path | None = conv.setting(conv.optional_path, None)
 
 
 @dataclass(frozen=True)
 class FilterSettings:
-    incident_codes: Path = _setting(_path, Path("incidentcodes_voorbeeld.csv"))
-    count_categories: tuple[str, ...] = _setting(
-        _strings(CATEGORIES), ("misdrijf", "overtreding")
+    incident_codes: Path = conv.setting(conv.path, Path("incidentcodes_voorbeeld.csv"))
+    count_categories: tuple[str, ...] = conv.setting(
+        conv.strings(CATEGORIES), ("misdrijf", "overtreding")
     )
-    unknown_codes: str = _setting(_choice("drop", "count"), "drop")
-    roles: tuple[str, ...] = _setting(_strings(), ())
-    deduplicate_registrations: bool = _setting(_bool, True)
-    hks_afdoeningen: tuple[str, ...] = _setting(_strings(), ())
-    hks_date_column: str = _setting(_str, "pleegdatum")
+    unknown_codes: str = conv.setting(conv.choice("drop", "count"), "drop")
+    roles: tuple[str, ...] = conv.setting(conv.strings(), ())
+    deduplicate_registrations: bool = conv.setting(conv.flag, True)
+    hks_afdoeningen: tuple[str, ...] = conv.setting(conv.strings(), ())
+    hks_date_column: str = conv.setting(conv.text, "pleegdatum")
 
 
 @dataclass(frozen=True)
 class WindowSettings:
-    start: str = _setting(_choice("first_in_period", "first_ever"), "first_in_period")
-    quarter_months: int = _setting(_int(1), 3)
-    year_months: int = _setting(_int(1), 12)
-    start_day: str = _setting(_choice("after", "before"), "after")
-    extraction_date: dt.date = _setting(_date, dt.date(2014, 12, 31))
+    start: str = conv.setting(conv.choice("first_in_period", "first_ever"), "first_in_period")
+    quarter_months: int = conv.setting(conv.whole(1), 3)
+    year_months: int = conv.setting(conv.whole(1), 12)
+    start_day: str = conv.setting(conv.choice("after", "before"), "after")
+    extraction_date: dt.date = conv.setting(conv.date, dt.date(2014, 12, 31))
 
 
 @dataclass(frozen=True)
 class PrivacySettings:
-    quasi_identifiers: tuple[str, ...] = _setting(_strings(QUASI_IDENTIFIERS), QUASI_IDENTIFIERS)
-    k: int = _setting(_int(1), 5)
-    action: str = _setting(_choice("report", "generalise"), "generalise")
-    age_bands: tuple[int, ...] = _setting(_ints, (18, 25, 35, 45, 55, 65))
-    top_code: int = _setting(_int(1), 20)
-    small_cell: int = _setting(_int(1), 5)
+    quasi_identifiers: tuple[str, ...] = conv.setting(conv.strings(QUASI_IDENTIFIERS),
+                                                      QUASI_IDENTIFIERS)
+    k: int = conv.setting(conv.whole(1), 5)
+    action: str = conv.setting(conv.choice("report", "generalise"), "generalise")
+    age_bands: tuple[int, ...] = conv.setting(conv.ints, (18, 25, 35, 45, 55, 65))
+    top_code: int = conv.setting(conv.whole(1), 20)
+    small_cell: int = conv.setting(conv.whole(1), 5)
     # vhh-link analyse, inside route: statistics that leave are rounded to this many decimals
-    result_decimals: int = _setting(_int(0), 4)
+    result_decimals: int = conv.setting(conv.whole(0), 4)
     # weaker protection than the minimum, accepted deliberately (recorded in both reports)
-    accepted_deviations: tuple[str, ...] = _setting(_strings(CONFIG_DEVIATIONS), ())
+    accepted_deviations: tuple[str, ...] = conv.setting(conv.strings(CONFIG_DEVIATIONS), ())
 
 
 FUNNEL_STEPS = ("scope", "gevonden_bvh", "startdatum")
@@ -247,12 +139,12 @@ FUNNEL_STEPS = ("scope", "gevonden_bvh", "startdatum")
 @dataclass(frozen=True)
 class FunnelSettings:
     # the order in which subjects leave; scope comes first (only in-scope subjects are linked)
-    order: tuple[str, ...] = _setting(_strings(FUNNEL_STEPS), FUNNEL_STEPS)
+    order: tuple[str, ...] = conv.setting(conv.strings(FUNNEL_STEPS), FUNNEL_STEPS)
 
 
 @dataclass(frozen=True)
 class ExportSettings:
-    formats: tuple[str, ...] = _setting(_strings(EXPORT_FORMATS), EXPORT_FORMATS)
+    formats: tuple[str, ...] = conv.setting(conv.strings(EXPORT_FORMATS), EXPORT_FORMATS)
 
 
 SECTIONS: Mapping[str, type] = MappingProxyType(

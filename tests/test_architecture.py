@@ -19,7 +19,7 @@ FOLDERS = {"linkage": "vhh.linkage", "schemas": "vhh.schemas", "pipelines": "vhh
 # Lowest first. A module belongs to the longest prefix listed here.
 LAYERS = (
     ("vhh.linkage.errors", "vhh.linkage.version", "vhh.linkage.contract",
-     "vhh.linkage.settings", "vhh.linkage.stopwatch", "vhh.config"),
+     "vhh.linkage.fields", "vhh.linkage.settings", "vhh.linkage.stopwatch", "vhh.config"),
     ("vhh.linkage.io",),
     ("vhh.linkage.normalise",),
     ("vhh.schemas",),
@@ -134,7 +134,7 @@ def test_the_synthetic_generator_is_used_only_by_the_cli_and_the_demo():
                     for _, mod, names in _imports(p)
                     if mod.startswith("vhh.linkage.synth") or
                     (mod == "vhh.linkage" and "synth" in names)})
-    assert users == ["vhh.pipelines.cli", "vhh.pipelines.demo"]
+    assert users == ["vhh.pipelines.cli.study", "vhh.pipelines.demo"]
 
 
 @pytest.mark.parametrize("limit", [400])
