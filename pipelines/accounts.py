@@ -26,16 +26,16 @@ from vhh.linkage.privacy.keys import MasterKey
 from vhh.linkage.report.accounting import build_funnel, dispositions, row_reconciliation
 from vhh.linkage.report.descriptives import descriptives
 from vhh.linkage.report.funnel import check_funnel, check_reconciliation
+from vhh.linkage.report.labels import filter_section
 from vhh.linkage.report.model import (
     REPORT_VERSION,
     AuditReport,
     Block,
-    BvhFilters,
     ConfigRef,
+    Descriptives,
     Filters,
     Followup,
     FunnelStep,
-    HksFilters,
     InputFile,
     InternalReport,
     KAnonymitySummary,
@@ -53,7 +53,8 @@ from vhh.linkage.validate.inputs import LoadedInputs
 from vhh.linkage.version import __version__
 from vhh.pipelines.stages import Counted, Filtered, Links, Protected, Scoped, Started
 
-__all__ = ["Accounts", "audit_report", "internal_report", "link_summary", "losses", "run_id"]
+__all__ = ["Accounts", "audit_report", "internal_report", "link_summary", "losses", "run_id",
+           "tagged_values"]
 
 TITLE = "Auditrapport koppeling Veiligheidshuis (GCOS-BVH-HKS)"
 
@@ -157,22 +158,37 @@ def _inputs(loaded: LoadedInputs) -> tuple[InputFile, ...]:
                  for s, t in loaded.tables.items())
 
 
+def _filters(a: Accounts, key: MasterKey) -> Filters:
+    return filter_section(a.filtered.bvh, a.filtered.hks, a.settings, key)[0]
+
+
+def tagged_values(a: Accounts, key: MasterKey) -> dict[str, str]:
+    """The roles, codes and afdoeningen behind the report's keyed tags (secure only)."""
+    return filter_section(a.filtered.bvh, a.filtered.hks, a.settings, key)[1]
+
+
+def _descriptives(a: Accounts) -> Descriptives:
+    """Table 5.1 of the file as exported, under its disclosure settings."""
+    changed = {str(m["variabele"]) for m in a.protected.measures}
+    return descriptives(a.protected.frame, a.settings.privacy.small_cell, changed)
+
+
 def audit_report(a: Accounts, key: MasterKey, started: dt.datetime) -> AuditReport:
     """The report of the run, checked: a funnel or reconciliation that does not add up is a
     bug, never a data problem, and blocks the export."""
-    s, f = a.settings, a.filtered
+    s = a.settings
     rule_names = s.linkage.tiers if s.linkage.method == "rules" else ()
     report = AuditReport(
         titel=TITLE, versie=__version__, rapportversie=REPORT_VERSION,
         run_id=run_id(s, dict(a.loaded.tables), key), sleutel_id=key.key_id, project=s.project,
         configuratie=ConfigRef(Path(s.source).name, s.sha256), invoer=_inputs(a.loaded),
         trechter=_funnel(a),
-        rijen={"bvh": _rows(a, "bvh", f.bvh.reden), "hks": _rows(a, "hks", f.hks.reden)},
+        rijen={"bvh": _rows(a, "bvh", a.filtered.bvh.reden),
+               "hks": _rows(a, "hks", a.filtered.hks.reden)},
         gcos_besprekingen=_besprekingen(a),
         koppeling={src: link_summary(link) for src, link in a.links.by_source.items()},
         koppelregels={name: RULES[name].description for name in rule_names},
-        filters=Filters(BvhFilters(f.bvh.per_category, f.bvh.per_role, f.bvh.unknown_codes),
-                        HksFilters(f.hks.per_category)),
+        filters=_filters(a, key),
         followup=Followup(int(a.analysis["followup_volledig"].sum()),
                           int((~a.analysis["followup_volledig"]).sum())),
         privacy=_privacy(a),
@@ -180,7 +196,7 @@ def audit_report(a: Accounts, key: MasterKey, started: dt.datetime) -> AuditRepo
             {src: len(x.quarantine) for src, x in a.loaded.validated.items()}, "geslaagd",
             # numeric ids under 5 digits cannot be told apart from counts
             a.identifiers.unscannable_ids),
-        beschrijvend=descriptives(a.analysis, s.privacy.small_cell),
+        beschrijvend=_descriptives(a),
         start=started.isoformat(timespec="seconds"))
     problems = check_funnel(report.trechter) + [
         p for r in report.rijen.values() for p in check_reconciliation(r)]
@@ -204,12 +220,14 @@ def losses(a: Accounts) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["gcos_id", "stap", "reden"])
 
 
-def internal_report(report: AuditReport, lost: pd.DataFrame, links: Links) -> InternalReport:
-    """The report with who was lost where and the largest blocks' keys (secure only)."""
+def internal_report(report: AuditReport, lost: pd.DataFrame, links: Links,
+                    tagged: dict[str, str] | None = None) -> InternalReport:
+    """The report with who was lost where, the largest blocks' keys and the values behind
+    the keyed tags (secure only)."""
     keyed = {src: tuple(KeyedBlock(str(b["pass"]), str(b["key"]), int(b["pairs"]))  # type: ignore[call-overload]
                         for b in link.blocking.largest_blocks)
              for src, link in links.by_source.items()}
     base = {f.name: getattr(report, f.name) for f in fields(report)}
     return InternalReport(**base, verlies_per_subject=tuple(
         Loss(str(r.gcos_id), str(r.stap), str(r.reden)) for r in lost.itertuples(index=False)),
-        blokken_met_sleutel=keyed)
+        blokken_met_sleutel=keyed, waarden_achter_labels=dict(tagged or {}))

@@ -31,7 +31,7 @@ from vhh.linkage.validate.inputs import load_inputs
 from vhh.linkage.version import __version__
 from vhh.pipelines.analyse import analyse_export, analyse_run
 from vhh.pipelines.demo import BUNDLED_SEED, run_demo
-from vhh.pipelines.study import StudyResult, run_study
+from vhh.pipelines.study import StudyResult, dry_run_export, run_study
 
 EXIT_CODES = {ConfigError: 2, InputError: 3, KeyMaterialError: 4, ExportBlocked: 5,
               CrosswalkError: 6, VerificationError: 7}
@@ -187,11 +187,20 @@ def synth(out: Path, seed: int, subjects: int | None, others: int | None, noise:
 
 @main.command()
 @click.option("--config", "config_path", type=click.Path(path_type=Path), required=True)
-def validate(config_path: Path) -> None:
-    """Read and validate the inputs only; report every problem; write nothing."""
+@click.option("--no-gate", is_flag=True,
+              help="Only read and validate the inputs; skip the dry run of the export gate.")
+def validate(config_path: Path, no_gate: bool) -> None:
+    """Read and validate the inputs, then try the export gate on a dry run (the whole study
+    under a throw-away key, in a temporary folder); report every problem; write nothing.
+    Exits 5 when the export would be blocked, 1 when rows would be quarantined."""
     settings = load_settings(config_path)
     incident_codes(settings)
-    results = load_inputs(settings).validated  # police files in chunks
+    if no_gate:
+        results, blocked = load_inputs(settings).validated, None  # police files in chunks
+    else:
+        with _progress() as progress:
+            dry = dry_run_export(settings, progress)
+        results, blocked = dry.prepared.accounts.loaded.validated, dry.blocked
     bad = 0
     for source, v in results.items():
         click.echo(f"{source}: {v.rows_read} rows read, {len(v.valid)} valid, "
@@ -201,7 +210,19 @@ def validate(config_path: Path) -> None:
         for _, q in v.quarantine.head(20).iterrows():
             click.echo(f"    row {q['bronrij']}, column '{q['kolom']}': {q['reden']}")
         bad += len(v.quarantine)
-    sys.exit(1 if bad else 0)
+    if blocked is not None:
+        _print_gate(blocked)
+    sys.exit(EXIT_CODES[ExportBlocked] if blocked else 1 if bad else 0)
+
+
+def _print_gate(blocked: tuple[str, ...]) -> None:
+    if not blocked:
+        click.echo("export gate (dry run): the export would be written; no input identifier "
+                   "in what the data brings to it")
+        return
+    click.echo("export gate (dry run): the export would be blocked:")
+    for reason in blocked:
+        click.echo(f"    {reason}")
 
 
 @main.command()

@@ -1,7 +1,9 @@
 """The run's files: ``secure/`` (never leaves) and the gated ``export/`` (may leave).
 
 Every file is written atomically; the export is written to a staging folder, scanned by
-the leak scanner and only then swapped into place (:mod:`vhh.linkage.privacy.gate`).
+the leak scanner and only then swapped into place (:mod:`vhh.linkage.privacy.gate`). What
+of each export file is the project's own text, and what the data brought, is described by
+:func:`vhh.linkage.report.exportspec.export_own_text`; the gate scans the rest.
 """
 
 from __future__ import annotations
@@ -27,18 +29,17 @@ from vhh.linkage.report.codebook import (
     codebook_markdown,
     sav_labels,
 )
+from vhh.linkage.report.exportspec import REPORT_HTML, REPORT_JSON, export_own_text
 from vhh.linkage.report.html import render_html
 from vhh.linkage.report.model import AuditReport, InternalReport
-from vhh.linkage.report.summary import report_vocabulary
 from vhh.linkage.settings import Settings
 from vhh.linkage.stopwatch import Stopwatch
 from vhh.linkage.validate.sources import Validated
-from vhh.pipelines.stages import Filtered, Links, Pseudonymised
+from vhh.pipelines.stages import Links, Pseudonymised
 
-__all__ = ["REPORT_HTML", "REPORT_JSON", "report_json", "vocabulary_words", "write_export",
-           "write_secure"]
+__all__ = ["REPORT_HTML", "REPORT_JSON", "FinalReport", "export_writers", "report_json",
+           "write_export", "write_secure"]
 
-REPORT_JSON, REPORT_HTML = "auditrapport.json", "auditrapport.html"
 Writer = Callable[[Path], None]
 
 
@@ -82,7 +83,7 @@ def write_secure(secure: Path, validated: Mapping[str, Validated], links: Links,
 
 
 @dataclass
-class _Final:
+class FinalReport:
     """The report as written into the export (with its files' hashes, times and end)."""
 
     report: AuditReport
@@ -99,8 +100,9 @@ def _analysis_writers(frame: pd.DataFrame, settings: Settings) -> dict[str, Writ
     return writers
 
 
-def _writers(frame: pd.DataFrame, book: Mapping[str, object], report: AuditReport,
-             settings: Settings, clock: Stopwatch, final: _Final) -> dict[str, Writer]:
+def export_writers(frame: pd.DataFrame, book: Mapping[str, object], report: AuditReport,
+                   settings: Settings, clock: Stopwatch, final: FinalReport) -> dict[str, Writer]:
+    """Each export file's writer, by name, in the order they must run."""
     writers = _analysis_writers(frame, settings)
     writers["codeboek.md"] = _text(codebook_markdown(book))
     writers["codeboek.json"] = _text(codebook_json(book))
@@ -122,18 +124,12 @@ def _writers(frame: pd.DataFrame, book: Mapping[str, object], report: AuditRepor
 
 
 def write_export(target: Path, frame: pd.DataFrame, report: AuditReport, settings: Settings,
-                 measures: list[dict[str, object]], words: list[str], identifiers: Identifiers,
-                 clock: Stopwatch) -> tuple[dict[str, Path], AuditReport]:
-    """Write, scan and publish ``export/``; the report as exported."""
+                 measures: list[dict[str, object]], identifiers: Identifiers,
+                 clock: Stopwatch, *, dry_run: bool = False) -> tuple[dict[str, Path], AuditReport]:
+    """Write, scan and publish ``export/`` (``dry_run``: write and scan only); the report as
+    exported."""
     book = codebook_dict(settings, measures)
-    vocabulary = report_vocabulary(settings, measures, words)
-    final = _Final(report)
-    files = publish_export(target, _writers(frame, book, report, settings, clock, final),
-                           identifiers, vocabulary)
+    final = FinalReport(report)
+    files = publish_export(target, export_writers(frame, book, report, settings, clock, final),
+                           identifiers, export_own_text(settings), dry_run=dry_run)
     return files, final.report
-
-
-def vocabulary_words(filtered: Filtered, file_names: list[str]) -> list[str]:
-    """The data's own category words the report may print (roles, codes, afdoeningen)."""
-    return [*filtered.bvh.per_role, *filtered.bvh.unknown_codes, *filtered.hks.per_category,
-            *file_names]

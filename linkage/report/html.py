@@ -56,7 +56,7 @@ def render_html(report: AuditReport) -> str:
     parts = [_head(title), f"<body {_BODY}>", f"<h1>{_e(title)}</h1>", _intro(report, internal)]
     parts += [section(report) for section in sections]
     if isinstance(report, InternalReport):
-        parts += [_losses(report), _block_keys(report)]
+        parts += [_losses(report), _block_keys(report), _tagged_values(report)]
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)
 
@@ -215,8 +215,14 @@ def _blocks(blocks: Sequence[Block]) -> str:
 
 def _filters(report: AuditReport) -> str:
     bvh, hks = report.filters.bvh, report.filters.hks
+    where = ("hieronder" if isinstance(report, InternalReport)
+             else "in het interne rapport (secure/auditrapport_intern.json)")
     return _section(
         "Filters",
+        f"<p {_NOTE}>Rollen en afdoeningen die geen bekende term zijn, en codes die niet in de "
+        "codetabel staan, komen uit de politiebestanden en kunnen alles bevatten: ze staan "
+        "hier alleen als aantal onder een sleutellabel (code-…, rol-…, afdoening-…). "
+        f"De waarden achter de labels staan {_e(where)}.</p>",
         _h3("BVH per categorie"), _counts_table("categorie", bvh.per_categorie),
         _h3("BVH per rol"), _counts_table("rol", bvh.per_rol),
         _h3("BVH onbekende codes"), _counts_table("code", bvh.onbekende_codes),
@@ -261,7 +267,10 @@ def _descriptives(report: AuditReport) -> str:
     numeric = [(r.variabele, r.n, *(("onderdrukt",) * 4 if r.onderdrukt else
                                     (r.gemiddelde, r.sd, r.min, r.max)))
                for r in d.numeriek]
-    blocks = [_p(f"Kleine cellen (minder dan {d.kleine_cellen_drempel}) zijn onderdrukt."),
+    blocks = [_p(f"Berekend op het beschermde analysebestand. Kleine cellen (minder dan "
+                 f"{d.kleine_cellen_drempel}) zijn onderdrukt; een minimum of maximum staat er "
+                 "alleen als ten minste zoveel subjecten die waarde hebben en de variabele niet "
+                 "is gehercodeerd, onderdrukt of afgetopt."),
               _table(["variabele", "n", "gemiddelde", "sd", "min", "max"], numeric)]
     for col, freq in d.frequenties.items():
         blocks += [_h3(col), _table(["waarde", "aantal"],
@@ -290,6 +299,13 @@ def _provenance(report: AuditReport) -> str:
 def _losses(report: InternalReport) -> str:
     rows = [(r.gcos_id, r.stap, r.reden) for r in report.verlies_per_subject]
     return _section("Verlies per subject (intern)", _table(["gcos_id", "stap", "reden"], rows))
+
+
+def _tagged_values(report: InternalReport) -> str:
+    values = report.waarden_achter_labels
+    return _section("Waarden achter de labels (intern)",
+                    _table(["label", "waarde in de invoer"], values.items()) if values
+                    else f"<p {_NOTE}>Geen.</p>")
 
 
 def _block_keys(report: InternalReport) -> str:

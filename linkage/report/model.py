@@ -131,7 +131,12 @@ class LinkSummary:
 
 @dataclass(frozen=True)
 class BvhFilters:
-    """BVH rows of analysed subjects per category and role, and codes not in the table."""
+    """BVH rows of analysed subjects per category and role, and codes not in the table.
+
+    Roles are named when they are known words (the contract's or the configuration's);
+    any other role and every unknown code is counted under a keyed tag (``rol-...``,
+    ``code-...``), its value only in the internal report's ``waarden_achter_labels``.
+    """
 
     per_categorie: Counts
     per_rol: Counts
@@ -140,7 +145,7 @@ class BvhFilters:
 
 @dataclass(frozen=True)
 class HksFilters:
-    """HKS rows of analysed subjects per afdoening."""
+    """HKS rows of analysed subjects per afdoening (unknown ones by keyed tag)."""
 
     per_afdoening: Counts
 
@@ -298,6 +303,8 @@ class InternalReport(AuditReport):
 
     verlies_per_subject: tuple[Loss, ...] = json_field(default=())
     blokken_met_sleutel: Mapping[str, tuple[KeyedBlock, ...]] = json_field(default_factory=dict)
+    # the roles, codes and afdoeningen behind the keyed tags of the filter section
+    waarden_achter_labels: Mapping[str, str] = json_field(default_factory=dict)
 
     @classmethod
     def from_json(cls, data: Any) -> InternalReport:
