@@ -129,7 +129,6 @@ def test_report_of_another_version_skips_only_the_html_comparison(delivered):
 
 def test_planted_surname_fails_only_with_the_inputs(demo_run, delivered):
     tables = read_inputs(demo_run.settings)
-    report = json.loads((delivered / "auditrapport.json").read_text("utf-8"))
     surname = max(build_identifiers(t.frame for t in tables.values()).surname_words,
                   key=lambda s: (len(s), s))
     book = delivered / "codeboek.md"

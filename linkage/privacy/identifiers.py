@@ -149,11 +149,16 @@ class Identifiers:
     dates: set[str] = field(default_factory=set)
     ids: HashedIds = field(default_factory=HashedIds)
     unscannable_ids: int = 0
+    _longest: tuple[int, int] = field(default=(0, 1), repr=False, compare=False)
 
     @property
     def phrase_length(self) -> int:
-        """The most words any surname phrase has (1 when there is none)."""
-        return max((p.count(" ") + 1 for p in self.surname_phrases), default=1)
+        """The most words any surname phrase has (1 when there is none); worked out once
+        per size of the phrase set, not once per text scanned."""
+        if self._longest[0] != len(self.surname_phrases):
+            longest = max((p.count(" ") + 1 for p in self.surname_phrases), default=1)
+            self._longest = (len(self.surname_phrases), longest)
+        return self._longest[1]
 
     def __repr__(self) -> str:  # never show contents
         return (f"Identifiers(surnames={len(self.surnames_full)}, dates={len(self.dates)}, "

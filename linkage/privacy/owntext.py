@@ -11,8 +11,9 @@ finds and fixes a string that is not. Whatever sits at no described slot is scan
 new field is checked until someone declares it the project's own.
 
 Slots are written as paths of segments joined by dots: a mapping key or field name, ``*``
-for any one key, ``[]`` for any list position, ``{}`` for the keys of a mapping themselves,
-and a final ``**`` for anything below.
+for any one key (not ``[]`` or ``{}``), ``[]`` for any list position, ``{}`` for the keys of
+a mapping themselves, a final ``**`` for anything below and a leading ``**`` for anything
+above.
 """
 
 from __future__ import annotations
@@ -85,11 +86,14 @@ class OwnText:
 
 
 def _fits(pattern: Path, path: Path) -> bool:
+    if pattern and pattern[0] == "**":
+        tail = pattern[1:]
+        return len(path) >= len(tail) and _fits(tail, path[len(path) - len(tail):])
     if pattern and pattern[-1] == "**":
         head = pattern[:-1]
         return len(path) >= len(head) and _fits(head, path[:len(head)])
-    return len(pattern) == len(path) and all(p in ("*", s) for p, s in zip(pattern, path,
-                                                                           strict=True))
+    return len(pattern) == len(path) and all(
+        p == s or (p == "*" and s not in ("[]", "{}")) for p, s in zip(pattern, path, strict=True))
 
 
 def json_strings(node: object, path: Path = ()) -> Iterator[tuple[Path, str]]:

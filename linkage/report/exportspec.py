@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -34,7 +34,7 @@ from vhh.linkage.privacy.owntext import DataText, OwnText, Slot, json_strings
 from vhh.linkage.report.codebook import VARIABLES, codebook_dict, codebook_json, codebook_markdown
 from vhh.linkage.report.html import render_html
 from vhh.linkage.report.labels import TAG_SHAPE
-from vhh.linkage.report.model import AuditReport, ModelError
+from vhh.linkage.report.model import AuditReport, ModelError, report_schema
 from vhh.linkage.settings import Settings
 
 __all__ = ["REPORT_HTML", "REPORT_JSON", "analysis_own_text", "codebook_own_text",
@@ -150,11 +150,27 @@ _TEMPLATE_SLOTS = (
     "beschrijvend.frequenties.{}", "beschrijvend.frequenties.*.[].aantal", "tijden.{}")
 
 
+def _field_names(schema: object) -> Iterator[str]:
+    """Every field name of the report model, from its JSON Schema."""
+    if isinstance(schema, dict):
+        yield from schema.get("properties", {})
+        for value in schema.values():
+            yield from _field_names(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            yield from _field_names(value)
+
+
+_FIELD_NAMES = Slot("a field name of the report", own=frozenset(_field_names(report_schema())),
+                    advice=_BUG)
+
+
 def report_own_text(settings: Settings) -> OwnText:
-    """``auditrapport.json``: its data fields, its computed fields and its template."""
+    """``auditrapport.json``: its data fields, its computed fields and its template; the
+    model's field names (any other key is scanned)."""
     slots = {**_data_slots(settings),
              **{p: Slot(f"the field {p}", shape=s) for p, s in _SHAPES.items()},
-             **dict.fromkeys(_TEMPLATE_SLOTS, _TEMPLATE)}
+             **dict.fromkeys(_TEMPLATE_SLOTS, _TEMPLATE), "**.{}": _FIELD_NAMES}
     return OwnText(MappingProxyType(slots))
 
 
