@@ -25,9 +25,19 @@ import pytest
 import vhh.pipelines.outputs as outputs
 from click.testing import CliRunner
 from conftest import make_study_folder
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from vhh.linkage.contract import BVH_ROLES
 from vhh.linkage.errors import ExportBlocked
 from vhh.linkage.io.writers import SavLabels
-from vhh.linkage.privacy.identifiers import IdentifierCollector, Identifiers
+from vhh.linkage.privacy.identifiers import (
+    PARTICLES,
+    IdentifierCollector,
+    Identifiers,
+    build_identifiers,
+)
+from vhh.linkage.privacy.leakscan import cell_hits
+from vhh.linkage.report.labels import TAG_SHAPE, labelled
 from vhh.linkage.report.model import AuditReport, Frequency
 from vhh.linkage.report.serial import to_json
 from vhh.linkage.settings import ExportSettings
@@ -274,3 +284,50 @@ def test_planted_roles_codes_and_afdoeningen_reach_neither_export_nor_console(
     assert code != EXIT_CODES[ExportBlocked], said
     assert "the export would be written" in said
     assert SURNAME.lower() not in said.lower() and BSN not in said
+
+
+def test_validate_predicts_a_blocked_export_and_names_the_field(tmp_path: Path) -> None:
+    """An extract whose file name holds a surname of the inputs: validate's dry run says
+    so before a run (exit 5), by file and field, and the run itself is blocked the same."""
+    config, key = make_study_folder(tmp_path, seed=12, subjects=40, others=150)
+    subjects = pd.read_csv(tmp_path / "input" / "gcos_subjecten.csv", sep=None,
+                           engine="python", dtype=str, encoding="utf-8-sig")
+    surname = max((s for s in subjects["achternaam"] if s.isalpha()), key=len)
+    renamed = tmp_path / "input" / f"hks_{surname}.csv"
+    (tmp_path / "input" / "hks_antecedenten.csv").rename(renamed)
+    text = config.read_text("utf-8").replace('"input/hks_antecedenten.csv"',
+                                             f'"input/{renamed.name}"')
+    config.write_text(text, "utf-8")
+    code, said = _cli("validate", "--config", config)
+    assert code == EXIT_CODES[ExportBlocked], said
+    assert "export gate (dry run): the export would be blocked" in said
+    assert "auditrapport.json, the input file names: contains an input achternaam" in said
+    assert "rename the input file" in said
+    assert surname.lower() not in said.lower()
+    code, said = _cli("run", "--config", config, "--key-file", key, "--out", tmp_path / "out")
+    assert code == EXIT_CODES[ExportBlocked] and "the input file names" in said
+    assert not (tmp_path / "out" / "export").exists()
+
+
+# --------------------------------------------------------------------------------------------
+# Properties: whatever the police wrote, the export shows a known word or a keyed tag
+# --------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(max_size=30), st.integers(1, 50), max_size=8))
+def test_a_category_label_is_a_known_word_or_a_keyed_tag_whatever_the_value(
+        counts: dict[str, int]) -> None:
+    out = labelled(counts, "rol", BVH_ROLES, bytes(32))
+    assert all(label in BVH_ROLES or TAG_SHAPE.fullmatch(label) for label in out.counts)
+    assert sum(out.counts.values()) == sum(counts.values())
+    assert set(out.values.values()) <= set(counts)  # the values behind the tags, for secure/
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(sorted(PARTICLES)), min_size=1, max_size=6))
+def test_particles_are_never_a_surname_on_their_own(words: list[str]) -> None:
+    ids = build_identifiers([pd.DataFrame({"achternaam": [" ".join(words), "Van", "De",
+                                                          "van der Berg"]})])
+    assert "achternaam" not in cell_hits(" ".join(words), ids)
+    assert "achternaam" in cell_hits(f"{' '.join(words)} Berg", ids)

@@ -293,7 +293,7 @@ class IdentifierCollector:
             return
         found = self._found
         whole = {normalise_text(f"{parsed.prefix} {parsed.core}"), normalise_text(raw)}
-        found.surnames_full.update(w for w in whole if w and w not in PARTICLES)
+        found.surnames_full.update(w for w in whole if w and not PARTICLES.issuperset(w.split()))
         short = []
         for comp in parsed.components:
             words = comp.split()
