@@ -17,10 +17,10 @@ import pytest
 from vhh.linkage.errors import ExportBlocked
 from vhh.linkage.io.writers import write_csv, write_parquet, write_sav
 from vhh.linkage.normalise.names import normalise_text
-from vhh.linkage.privacy.gate import publish_export
-from vhh.linkage.privacy.identifiers import Identifiers, build_identifiers
 from vhh.linkage.privacy.exportscan import scan_export_file as scan_file
 from vhh.linkage.privacy.exportscan import scan_frame
+from vhh.linkage.privacy.gate import publish_export
+from vhh.linkage.privacy.identifiers import Identifiers, build_identifiers
 from vhh.linkage.privacy.owntext import OwnText, Slot
 from vhh.linkage.privacy.pseudonyms import pseudonym
 

@@ -14,13 +14,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from vhh.linkage.privacy import identifiers as collection
+from vhh.linkage.privacy.exportscan import scan_frame
 from vhh.linkage.privacy.identifiers import (
     HashedIds,
     IdentifierCollector,
     Identifiers,
     build_identifiers,
 )
-from vhh.linkage.privacy.exportscan import scan_frame
 from vhh.linkage.privacy.leakscan import cell_hits
 
 GCOS = pd.DataFrame({

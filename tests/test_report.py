@@ -8,11 +8,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from vhh.linkage.privacy.identifiers import build_identifiers
 from vhh.linkage.privacy.exportscan import scan_export_file
+from vhh.linkage.privacy.identifiers import build_identifiers
+from vhh.linkage.report.exportspec import html_own_text
 from vhh.linkage.report.html import render_html
 from vhh.linkage.report.model import AuditReport
-from vhh.linkage.report.exportspec import html_own_text
 from whole_files import read_whole as read_inputs
 
 FUNNEL = ("213", "198", "195", "138")
