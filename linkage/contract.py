@@ -14,11 +14,13 @@ from types import MappingProxyType
 from typing import Final
 
 __all__ = [
+    "BVH_ROLES",
     "CATEGORIES",
     "CONFIG_DEVIATIONS",
     "DEVIATIONS",
     "EXPORT_FORMATS",
     "GCOS_SOURCES",
+    "HKS_AFDOENINGEN",
     "ID_COLUMN",
     "IDENTITY_FIELDS",
     "INCIDENT_CODES",
@@ -90,6 +92,19 @@ IDENTITY_FIELDS: Final = ("achternaam", "tussenvoegsel", "voorletters", "geboort
 
 CATEGORIES: Final = ("misdrijf", "overtreding", "verkeer", "administratief", "overig")
 """The categories of the incident-code table."""
+
+BVH_ROLES: Final = ("verdachte", "slachtoffer", "getuige", "aangever", "betrokkene", "melder",
+                    "benadeelde", "aanhouder", "eigenaar", "bestuurder", "gezochte",
+                    "vermiste", "overleden")
+"""BVH roles the report names by name (the validator lowercases ``rol``); any other value
+is reported by count and keyed tag, its text only in ``secure/``."""
+HKS_AFDOENINGEN: Final = ("Veroordeling", "Sepot", "OM-transactie", "Strafbeschikking",
+                          "Vrijspraak", "Voorwaardelijk sepot", "Technisch sepot",
+                          "Beleidssepot", "Transactie", "Schikking", "Ontslag van "
+                          "rechtsvervolging", "Voeging", "Taakstraf", "Boete",
+                          "Onbekend")
+"""HKS afdoeningen the report names by name (compared without regard to case); any other
+value is reported by count and keyed tag, its text only in ``secure/``."""
 
 RULE_NAMES: Final = ("exact", "strict", "fuzzy", "police_no_initial", "review")
 """The decision tiers of ``method = "rules"``, in their default order."""

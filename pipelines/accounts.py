@@ -31,13 +31,12 @@ from vhh.linkage.report.model import (
     REPORT_VERSION,
     AuditReport,
     Block,
-    BvhFilters,
     ConfigRef,
+    Descriptives,
     Deviation,
     Filters,
     Followup,
     FunnelStep,
-    HksFilters,
     InputFile,
     InternalReport,
     KAnonymitySummary,
@@ -52,6 +51,7 @@ from vhh.linkage.report.model import (
     ValidationSummary,
 )
 from vhh.linkage.report.serial import JsonValue
+from vhh.linkage.report.tags import filter_section
 from vhh.linkage.settings import Settings
 from vhh.linkage.study.scope import discussed_before_period
 from vhh.linkage.validate.inputs import LoadedInputs
@@ -60,7 +60,7 @@ from vhh.linkage.version import __version__
 from vhh.pipelines.stages import Counted, Filtered, Links, Protected, Scoped, Started
 
 __all__ = ["Accounts", "audit_report", "deviations", "internal_report", "link_summary",
-           "losses", "run_id", "warnings"]
+           "losses", "run_id", "tagged_values", "warnings"]
 
 TITLE = "Auditrapport koppeling Veiligheidshuis (GCOS-BVH-HKS)"
 _KEY_FLAGS = {"sleutel_leesbaar_voor_anderen": "--allow-insecure-key",
@@ -220,6 +220,21 @@ def warnings(loaded: LoadedInputs) -> tuple[str, ...]:
             "alle HKS-tellingen zijn 0; controleer of de extractie volledig is",)
 
 
+def _filters(a: Accounts, key: MasterKey) -> Filters:
+    return filter_section(a.filtered.bvh, a.filtered.hks, a.settings, key)[0]
+
+
+def tagged_values(a: Accounts, key: MasterKey) -> dict[str, str]:
+    """The roles, codes and afdoeningen behind the report's keyed tags (secure only)."""
+    return filter_section(a.filtered.bvh, a.filtered.hks, a.settings, key)[1]
+
+
+def _descriptives(a: Accounts) -> Descriptives:
+    """Table 5.1 of the file as exported, under its disclosure settings."""
+    changed = {str(m["variabele"]) for m in a.protected.measures}
+    return descriptives(a.protected.frame, a.settings.privacy.small_cell, changed)
+
+
 def audit_report(a: Accounts, key: MasterKey, started: dt.datetime) -> AuditReport:
     """The report of the run, checked: a funnel or reconciliation that does not add up is a
     bug, never a data problem, and blocks the export."""
@@ -237,8 +252,7 @@ def audit_report(a: Accounts, key: MasterKey, started: dt.datetime) -> AuditRepo
         koppeling={src: link_summary(link) for src, link in a.links.by_source.items()},
         koppelregels={name: RULES[name].description for name in rule_names},
         review=_review(a),
-        filters=Filters(BvhFilters(f.bvh.per_category, f.bvh.per_role, f.bvh.unknown_codes),
-                        HksFilters(f.hks.per_category)),
+        filters=_filters(a, key),
         followup=Followup(int(a.analysis["followup_volledig"].sum()),
                           int((~a.analysis["followup_volledig"]).sum())),
         privacy=_privacy(a),
@@ -246,7 +260,7 @@ def audit_report(a: Accounts, key: MasterKey, started: dt.datetime) -> AuditRepo
             {src: len(x.quarantine) for src, x in a.loaded.validated.items()}, "geslaagd",
             # numeric ids under 5 digits cannot be told apart from counts
             a.identifiers.unscannable_ids, _remarks(a.loaded)),
-        beschrijvend=descriptives(a.analysis, s.privacy.small_cell),
+        beschrijvend=_descriptives(a),
         start=started.isoformat(timespec="seconds"),
         afwijkingen=deviations(s, key), waarschuwingen=warnings(a.loaded))
     problems = check_funnel(report.trechter) + [
@@ -272,12 +286,15 @@ def losses(a: Accounts) -> pd.DataFrame:
 
 
 def internal_report(report: AuditReport, lost: pd.DataFrame, links: Links,
-                    unknown_domains: dict[str, int] | None = None) -> InternalReport:
-    """The report with who was lost where and the largest blocks' keys (secure only)."""
+                    unknown_domains: dict[str, int] | None = None,
+                    tagged: dict[str, str] | None = None) -> InternalReport:
+    """The report with who was lost where, the largest blocks' keys, the unknown leefgebied
+    names and the values behind the keyed tags (secure only)."""
     keyed = {src: tuple(KeyedBlock(str(b["pass"]), str(b["key"]), int(b["pairs"]))  # type: ignore[call-overload]
                         for b in link.blocking.largest_blocks)
              for src, link in links.by_source.items()}
     base = {f.name: getattr(report, f.name) for f in fields(report)}
     return InternalReport(**base, verlies_per_subject=tuple(
         Loss(str(r.gcos_id), str(r.stap), str(r.reden)) for r in lost.itertuples(index=False)),
-        blokken_met_sleutel=keyed, onbekende_leefgebieden=dict(unknown_domains or {}))
+        blokken_met_sleutel=keyed, onbekende_leefgebieden=dict(unknown_domains or {}),
+        waarden_achter_labels=dict(tagged or {}))

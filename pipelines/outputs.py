@@ -2,9 +2,11 @@
 
 Every file is written atomically; the export is written to a staging folder, scanned by
 the leak scanner, sealed with the signed manifest and only then renamed into place
-(:mod:`vhh.linkage.privacy.gate`, :mod:`vhh.linkage.privacy.signing`). The output folder
-is held by one run at a time (:func:`output_folder`), which first removes whatever an
-interrupted run left there, and says so.
+(:mod:`vhh.linkage.privacy.gate`, :mod:`vhh.linkage.privacy.signing`). What of each export
+file is the project's own text, and what the data brought, is described by
+:func:`vhh.linkage.report.exportspec.export_own_text`; the gate scans the rest. The output
+folder is held by one run at a time (:func:`output_folder`), which first removes whatever
+an interrupted run left there, and says so.
 """
 
 from __future__ import annotations
@@ -53,20 +55,19 @@ from vhh.linkage.report.codebook import (
     codebook_markdown,
     sav_labels,
 )
+from vhh.linkage.report.exportspec import REPORT_HTML, REPORT_JSON, export_own_text
 from vhh.linkage.report.html import render_html
 from vhh.linkage.report.model import REPORT_VERSION, AuditReport, InternalReport
-from vhh.linkage.report.summary import report_vocabulary
 from vhh.linkage.settings import Settings
 from vhh.linkage.stopwatch import Stopwatch
 from vhh.linkage.validate.sources import Validated
 from vhh.linkage.version import __version__
-from vhh.pipelines.stages import Filtered, Links, Pseudonymised
+from vhh.pipelines.stages import Links, Pseudonymised
 
-__all__ = ["REPORT_HTML", "REPORT_JSON", "Retired", "manifest_seal", "output_folder",
-           "public_key_file", "report_json", "retire_previous_export",
-           "tidy_retired", "vocabulary_words", "write_export", "write_secure"]
+__all__ = ["REPORT_HTML", "REPORT_JSON", "FinalReport", "Retired", "export_writers",
+           "manifest_seal", "output_folder", "public_key_file", "report_json",
+           "retire_previous_export", "tidy_retired", "write_export", "write_secure"]
 
-REPORT_JSON, REPORT_HTML = "auditrapport.json", "auditrapport.html"
 Writer = Callable[[Path], None]
 
 
@@ -246,7 +247,7 @@ def tidy_retired(out_dir: Path, run_id: str, retired: Retired | None) -> list[st
 
 
 @dataclass
-class _Final:
+class FinalReport:
     """The report as written into the export (with its files' hashes, times and end)."""
 
     report: AuditReport
@@ -263,8 +264,9 @@ def _analysis_writers(frame: pd.DataFrame, settings: Settings) -> dict[str, Writ
     return writers
 
 
-def _writers(frame: pd.DataFrame, book: Mapping[str, object], report: AuditReport,
-             settings: Settings, clock: Stopwatch, final: _Final) -> dict[str, Writer]:
+def export_writers(frame: pd.DataFrame, book: Mapping[str, object], report: AuditReport,
+                   settings: Settings, clock: Stopwatch, final: FinalReport) -> dict[str, Writer]:
+    """Each export file's writer, by name, in the order they must run."""
     writers = _analysis_writers(frame, settings)
     writers["codeboek.md"] = _text(codebook_markdown(book))
     writers["codeboek.json"] = _text(codebook_json(book))
@@ -286,18 +288,14 @@ def _writers(frame: pd.DataFrame, book: Mapping[str, object], report: AuditRepor
 
 
 def write_export(target: Path, frame: pd.DataFrame, report: AuditReport, settings: Settings,
-                 measures: list[dict[str, object]], words: list[str], identifiers: Identifiers,
-                 clock: Stopwatch, key: MasterKey) -> tuple[dict[str, Path], AuditReport]:
-    """Write, scan, sign and publish ``export/``; the report as exported."""
+                 measures: list[dict[str, object]], identifiers: Identifiers,
+                 clock: Stopwatch, key: MasterKey, *, dry_run: bool = False
+                 ) -> tuple[dict[str, Path], AuditReport]:
+    """Write, scan, sign and publish ``export/`` (``dry_run``: write, scan and sign only);
+    the report as exported."""
     book = codebook_dict(settings, measures)
-    vocabulary = report_vocabulary(settings, measures, words)
-    final = _Final(report)
-    files = publish_export(target, _writers(frame, book, report, settings, clock, final),
-                           identifiers, vocabulary, manifest_seal(settings, key, report))
+    final = FinalReport(report)
+    files = publish_export(target, export_writers(frame, book, report, settings, clock, final),
+                           identifiers, export_own_text(settings),
+                           manifest_seal(settings, key, report), dry_run=dry_run)
     return files, final.report
-
-
-def vocabulary_words(filtered: Filtered, file_names: list[str]) -> list[str]:
-    """The data's own category words the report may print (roles, codes, afdoeningen)."""
-    return [*filtered.bvh.per_role, *filtered.bvh.unknown_codes, *filtered.hks.per_category,
-            *file_names]

@@ -2,9 +2,10 @@
 
 read and validate (quarantine) → scope → link BVH and HKS → startdatum → filter → count in
 windows → study variables → pseudonymise → disclosure control → output schema → report →
-secure outputs → gated, signed, atomic export. Each step is a stage of :mod:`vhh.pipelines.stages`
-that returns a typed result; the report is assembled from those results
-(:mod:`vhh.pipelines.accounts`); only :mod:`vhh.pipelines.outputs` writes files.
+secure outputs → gated, signed, atomic export. ``vhh-link validate`` runs the same stages
+and the same gate as a dry run (:func:`dry_run_export`). Each step is a stage of
+:mod:`vhh.pipelines.stages` that returns a typed result; the report is assembled from those
+results (:mod:`vhh.pipelines.accounts`); only :mod:`vhh.pipelines.outputs` writes files.
 
 Crash safety: the run holds its output folder alone and first removes what an interrupted
 run left there; nothing is written before every decision is made; an earlier ``export/`` is
@@ -17,13 +18,16 @@ beside it, or absent.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from vhh.linkage.errors import ExportBlocked
 from vhh.linkage.privacy.identifiers import IdentifierCollector
-from vhh.linkage.privacy.keys import MasterKey
+from vhh.linkage.privacy.keys import KEY_BYTES, MasterKey
 from vhh.linkage.privacy.signing import fingerprint, signing_key
 from vhh.linkage.report.model import AuditReport
 from vhh.linkage.settings import Settings
@@ -31,19 +35,25 @@ from vhh.linkage.stopwatch import Stopwatch
 from vhh.linkage.validate.codes import incident_codes
 from vhh.linkage.validate.inputs import LoadedInputs, Observer, load_inputs
 from vhh.pipelines import stages
-from vhh.pipelines.accounts import Accounts, audit_report, internal_report, losses
+from vhh.pipelines.accounts import (
+    Accounts,
+    audit_report,
+    internal_report,
+    losses,
+    tagged_values,
+)
 from vhh.pipelines.outputs import (
     Retired,
     output_folder,
     public_key_file,
     retire_previous_export,
     tidy_retired,
-    vocabulary_words,
     write_export,
     write_secure,
 )
 
-__all__ = ["StudyResult", "run_study"]
+__all__ = ["DryRun", "Prepared", "StudyResult", "dry_run_export", "prepare_study",
+           "run_study"]
 
 Progress = Callable[[str], None]
 
@@ -60,6 +70,10 @@ class StudyResult:
     public_key: Path | None = None
     fingerprint: str = ""
     notices: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:  # the report is long; what a run wrote, in one line
+        return (f"StudyResult(run {self.report.run_id}: {len(self.files)} export files in "
+                f"{self.export_dir}, secure {self.secure_dir})")
 
 
 def _collecting(collector: IdentifierCollector, clock: Stopwatch) -> Observer:
@@ -80,19 +94,21 @@ def _read(settings: Settings, clock: Stopwatch) -> tuple[pd.Series, LoadedInputs
 
 
 @dataclass(frozen=True)
-class _Computed:
-    """Everything a run decided, before it writes a file."""
+class Prepared:
+    """Everything a run computes before it writes a file."""
 
     accounts: Accounts
-    pseudonymised: stages.Pseudonymised
-    checked: pd.DataFrame           # the analysis file as exported
     report: AuditReport
+    checked: pd.DataFrame           # the protected analysis file, passed by its schema
+    pseudonymised: stages.Pseudonymised
+    clock: Stopwatch
 
     def __repr__(self) -> str:
-        return f"_Computed({self.accounts!r})"
+        return f"Prepared(run {self.report.run_id})"
 
 
-def _compute(settings: Settings, key: MasterKey, clock: Stopwatch) -> _Computed:
+def prepare_study(settings: Settings, key: MasterKey, clock: Stopwatch) -> Prepared:
+    """Read, link, count, protect and account: the run up to its files."""
     started = dt.datetime.now(dt.UTC)
     codes, loaded, collector = _read(settings, clock)
     identifiers = collector.finish()
@@ -111,26 +127,33 @@ def _compute(settings: Settings, key: MasterKey, clock: Stopwatch) -> _Computed:
         checked = stages.validate_output(protected, settings)
     accounts = Accounts(settings, loaded, identifiers, scoped, links, start, filtered, counted,
                         pseudonymised.analysis, protected)
-    return _Computed(accounts, pseudonymised, checked, audit_report(accounts, key, started))
+    return Prepared(accounts, audit_report(accounts, key, started), checked, pseudonymised,
+                    clock)
 
 
-def _write(done: _Computed, key: MasterKey, out_dir: Path, clock: Stopwatch
+def _export(prepared: Prepared, key: MasterKey, target: Path, dry_run: bool
+            ) -> tuple[dict[str, Path], AuditReport]:
+    a, clock = prepared.accounts, prepared.clock
+    with clock.stage("export"):  # its own time is not in the report it writes
+        return write_export(target, prepared.checked, prepared.report, a.settings,
+                            a.protected.measures, a.identifiers, clock, key, dry_run=dry_run)
+
+
+def _write(prepared: Prepared, key: MasterKey, out_dir: Path
            ) -> tuple[dict[str, Path], AuditReport, Retired | None]:
     """secure/, then the gated export/; the export of an earlier run is moved aside first,
     and a failure says where it went."""
-    a, settings = done.accounts, done.accounts.settings
+    a = prepared.accounts
     retired = retire_previous_export(out_dir)
     try:
-        with clock.stage("secure"):
+        with prepared.clock.stage("secure"):
             lost = losses(a)
             unknown = dict(a.loaded.validated["gcos_subjecten"].unknown_domains)
-            write_secure(out_dir / "secure", a.loaded.validated, a.links, done.pseudonymised,
-                         key, settings, internal_report(done.report, lost, a.links, unknown), lost)
-        with clock.stage("export"):  # its own time is not in the report it writes
-            words = vocabulary_words(a.filtered, [t.path.name for t in a.loaded.tables.values()])
-            files, final = write_export(out_dir / "export", done.checked, done.report,
-                                        settings, a.protected.measures, words, a.identifiers,
-                                        clock, key)
+            internal = internal_report(prepared.report, lost, a.links, unknown,
+                                       tagged_values(a, key))
+            write_secure(out_dir / "secure", a.loaded.validated, a.links,
+                         prepared.pseudonymised, key, a.settings, internal, lost)
+        files, final = _export(prepared, key, out_dir / "export", dry_run=False)
     except BaseException as err:
         if retired is not None:
             err.add_note(retired.note())
@@ -143,10 +166,33 @@ def run_study(settings: Settings, key: MasterKey, out_dir: Path,
     """Run the whole study and write ``out_dir/export`` and ``out_dir/secure``."""
     clock = Stopwatch(progress=progress)
     with output_folder(out_dir) as notices:
-        done = _compute(settings, key, clock)
-        files, final, retired = _write(done, key, out_dir, clock)
+        prepared = prepare_study(settings, key, clock)
+        files, final, retired = _write(prepared, key, out_dir)
         notices += tidy_retired(out_dir, final.run_id, retired)
     public = signing_key(key, settings.project).public_key()
     return StudyResult(final, out_dir / "export", out_dir / "secure", files,
                        public_key_file(out_dir / "secure"), fingerprint(public),
                        tuple(notices))
+
+
+@dataclass(frozen=True)
+class DryRun:
+    """What the dry run found: the run's inputs and report, and why the gate would block."""
+
+    prepared: Prepared
+    blocked: tuple[str, ...]        # the gate's reasons; empty when the export would pass
+
+
+def dry_run_export(settings: Settings, progress: Progress | None = None) -> DryRun:
+    """The run as ``vhh-link validate`` tries it: every stage and the export gate on the
+    files the run would write, under a throw-away key, in a temporary folder that is
+    removed; nothing of ``secure/`` is written. The key only changes pseudonyms, tags and
+    the signature, which the gate checks by their shape, never as data."""
+    key = MasterKey(secrets.token_bytes(KEY_BYTES), "<dry run>")
+    prepared = prepare_study(settings, key, Stopwatch(progress=progress))
+    with tempfile.TemporaryDirectory(prefix="vhh-dry-run-") as folder:
+        try:
+            _export(prepared, key, Path(folder) / "export", dry_run=True)
+        except ExportBlocked as blocked:
+            return DryRun(prepared, blocked.reasons)
+    return DryRun(prepared, ())

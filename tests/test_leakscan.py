@@ -1,4 +1,4 @@
-"""Specification of the export gate (vhh.linkage.privacy.leakscan and
+"""Specification of the export gate (vhh.linkage.privacy.leakscan, .exportscan and
 vhh.linkage.privacy.gate.publish_export):
 no input surname, birthdate or id may reach ``export/``, in any spelling or notation, and
 the gate's own messages never repeat the value they found.
@@ -17,10 +17,14 @@ import pytest
 from vhh.linkage.errors import ExportBlocked
 from vhh.linkage.io.writers import write_csv, write_parquet, write_sav
 from vhh.linkage.normalise.names import normalise_text
+from vhh.linkage.privacy.exportscan import scan_export_file as scan_file
+from vhh.linkage.privacy.exportscan import scan_frame
 from vhh.linkage.privacy.gate import publish_export
 from vhh.linkage.privacy.identifiers import Identifiers, build_identifiers
-from vhh.linkage.privacy.leakscan import scan_file, scan_frame
+from vhh.linkage.privacy.owntext import OwnText, Slot
 from vhh.linkage.privacy.pseudonyms import pseudonym
+
+SCAN_ALL = lambda name, folder: OwnText()  # noqa: E731 - every string of every file is data
 
 GCOS = pd.DataFrame({
     "gcos_id": ["G700001", "G700002", "G700003", "G700004"],
@@ -100,7 +104,7 @@ def test_numeric_ids_shorter_than_five_digits_are_counted_as_unscannable() -> No
 def test_identifiers_come_from_every_source(ids: Identifiers) -> None:
     assert all(v in ids.ids for v in ("g700001", "b7000001", "pl1301-2013000123", "h700001"))
     assert {"19800201", "19701020", "19680409"} <= ids.dates
-    assert {"berg", "pietersma", "oosterbroek"} <= ids.surname_tokens
+    assert {"berg", "pietersma", "oosterbroek"} <= ids.surname_words
 
 
 # --------------------------------------------------------------------------------------------
@@ -119,7 +123,7 @@ def test_identifiers_come_from_every_source(ids: Identifiers) -> None:
 def test_planted_surname_is_found(ids: Identifiers, value: str) -> None:
     hits = scan_frame(planted(value), ids, "analysebestand.csv")
     assert kinds(hits) == {"achternaam"}
-    assert {h.where for h in hits} == {"kolom 'opmerking'"}
+    assert {h.where for h in hits} == {"column 'opmerking'"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -215,7 +219,8 @@ def test_planted_value_in_a_text_file_is_found_by_line(ids: Identifiers,
     path.write_text("# Codeboek\n\nleeftijd: in jaren\n\nvoorbeeld: <b>Jansen</b>\n",
                     encoding="utf-8")
     hits = scan_file(path, ids)
-    assert [(h.where, h.kind) for h in hits] == [("regel 5", "achternaam")]
+    assert [(h.where, h.kind) for h in hits] == [
+        ("line 5 (not the project's own text)", "achternaam")]
 
 
 def test_planted_value_in_a_json_report_is_found(ids: Identifiers, tmp_path: Path) -> None:
@@ -225,12 +230,13 @@ def test_planted_value_in_a_json_report_is_found(ids: Identifiers, tmp_path: Pat
     assert kinds(scan_file(path, ids)) == {"id"}
 
 
-def test_own_vocabulary_is_not_a_surname_in_text_files(ids: Identifiers,
-                                                       tmp_path: Path) -> None:
+def test_the_projects_own_lines_are_not_scanned_but_every_other_line_is(
+        ids: Identifiers, tmp_path: Path) -> None:
     path = tmp_path / "codeboek.md"
-    path.write_text("Het hart van de zaak\n", encoding="utf-8")
-    assert kinds(scan_file(path, ids)) == {"achternaam"}
-    assert scan_file(path, ids, vocabulary=frozenset({"hart"})) == []
+    path.write_text("Het hart van de zaak\nOpmerking: Jansen\n", encoding="utf-8")
+    own = OwnText({"regel": Slot("the code book", own=frozenset({"Het hart van de zaak"}))})
+    assert [(h.where, h.kind) for h in scan_file(path, ids, own)] == [
+        ("line 2 (not the project's own text)", "achternaam")]
 
 
 # --------------------------------------------------------------------------------------------
@@ -262,7 +268,7 @@ def test_hit_message_never_quotes_a_column_name_that_is_itself_an_identifier(
     for hit in hits:
         message = str(hit).lower()
         assert "tabel.csv" in message
-        assert "kolom" in message
+        assert "column" in message
         assert not any(v in message for v in ("jansen", "g700001", "1-2-1980", "1980"))
 
 
@@ -285,7 +291,7 @@ def _leftovers(parent: Path) -> list[str]:
 
 def test_publish_export_writes_a_clean_export(ids: Identifiers, tmp_path: Path) -> None:
     target = tmp_path / "export"
-    files = publish_export(target, _writers(clean_frame()), ids, frozenset())
+    files = publish_export(target, _writers(clean_frame()), ids, SCAN_ALL)
     assert sorted(p.name for p in target.iterdir()) == sorted(files)
     assert _leftovers(tmp_path) == []
 
@@ -294,7 +300,7 @@ def test_blocked_export_leaves_no_export_folder_and_no_staging_folder(
         ids: Identifiers, tmp_path: Path) -> None:
     target = tmp_path / "export"
     with pytest.raises(ExportBlocked) as info:
-        publish_export(target, _writers(planted("van der Berg")), ids, frozenset())
+        publish_export(target, _writers(planted("van der Berg")), ids, SCAN_ALL)
     assert not target.exists()
     assert _leftovers(tmp_path) == []
     assert list(tmp_path.iterdir()) == []
@@ -306,10 +312,10 @@ def test_blocked_export_leaves_no_export_folder_and_no_staging_folder(
 def test_blocked_export_keeps_the_previous_export_intact(ids: Identifiers,
                                                          tmp_path: Path) -> None:
     target = tmp_path / "export"
-    publish_export(target, _writers(clean_frame()), ids, frozenset())
+    publish_export(target, _writers(clean_frame()), ids, SCAN_ALL)
     before = {p.name: p.read_bytes() for p in target.iterdir()}
     with pytest.raises(ExportBlocked):
-        publish_export(target, _writers(planted("1980-02-01")), ids, frozenset())
+        publish_export(target, _writers(planted("1980-02-01")), ids, SCAN_ALL)
     assert {p.name: p.read_bytes() for p in target.iterdir()} == before
     assert _leftovers(tmp_path) == []
 
@@ -319,7 +325,7 @@ def test_clean_export_replaces_the_previous_one_completely(ids: Identifiers,
     target = tmp_path / "export"
     target.mkdir()
     (target / "oud.csv").write_text("a\n1\n")
-    publish_export(target, _writers(clean_frame()), ids, frozenset())
+    publish_export(target, _writers(clean_frame()), ids, SCAN_ALL)
     assert not (target / "oud.csv").exists()
     assert (target / "analysebestand.csv").exists()
     assert _leftovers(tmp_path) == []
@@ -333,7 +339,7 @@ def test_failing_writer_leaves_no_export_and_no_staging(ids: Identifiers,
 
     target = tmp_path / "export"
     with pytest.raises(OSError, match="disk full"):
-        publish_export(target, {**_writers(clean_frame()), "z.csv": broken}, ids, frozenset())
+        publish_export(target, {**_writers(clean_frame()), "z.csv": broken}, ids, SCAN_ALL)
     assert list(tmp_path.iterdir()) == []
 
 

@@ -14,13 +14,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from vhh.linkage.privacy import identifiers as collection
+from vhh.linkage.privacy.exportscan import scan_frame
 from vhh.linkage.privacy.identifiers import (
     HashedIds,
     IdentifierCollector,
     Identifiers,
     build_identifiers,
 )
-from vhh.linkage.privacy.leakscan import cell_hits, scan_frame
+from vhh.linkage.privacy.leakscan import cell_hits
 
 GCOS = pd.DataFrame({
     "gcos_id": ["G123456", "G200002", "1234", "G200004", "G200005", "1234"],
@@ -76,7 +77,8 @@ def in_single_rows() -> Identifiers:
 
 
 def same_identifiers(a: Identifiers, b: Identifiers) -> bool:
-    return (a.surname_tokens == b.surname_tokens and a.surnames_full == b.surnames_full
+    return (a.surname_words == b.surname_words and a.surname_phrases == b.surname_phrases
+            and a.surnames_full == b.surnames_full and a.short_surnames == b.short_surnames
             and a.initial_surnames == b.initial_surnames and a.dates == b.dates
             and np.array_equal(a.ids._hashes, b.ids._hashes)
             and a.unscannable_ids == b.unscannable_ids)
@@ -160,7 +162,7 @@ def test_short_numeric_ids_count_as_the_whole_frames_did(whole: Identifiers) -> 
 
 
 def test_a_surname_that_only_appears_in_the_last_chunk_is_found(chunked: Identifiers) -> None:
-    assert "zwartkruis" in chunked.surname_tokens
+    assert "zwartkruis" in chunked.surname_words
     assert cell_hits("gesprek met Zwartkruis", chunked) == ["achternaam"]
 
 

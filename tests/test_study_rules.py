@@ -114,7 +114,28 @@ def test_descriptive_table_like_table_5_1(demo_run):
     freq = {r.waarde: r.aantal for r in table.frequenties["gevonden_hks"]}
     assert freq == {"False": "57", "True": "138"}
     report_rows = {r.variabele: r for r in demo_run.result.report.beschrijvend.numeriek}
-    assert report_rows["leeftijd"].n == 195 and report_rows["leeftijd"].min >= 12
+    # computed on the file as exported: age is banded there, so the report shows no age
+    assert report_rows["leeftijd"].n == 0 and report_rows["leeftijd"].onderdrukt
+    assert report_rows["leeftijd"].min is None and report_rows["leeftijd"].max is None
+
+
+def test_published_descriptives_obey_the_disclosure_settings(demo_run):
+    report = demo_run.result.report
+    protection = {m.variabele for m in report.privacy.maatregelen}
+    exported = pd.read_parquet(demo_run.export / "analysebestand.parquet")
+    small = report.beschrijvend.kleine_cellen_drempel
+    top = demo_run.settings.privacy.top_code
+    assert {"bvh_jaar_voor", "bvh_jaar_na"} <= protection  # the demo is top-coded at 20
+    for row in report.beschrijvend.numeriek:
+        if row.variabele in protection:
+            assert row.min is None and row.max is None, row.variabele
+        values = pd.to_numeric(exported[row.variabele], errors="coerce").dropna()
+        assert row.n == len(values), row.variabele  # the file as exported, not before
+        for extreme in (row.min, row.max):
+            if extreme is not None:
+                assert (values == extreme).sum() >= small and extreme <= max(top, 11)
+        if row.gemiddelde is not None:
+            assert abs(row.gemiddelde - values.mean()) < 0.01
 
 
 def test_funnel_order_decides_where_a_subject_failing_two_steps_leaves():

@@ -11,6 +11,13 @@ The staging folder has a fixed name so that the next run finds what a killed run
 the start of a run, and :func:`publish_export` removes it on every exit path it sees. A
 previous ``export/`` that no longer belongs to the ``secure/`` of the run being written is
 moved aside under its own run id by :func:`retire_export`.
+
+The scan reads each written file back and searches what the data brought into it, and
+whatever in it is not the project's own text (:mod:`vhh.linkage.privacy.exportscan`); the
+caller says, per file, which of its text is the project's own (an
+:class:`~vhh.linkage.privacy.owntext.OwnText`, made once every file is written, since the
+report lists the other files' hashes). A dry run (``vhh-link validate``) writes, seals and
+scans the same files in the staging folder and publishes nothing.
 """
 
 from __future__ import annotations
@@ -19,16 +26,21 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from vhh.linkage.errors import ExportBlocked
 from vhh.linkage.io.atomic import fsync_folder, fsync_tree
+from vhh.linkage.privacy.exportscan import scan_export_file
 from vhh.linkage.privacy.identifiers import Identifiers
-from vhh.linkage.privacy.leakscan import scan_file
+from vhh.linkage.privacy.leakscan import LeakHit
+from vhh.linkage.privacy.owntext import OwnText
 
-__all__ = ["Seal", "previous_run_id", "publish_export", "remove_staging", "retire_export",
-           "retired_name", "staging_folder"]
+__all__ = ["OwnTextOf", "Seal", "previous_run_id", "publish_export", "remove_staging",
+           "retire_export", "retired_name", "scan_folder", "staging_folder"]
+
+OwnTextOf = Callable[[str, Path], OwnText]
+"""(file name, folder holding the written files) -> that file's own-text description."""
 
 Seal = Callable[[Mapping[str, str]], Mapping[str, bytes]]
 """Given every staged file's SHA-256, the files that seal the delivery (name -> bytes)."""
@@ -102,10 +114,15 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _scan(staging: Path, names: list[str], identifiers: Identifiers,
-          vocabulary: frozenset[str]) -> None:
-    hits = [h for name in names for h in scan_file(staging / name, identifiers, vocabulary,
-                                                   name)]
+def scan_folder(folder: Path, names: Iterable[str], identifiers: Identifiers,
+                own: OwnTextOf) -> list[LeakHit]:
+    """The leak scan of the named files in ``folder`` (the gate's, and ``verify``'s)."""
+    return [h for name in names
+            for h in scan_export_file(folder / name, identifiers, own(name, folder), name)]
+
+
+def _scan(staging: Path, names: list[str], identifiers: Identifiers, own: OwnTextOf) -> None:
+    hits = scan_folder(staging, names, identifiers, own)
     if hits:
         raise ExportBlocked([str(h) for h in hits])
 
@@ -129,9 +146,11 @@ def _swap(staging: Path, target: Path) -> None:
 
 
 def publish_export(target: Path, writers: Mapping[str, Callable[[Path], None]],
-                   identifiers: Identifiers, vocabulary: frozenset[str],
-                   seal: Seal | None = None) -> dict[str, Path]:
-    """Write every file to the staging folder, scan them, seal, then rename into place."""
+                   identifiers: Identifiers, own: OwnTextOf, seal: Seal | None = None, *,
+                   dry_run: bool = False) -> dict[str, Path]:
+    """Write every file to the staging folder, scan them, seal, then rename into place
+    (with ``dry_run``: write, scan and seal, then remove them; an :class:`ExportBlocked`
+    all the same)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = staging_folder(target)
     _remove(staging)
@@ -140,13 +159,15 @@ def publish_export(target: Path, writers: Mapping[str, Callable[[Path], None]],
         for name, write in writers.items():
             write(staging / name)
         names = _files(staging)
-        _scan(staging, names, identifiers, vocabulary)
+        _scan(staging, names, identifiers, own)
         if seal is not None:
             sealing = seal({name: _sha256(staging / name) for name in names})
             for name, data in sealing.items():
                 (staging / name).write_bytes(data)
-            _scan(staging, list(sealing), identifiers, vocabulary)
+            _scan(staging, list(sealing), identifiers, own)
             names += list(sealing)
+        if dry_run:
+            return {}
         fsync_tree(staging)
         _swap(staging, target)
     finally:

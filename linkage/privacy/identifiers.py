@@ -1,11 +1,22 @@
 """The identifiers the export gate looks for, collected from every input row.
 
-The set is built from *all* input rows (not just the subjects): surnames (raw and
-normalised, each component), initials + surname, birthdates (every notation, matched after
-parsing), gcos_id, bvh_id, hks_id and registratienummer. It is built from whole frames
-(:func:`build_identifiers`) or chunk by chunk (:class:`IdentifierCollector`), with the same
-result. Ids are kept as 64-bit hashes (:class:`HashedIds`), so that tens of millions of
-police rows fit in bounded memory. Nothing here is ever logged or written.
+The set is built from *all* input rows (not just the subjects): surnames, initials + short
+surnames, birthdates (every notation, matched after parsing), gcos_id, bvh_id, hks_id and
+registratienummer. It is built from whole frames (:func:`build_identifiers`) or chunk by
+chunk (:class:`IdentifierCollector`), with the same result. Ids are kept as 64-bit hashes
+(:class:`HashedIds`), so that tens of millions of police rows fit in bounded memory.
+Nothing here is ever logged or written.
+
+Surnames are kept the way the scanner matches them (:mod:`vhh.linkage.privacy.leakscan`):
+
+* a one-word surname, or one part of a double surname ("Jansen-de Vries": jansen, vries),
+  is a *word*, matched as a whole word;
+* a surname of several words without a hyphen ("Kuijc van Malsen", "Die Bont") is a
+  *phrase*, matched only as those words in that order: its words are not surnames alone;
+* a tussenvoegsel or particle (:data:`PARTICLES`: van, der, de, 't, la, le, d', ...) is never
+  an identifier on its own;
+* a surname shorter than :data:`MIN_SURNAME_TOKEN` letters ("Li", "Ng") is matched only
+  together with its initials ("W. Li", "Li, W."), or as the whole of a text.
 """
 
 from __future__ import annotations
@@ -17,13 +28,23 @@ import numpy as np
 import pandas as pd
 from vhh.linkage.contract import ID_COLUMN
 from vhh.linkage.normalise.dates import parse_dates
-from vhh.linkage.normalise.names import normalise_text, parse_initials, parse_surname
+from vhh.linkage.normalise.names import (
+    TUSSENVOEGSELS,
+    normalise_text,
+    parse_initials,
+    parse_surname,
+)
 
-__all__ = ["ID_COLUMNS", "MIN_NUMERIC_ID", "MIN_SURNAME_TOKEN", "HashedIds",
+__all__ = ["ID_COLUMNS", "MIN_NUMERIC_ID", "MIN_SURNAME_TOKEN", "PARTICLES", "HashedIds",
            "IdentifierCollector", "Identifiers", "build_identifiers"]
 
 MIN_SURNAME_TOKEN = 3
 MIN_NUMERIC_ID = 5
+PARTICLES: frozenset[str] = frozenset(
+    {word for spelling in TUSSENVOEGSELS for word in spelling}
+    | {"van", "der", "de", "den", "ter", "ten", "t", "het", "in", "op", "te", "la", "le",
+       "du", "d", "s", "l", "uijt"})
+"""Words of tussenvoegsels (normalised: 't -> t, d' -> d): never an identifier alone."""
 
 
 class HashedIds:
@@ -113,14 +134,31 @@ class Identifiers:
 
     Surnames and birthdates are per distinct value (tens of thousands) and kept as sets;
     ids are per row (tens of millions) and kept as hashes, see :class:`HashedIds`.
+    ``surname_words``: one-word surnames and parts of double surnames; ``surname_phrases``:
+    surnames of several words, space-joined; ``surnames_full``: whole surnames as written
+    (a text that is nothing but one of them); ``short_surnames`` and ``initial_surnames``:
+    the surnames too short to match alone, and "initials surname" for each (``"jpm li"``,
+    ``"j li"``).
     """
 
-    surname_tokens: set[str] = field(default_factory=set)
+    surname_words: set[str] = field(default_factory=set)
+    surname_phrases: set[str] = field(default_factory=set)
     surnames_full: set[str] = field(default_factory=set)
+    short_surnames: set[str] = field(default_factory=set)
     initial_surnames: set[str] = field(default_factory=set)
     dates: set[str] = field(default_factory=set)
     ids: HashedIds = field(default_factory=HashedIds)
     unscannable_ids: int = 0
+    _longest: tuple[int, int] = field(default=(0, 1), repr=False, compare=False)
+
+    @property
+    def phrase_length(self) -> int:
+        """The most words any surname phrase has (1 when there is none); worked out once
+        per size of the phrase set, not once per text scanned."""
+        if self._longest[0] != len(self.surname_phrases):
+            longest = max((p.count(" ") + 1 for p in self.surname_phrases), default=1)
+            self._longest = (len(self.surname_phrases), longest)
+        return self._longest[1]
 
     def __repr__(self) -> str:  # never show contents
         return (f"Identifiers(surnames={len(self.surnames_full)}, dates={len(self.dates)}, "
@@ -161,7 +199,7 @@ class IdentifierCollector:
         self._pending_size = 0
         self._short_ids: set[tuple[str, str, str]] = set()   # (source, column, value)
         self._seen_names: set[tuple[str, str]] = set()
-        self._short_names: dict[tuple[str, str], tuple[str, str]] = {}  # -> (core, full)
+        self._short_names: dict[tuple[str, str], tuple[str, ...]] = {}  # -> short cores
         self._seen_initials: set[tuple[str, str, str]] = set()
         self._seen_dates: set[str] = set()
         self._finished = False
@@ -253,23 +291,35 @@ class IdentifierCollector:
         parsed = parse_surname(raw, prefix)
         if not parsed.core:
             return
-        full = normalise_text(f"{parsed.prefix} {parsed.core}")
-        self._found.surnames_full.update({full, normalise_text(raw)})
+        found = self._found
+        whole = {normalise_text(f"{parsed.prefix} {parsed.core}"), normalise_text(raw)}
+        found.surnames_full.update(w for w in whole if w and not PARTICLES.issuperset(w.split()))
+        short = []
         for comp in parsed.components:
-            self._found.surname_tokens.update(t for t in comp.split()
-                                              if len(t) >= MIN_SURNAME_TOKEN)
-        if len(parsed.core) < MIN_SURNAME_TOKEN:  # longer ones hit as words of their own
-            self._short_names[(raw, prefix)] = (parsed.core, full)
+            words = comp.split()
+            if len(words) > 1:
+                if not PARTICLES.issuperset(words):
+                    found.surname_phrases.add(comp)
+            elif comp in PARTICLES:
+                continue
+            elif len(comp) >= MIN_SURNAME_TOKEN:
+                found.surname_words.add(comp)
+            else:
+                short.append(comp)
+        if short:  # too short to hit as words of their own: with their initials
+            found.short_surnames.update(short)
+            self._short_names[(raw, prefix)] = tuple(short)
 
     def _add_initials(self, surname: pd.Series, prefix: pd.Series, initials: pd.Series) -> None:
         maybe = surname.isin({raw for raw, _ in self._short_names})
         rows = pd.DataFrame({"a": surname[maybe], "t": prefix[maybe], "v": initials[maybe]})
         for row in rows.drop_duplicates().itertuples(index=False, name=None):
-            names = self._short_names.get(row[:2])
-            if names is None or row in self._seen_initials:
+            cores = self._short_names.get(row[:2])
+            if cores is None or row in self._seen_initials:
                 continue
             self._seen_initials.add(row)
-            letters = "".join(parse_initials(row[2])).lower()
-            if letters:
-                core, full = names
-                self._found.initial_surnames.update({f"{letters} {core}", f"{letters} {full}"})
+            parsed = parse_initials(row[2])
+            if parsed:  # all the initials, and the first alone ("J. Li" for J.P.M. Li)
+                forms = {"".join(parsed).lower(), parsed[0].lower()}
+                self._found.initial_surnames.update(f"{form} {core}" for core in cores
+                                                    for form in forms)

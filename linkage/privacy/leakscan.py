@@ -1,31 +1,35 @@
-"""The export gate's scanner: every cell of every file bound for ``export/`` is searched.
+"""The export gate's scanner: does a text hold an input identifier, and which kind?
 
-A hit names the file and the column (or line) and never the value. Data cells are matched
-as a whole and by token; birthdates in every notation are matched after parsing, so
-``1-2-1980``, ``01/02/1980``, ``19800201`` and ``1980-02-01`` are all the same hit. In the
-generated text files (code book, report) words of our own fixed vocabulary are not counted
-as surnames, and the configuration's own dates (study period, extraction date) are not
-counted as birthdates, because the template writes them whatever the data. The
-identifiers come from :mod:`vhh.linkage.privacy.identifiers`.
+The texts come from :mod:`vhh.linkage.privacy.exportscan`, which reads every file bound for
+``export/`` and hands over only what the data brought (and anything that is not the
+project's own exact text). A hit names the kind, never the value. Kinds:
+
+* ``achternaam``: a one-word surname (or a part of a double surname) as a whole word, a
+  surname of several words as that phrase, or a whole text that is nothing but a surname;
+  particles (van, de, 't, la, ...) never count alone;
+* ``voorletters+achternaam``: a surname too short to count alone next to its initials, in
+  any notation and on either side ("W. Li", "J.P.M. Li", "Li, W.");
+* ``geboortedatum``: an input birthdate in any notation, matched after parsing
+  (``1-2-1980``, ``01/02/1980``, ``19800201``, ``1980-02-01`` are the same hit);
+* ``id``: an input gcos_id, bvh_id, hks_id or registratienummer, also inside a longer token;
+* ``bsn``: any number shaped like a BSN (nine digits passing the eleven test), whether or
+  not the inputs hold it: the extracts have no BSN column, so one in the export came from
+  a free-text field.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TypeVar
 
 import numpy as np
-import pandas as pd
 from vhh.linkage.normalise.names import normalise_text
-from vhh.linkage.privacy.identifiers import HashedIds, Identifiers
+from vhh.linkage.privacy.identifiers import PARTICLES, HashedIds, Identifiers
 
-__all__ = ["LeakHit", "cell_hits", "scan_file", "scan_frame"]
+__all__ = ["KINDS", "LeakHit", "batch_hits", "cell_hits", "is_bsn"]
 
-_TOKEN = re.compile(r"[0-9a-z]+")
+KINDS = ("achternaam", "voorletters+achternaam", "geboortedatum", "id", "bsn")
 _IDTOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z\-_/.]*[0-9A-Za-z]|[0-9A-Za-z]")
 _ID_SEPARATOR = re.compile(r"[\-_/.]")
 _MAX_ID_PARTS = 6  # an id spans at most this many separator-delimited parts of a token
@@ -36,19 +40,25 @@ _DATE = re.compile(r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)"
 # hash-like hex runs (file hashes, run ids in the report) are not dates, whatever digits
 # they happen to hold; without this a SHA-256 now and then "contains" a birthdate
 _HEX = re.compile(r"(?<![0-9A-Za-z])(?=[0-9]*[a-f])[0-9a-f]{16,}(?![0-9A-Za-z])")
-_SCAN_BATCH = 4096  # texts whose id candidates are looked up in one go
-_T = TypeVar("_T")
-
+# nine digits, or four-two-three / three-three-three with dots, spaces or hyphens
+_BSN = re.compile(r"(?<![0-9])(?:\d{9}|\d{4}([. ])\d{2}\1\d{3}|\d{3}([. -])\d{3}\2\d{3})"
+                  r"(?![0-9])")
+_MAX_INITIALS = 8  # initials gathered on either side of a short surname
+SCAN_BATCH = 4096  # texts whose id candidates are looked up in one go
 
 
 @dataclass(frozen=True)
 class LeakHit:
+    """One kind of identifier in one place of one export file; never the value."""
+
     file: str
-    where: str   # column name, or "regel N" in a text file
-    kind: str    # achternaam, voorletters+achternaam, geboortedatum, id
+    where: str   # "column 'kader'", "line 36 (not the project's own text)", "the list of roles"
+    kind: str    # one of KINDS
+    advice: str = ""  # what the data officer can do about it
 
     def __str__(self) -> str:
-        return f"{self.file}, {self.where}: contains an input {self.kind}"
+        text = f"{self.file}, {self.where}: contains an input {self.kind}"
+        return f"{text}; {self.advice}" if self.advice else text
 
 
 def _date_keys(text: str) -> Iterator[str]:
@@ -77,31 +87,85 @@ def _id_candidates(text: str) -> Iterator[str]:
                 yield low[start:end]
 
 
-def cell_hits(text: str, ids: Identifiers, vocabulary: frozenset[str] = frozenset()
-              ) -> list[str]:
-    """Kinds of identifier found in one cell's text (empty when clean)."""
-    return _batch_hits([text], ids, vocabulary)[0]
+def is_bsn(digits: str) -> bool:
+    """Whether nine digits pass the eleven test of a BSN (and are not all zero)."""
+    if len(digits) != 9 or not digits.isdigit() or not int(digits):
+        return False
+    weighted = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True))
+    return (weighted - int(digits[8])) % 11 == 0
 
 
-def _batch_hits(texts: Sequence[str], ids: Identifiers, vocabulary: frozenset[str] = frozenset()
-                ) -> list[list[str]]:
+def _has_bsn(text: str) -> bool:
+    plain = _HEX.sub(" ", text)
+    return any(is_bsn(re.sub(r"[. -]", "", m.group(0))) for m in _BSN.finditer(plain))
+
+
+def cell_hits(text: str, ids: Identifiers) -> list[str]:
+    """Kinds of identifier found in one text (empty when clean)."""
+    return batch_hits([text], ids)[0]
+
+
+def batch_hits(texts: Sequence[str], ids: Identifiers) -> list[list[str]]:
     """:func:`cell_hits` of many texts, their id lookups in one vectorised batch."""
     has_id = _has_id(texts, ids.ids)
-    return [[*_name_and_date_kinds(text, ids, vocabulary), *(["id"] if hit else [])]
+    return [[*_name_and_date_kinds(text, ids), *(["id"] if hit else []),
+             *(["bsn"] if _has_bsn(text) else [])]
             for text, hit in zip(texts, has_id, strict=True)]
 
 
-def _name_and_date_kinds(text: str, ids: Identifiers, vocabulary: frozenset[str]) -> list[str]:
+def _name_and_date_kinds(text: str, ids: Identifiers) -> list[str]:
     kinds = []
-    norm = normalise_text(text)
-    whole = bool(norm) and norm in ids.surnames_full and norm not in vocabulary
-    if whole or ids.surname_tokens & (set(_TOKEN.findall(norm)) - vocabulary):
+    words = normalise_text(text).split()
+    if words and (_surname_in(words, ids) or " ".join(words) in ids.surnames_full):
         kinds.append("achternaam")
-    if norm and ids.initial_surnames and any(n in norm for n in ids.initial_surnames):
+    if ids.short_surnames and _initials_and_surname_in(words, ids):
         kinds.append("voorletters+achternaam")
-    if any(k in ids.dates and k not in vocabulary for k in _date_keys(text)):
+    if any(k in ids.dates for k in _date_keys(text)):
         kinds.append("geboortedatum")
     return kinds
+
+
+def _surname_in(words: list[str], ids: Identifiers) -> bool:
+    """A surname word (never a particle) or a surname phrase among the words."""
+    if any(w in ids.surname_words for w in words if w not in PARTICLES):
+        return True
+    if not ids.surname_phrases:
+        return False
+    longest = min(ids.phrase_length, len(words))
+    return any(" ".join(words[i:i + n]) in ids.surname_phrases
+               for n in range(2, longest + 1) for i in range(len(words) - n + 1))
+
+
+def _initials_and_surname_in(words: list[str], ids: Identifiers) -> bool:
+    """A short surname with its initials before it ("j p m li", particles between them
+    allowed: "j van li") or after it ("li j p m")."""
+    for at, word in enumerate(words):
+        if word not in ids.short_surnames:
+            continue
+        before = words[:at]
+        while before and before[-1] in PARTICLES and len(before[-1]) > 1:
+            before = before[:-1]
+        after = words[at + 1:]
+        for side in (before[::-1], after):
+            for letters in _initial_forms(side):
+                if f"{letters} {word}" in ids.initial_surnames:
+                    return True
+    return False
+
+
+def _initial_forms(side: list[str]) -> Iterator[str]:
+    """Initials next to a surname, nearest first: each run of single letters (``ij`` counts
+    as one), and a word of two to four letters written without dots ("jpm")."""
+    if side and 2 <= len(side[0]) <= 4 and side[0].isalpha() and side[0] != "ij":
+        yield side[0]
+    run: list[str] = []
+    for word in side[:_MAX_INITIALS]:
+        if not (word.isalpha() and (len(word) == 1 or word == "ij")):
+            break
+        run.append(word)
+    for start in range(len(run)):
+        for end in range(start + 1, len(run) + 1):
+            yield "".join(run[start:end])
 
 
 def _has_id(texts: Sequence[str], ids: HashedIds) -> np.ndarray:
@@ -120,72 +184,3 @@ def _has_id(texts: Sequence[str], ids: HashedIds) -> np.ndarray:
     return has_id
 
 
-def _batches(items: Sequence[_T], size: int = _SCAN_BATCH) -> Iterator[Sequence[_T]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def scan_frame(frame: pd.DataFrame, ids: Identifiers, file: str) -> list[LeakHit]:
-    """Every (column, kind) with a hit in a data frame bound for export."""
-    hits: list[LeakHit] = []
-    for number, col in enumerate(frame.columns, start=1):
-        name_kinds = cell_hits(str(col), ids)
-        where = f"kolom {number}" if name_kinds else f"kolom '{col}'"  # never quote a hit
-        values = frame[col].dropna().astype(str).unique().tolist()
-        found = {k for batch in _batches(values) for kinds in _batch_hits(batch, ids)
-                 for k in kinds}
-        for kind in sorted(found):
-            hits.append(LeakHit(file, where, kind))
-        for kind in name_kinds:
-            hits.append(LeakHit(file, f"kolomnaam van {where}", kind))
-    return hits
-
-
-def _text_lines(path: Path) -> Iterator[tuple[int, str]]:
-    text = path.read_text(encoding="utf-8")
-    if path.suffix == ".json":
-        text = "\n".join(_json_strings(json.loads(text)))
-    else:
-        text = re.sub(r"<[^>]+>", " ", text)
-    yield from enumerate(text.splitlines(), start=1)
-
-
-def _json_strings(node: object) -> Iterator[str]:
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield str(k)
-            yield from _json_strings(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from _json_strings(v)
-    elif node is not None:
-        yield str(node)
-
-
-def scan_file(path: Path, ids: Identifiers, vocabulary: frozenset[str] = frozenset(),
-              name: str | None = None) -> list[LeakHit]:
-    """Scan one export file of any format we write."""
-    name = name or path.name
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return scan_frame(pd.read_csv(path, dtype=str, keep_default_na=False), ids, name)
-    if suffix == ".parquet":
-        return scan_frame(pd.read_parquet(path), ids, name)
-    if suffix == ".sav":
-        import pyreadstat
-
-        frame, meta = pyreadstat.read_sav(str(path))
-        hits = scan_frame(frame, ids, name)
-        labels = [*meta.column_labels, *(str(v) for m in meta.variable_value_labels.values()
-                                         for v in m.values())]
-        for texts in _batches([str(label) for label in labels]):
-            hits.extend(LeakHit(name, "label", kind)
-                        for found in _batch_hits(texts, ids, vocabulary) for kind in found)
-        return hits
-    lines = list(_text_lines(path))
-    hits = []
-    for batch in _batches(lines):
-        kinds = _batch_hits([line for _, line in batch], ids, vocabulary)
-        for (number, _), found in zip(batch, kinds, strict=True):
-            hits.extend(LeakHit(name, f"regel {number}", kind) for kind in found)
-    return hits

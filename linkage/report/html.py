@@ -58,7 +58,8 @@ def render_html(report: AuditReport) -> str:
              _intro(report, internal)]
     parts += [section_of(report) for section_of in sections]
     if isinstance(report, InternalReport):
-        parts += [_losses(report), _block_keys(report), _unknown_domains(report)]
+        parts += [_losses(report), _block_keys(report), _unknown_domains(report),
+                  _tagged_values(report)]
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)
 
@@ -211,8 +212,14 @@ def _blocks(blocks: Sequence[Block]) -> str:
 
 def _filters(report: AuditReport) -> str:
     bvh, hks = report.filters.bvh, report.filters.hks
+    where = ("hieronder" if isinstance(report, InternalReport)
+             else "in het interne rapport (secure/auditrapport_intern.json)")
     return section(
         "Filters",
+        note("Rollen en afdoeningen die geen bekende term zijn, en codes die niet in de "
+             "codetabel staan, komen uit de politiebestanden en kunnen alles bevatten: ze "
+             "staan hier alleen als aantal onder een sleutellabel (code-…, rol-…, "
+             f"afdoening-…). De waarden achter de labels staan {where}."),
         h3("BVH per categorie"), counts_table("categorie", bvh.per_categorie),
         h3("BVH per rol"), counts_table("rol", bvh.per_rol),
         h3("BVH-codes die niet in de codetabel staan"), counts_table("code", bvh.onbekende_codes),
@@ -265,7 +272,10 @@ def _descriptives(report: AuditReport) -> str:
     numeric = [(_VARIABLE.get(r.variabele, r.variabele), r.variabele, r.n,
                 *(("onderdrukt",) * 4 if r.onderdrukt else (r.gemiddelde, r.sd, r.min, r.max)))
                for r in d.numeriek]
-    blocks = [p(f"Kleine cellen (minder dan {d.kleine_cellen_drempel}) zijn onderdrukt."),
+    blocks = [p(f"Berekend op het beschermde analysebestand. Kleine cellen (minder dan "
+                f"{d.kleine_cellen_drempel}) zijn onderdrukt; een minimum of maximum staat er "
+                "alleen als ten minste zoveel subjecten die waarde hebben en de variabele niet "
+                "is gehercodeerd, onderdrukt of afgetopt."),
               table(["label", "variabele", "n", "gemiddelde", "sd", "min", "max"], numeric)]
     for col, freq in d.frequenties.items():
         blocks += [h3(_VARIABLE.get(col, col)),
@@ -294,6 +304,13 @@ def _losses(report: InternalReport) -> str:
     rows = [(r.gcos_id, L.label(L.FUNNEL_STEPS, r.stap), L.REASONS.get(r.reden, r.reden))
             for r in report.verlies_per_subject]
     return section("Verlies per subject (intern)", table(["gcos_id", "stap", "reden"], rows))
+
+
+def _tagged_values(report: InternalReport) -> str:
+    values = report.waarden_achter_labels
+    return section("Waarden achter de labels (intern)",
+                   table(["label", "waarde in de invoer"], values.items()) if values
+                   else note("Geen."))
 
 
 def _block_keys(report: InternalReport) -> str:

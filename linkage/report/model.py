@@ -138,6 +138,8 @@ class InternalReport(AuditReport):
     blokken_met_sleutel: Mapping[str, tuple[KeyedBlock, ...]] = json_field(default_factory=dict)
     # leefgebied names that are no configured title, as written, with how often (data)
     onbekende_leefgebieden: Mapping[str, int] = json_field(default_factory=dict)
+    # the roles, codes and afdoeningen behind the keyed tags of the filter section
+    waarden_achter_labels: Mapping[str, str] = json_field(default_factory=dict)
 
     @classmethod
     def from_json(cls, data: Any) -> InternalReport:

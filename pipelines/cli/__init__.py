@@ -11,25 +11,13 @@ from __future__ import annotations
 import sys
 
 import click
-from vhh.linkage.errors import (
-    ConfigError,
-    CrosswalkError,
-    ExportBlocked,
-    InputError,
-    KeyMaterialError,
-    LinkageError,
-    VerificationError,
-)
+from vhh.linkage.errors import LinkageError
 from vhh.linkage.version import __version__
 from vhh.pipelines.cli import study, tools
+from vhh.pipelines.cli.options import EXIT_CODES
 
 __all__ = ["EXIT_CODES", "main"]
 
-EXIT_CODES = {ConfigError: 2, InputError: 3, KeyMaterialError: 4, ExportBlocked: 5,
-              CrosswalkError: 6, VerificationError: 7}
-"""Exit codes of the toolkit's own errors. Besides: 0 done; 1 ``validate`` found rows it
-would quarantine, or ``reidentify`` did not find the pseudonym; 2 also for a command line
-click refuses; 70 an unexpected error (its type only; ``--debug`` shows it)."""
 
 
 def _notes(err: BaseException) -> None:

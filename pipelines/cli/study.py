@@ -6,16 +6,17 @@ import sys
 from pathlib import Path
 
 import click
+from vhh.linkage.errors import ExportBlocked
 from vhh.linkage.privacy.keys import load_key
 from vhh.linkage.settings import load_settings
 from vhh.linkage.validate.codes import incident_codes
 from vhh.linkage.validate.inputs import load_inputs
 from vhh.linkage.validate.sources import REMARKS, Validated
-from vhh.pipelines.cli.options import WEAK_KEY_HELP, check_out
+from vhh.pipelines.cli.options import EXIT_CODES, WEAK_KEY_HELP, check_out
 from vhh.pipelines.console import progress_line, result_lines, terminate_as_exit
 from vhh.pipelines.demo import BUNDLED_SEED, run_demo
 from vhh.pipelines.starter import Starter, write_starter
-from vhh.pipelines.study import run_study
+from vhh.pipelines.study import dry_run_export, run_study
 
 __all__ = ["COMMANDS"]
 
@@ -161,14 +162,23 @@ def _remark_lines(v: Validated) -> list[str]:
 
 @click.command()
 @click.option("--config", "config_path", type=click.Path(path_type=Path), required=True)
-def validate(config_path: Path) -> None:
-    """Read and validate the inputs only; report every problem; write nothing.
+@click.option("--no-gate", is_flag=True,
+              help="Only read and validate the inputs; skip the dry run of the export gate.")
+def validate(config_path: Path, no_gate: bool) -> None:
+    """Read and validate the inputs, then try the export gate on a dry run (the whole study
+    under a throw-away key, in a temporary folder); report every problem; write nothing.
 
-    Exits 1 when rows would be quarantined, 0 when none would (remarks do not count).
+    Exits 5 when the export would be blocked, 1 when rows would be quarantined, 0 when
+    neither (remarks do not count).
     """
     settings = load_settings(config_path)
     incident_codes(settings)
-    results = load_inputs(settings).validated  # police files in chunks
+    if no_gate:
+        results, blocked = load_inputs(settings).validated, None  # police files in chunks
+    else:
+        with progress_line() as progress:
+            dry = dry_run_export(settings, progress)
+        results, blocked = dry.prepared.accounts.loaded.validated, dry.blocked
     bad = 0
     for source, v in results.items():
         click.echo(f"{source}: {v.rows_read} rows read, {len(v.valid)} valid, "
@@ -180,7 +190,19 @@ def validate(config_path: Path) -> None:
         for line in _remark_lines(v):
             click.echo(line)
         bad += len(v.quarantine)
-    sys.exit(1 if bad else 0)
+    if blocked is not None:
+        _print_gate(blocked)
+    sys.exit(EXIT_CODES[ExportBlocked] if blocked else 1 if bad else 0)
+
+
+def _print_gate(blocked: tuple[str, ...]) -> None:
+    if not blocked:
+        click.echo("export gate (dry run): the export would be written; no input identifier "
+                   "in what the data brings to it")
+        return
+    click.echo("export gate (dry run): the export would be blocked:")
+    for reason in blocked:
+        click.echo(f"    {reason}")
 
 
 COMMANDS = (init, run, demo, synth, validate)
