@@ -153,3 +153,14 @@ def test_no_function_is_longer_than_sixty_lines():
                 if length > 60:
                     long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({length})")
     assert long == []
+
+
+def test_every_package_is_installed_by_the_wheel():
+    """setuptools installs only the packages pyproject.toml lists (the folders map onto the
+    vhh namespace by package-dir): a new room that is not listed is missing from a wheel."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+                 ["tool"]["setuptools"]["packages"])
+    found = {_module_name(p) for folder in FOLDERS for p in (ROOT / folder).rglob("__init__.py")}
+    assert found == listed
