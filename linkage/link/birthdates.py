@@ -31,7 +31,6 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
-from vhh.linkage.normalise.names import _is_missing
 
 __all__ = [
     "LEVELS",
@@ -60,6 +59,16 @@ class _Date:
     year: int
     month: int
     day: int
+
+
+def _is_missing(value: object) -> bool:
+    """True for None, float NaN, numpy NaN and pandas NA."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)
+    except (TypeError, ValueError):  # pandas NA refuses to be a bool
+        return True
 
 
 def _parse(value: str | None) -> _Date | None:
