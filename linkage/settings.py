@@ -82,6 +82,12 @@ def _fraction(value: Any, where: str) -> float:
     return float(value)
 
 
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{where}: expected a number, got {type(value).__name__}")
+    return float(value)
+
+
 def _bool(value: Any, where: str) -> bool:
     if not isinstance(value, bool):
         raise ConfigError(f"{where}: expected true or false")
@@ -171,9 +177,20 @@ class ScopeSettings:
 
 @dataclass(frozen=True)
 class LinkageSettings:
-    method: str = _setting(_choice("rules", "probabilistic"), "rules")
+    method: str = _setting(_choice("probabilistic", "rules"), "probabilistic")
+    # method "rules"
     tiers: tuple[str, ...] = _setting(_strings(TIER_NAMES), TIER_NAMES)
     surname_threshold: float = _setting(_fraction, 0.92)
+    # method "probabilistic": thresholds on the match weight (log2 odds), estimation sizes
+    match_weight: float = _setting(_number, 4.5)
+    review_weight: float = _setting(_number, 4.0)
+    u_random_pairs: int = _setting(_int(1000), 300_000)
+    em_session_pairs: int = _setting(_int(1000), 200_000)
+    term_frequencies: bool = _setting(_bool, True)
+    # a GCOS subject without any initial: "review" (the study's rule: never automatic) or
+    # "link" (decided by the weight like any other)
+    subject_without_initial: str = _setting(_choice("review", "link"), "review")
+    # both methods
     max_block_pairs: int = _setting(_int(1), 200_000)
     review_decisions: Path | None = _setting(_optional_path, None)
 
@@ -346,6 +363,9 @@ def _check_consistency(s: Settings) -> None:
         raise ConfigError(f"{where} [windows]: extraction_date lies before the study period")
     if not s.linkage.tiers:
         raise ConfigError(f"{where} [linkage]: tiers is empty; list at least 'strict'")
+    if s.linkage.review_weight > s.linkage.match_weight:
+        raise ConfigError(f"{where} [linkage]: review_weight lies above match_weight; the "
+                          "review band lies between them")
     if sorted(s.funnel.order) != sorted(FUNNEL_STEPS) or s.funnel.order[0] != "scope":
         raise ConfigError(f"{where} [funnel]: order must list scope first, then gevonden_bvh "
                           "and startdatum in the order subjects should leave")

@@ -29,8 +29,8 @@ from vhh.linkage.io.writers import (
     write_sav,
 )
 from vhh.linkage.link.engine import LinkResult, link_identities, prepare_subjects
+from vhh.linkage.link.methods import rule_descriptions, rule_names
 from vhh.linkage.link.review import read_review_decisions
-from vhh.linkage.link.rules import RULES
 from vhh.linkage.privacy.crosswalk import encrypt_crosswalk
 from vhh.linkage.privacy.disclosure import protect
 from vhh.linkage.privacy.keys import MasterKey
@@ -321,9 +321,7 @@ def run_study(settings: Settings, key: MasterKey, out_dir: Path,
                                                         COUNT_COLUMNS)
         protected = protected.loc[:, list(ANALYSIS_COLUMNS)]
     with clock.stage("validate_output"):
-        method_rules = (settings.linkage.tiers if settings.linkage.method == "rules"
-                        else ("ecm",))
-        rules = (*method_rules, "review_geaccepteerd")
+        rules = (*rule_names(settings.linkage), "review_geaccepteerd")
         try:
             protected = analysis_schema(settings.scope.kaders, rules).validate(protected,
                                                                                lazy=True)
@@ -351,7 +349,6 @@ def run_study(settings: Settings, key: MasterKey, out_dir: Path,
                                                _in_review(hks, hks_link), analysed,
                                                hks_filter.reden, hks_in)),
     }
-    rule_names = (settings.linkage.tiers if settings.linkage.method == "rules" else ())
     funnel_dicts = [s.as_dict() for s in funnel]
     report: dict[str, Any] = {
         "titel": "Auditrapport koppeling Veiligheidshuis (GCOS-BVH-HKS)",
@@ -369,7 +366,7 @@ def run_study(settings: Settings, key: MasterKey, out_dir: Path,
             v["gcos_besprekingen"].quarantine,
             pd.Series("gebruikt", index=besp.index)),
         "koppeling": {"bvh": _link_report(bvh_link), "hks": _link_report(hks_link)},
-        "koppelregels": {name: RULES[name].description for name in rule_names},
+        "koppelregels": rule_descriptions(settings.linkage),
         "filters": {"bvh": {"per_categorie": bvh_filter.per_category,
                             "per_rol": bvh_filter.per_role,
                             "onbekende_codes": bvh_filter.unknown_codes},
@@ -472,7 +469,7 @@ def _link_report(link: LinkResult) -> dict[str, Any]:
         "rijen_per_besluit": {str(k): int(n) for k, n in
                               link.koppelingen["besluit"].value_counts().sort_index().items()},
         "reviewwachtrij": int(len(link.review)),
-        **({"ecm_gewichten": link.ecm_gewichten} if link.ecm_gewichten else {}),
+        **({"model": link.model, "gewichten_histogram": link.histogram} if link.model else {}),
     }
 
 

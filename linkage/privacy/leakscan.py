@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from vhh.linkage.normalise.dates import parse_dates
 from vhh.linkage.normalise.names import normalise_text, parse_initials, parse_surname
+from vhh.linkage.normalise.particles import surname_parts
 
 __all__ = ["HashedIds", "IdentifierCollector", "Identifiers", "LeakHit", "build_identifiers",
            "scan_file", "scan_frame"]
@@ -287,9 +288,9 @@ class IdentifierCollector:
             return
         full = normalise_text(f"{parsed.prefix} {parsed.core}")
         self._found.surnames_full.update({full, normalise_text(raw)})
-        for comp in parsed.components:
-            self._found.surname_tokens.update(t for t in comp.split()
-                                              if len(t) >= MIN_SURNAME_TOKEN)
+        # its words without particles ("van" inside "Wouters van Eijndhoven" is no name)
+        self._found.surname_tokens.update(t for t in surname_parts(parsed.components)
+                                          if len(t) >= MIN_SURNAME_TOKEN)
         if len(parsed.core) < MIN_SURNAME_TOKEN:  # longer ones hit as words of their own
             self._short_names[(raw, prefix)] = (parsed.core, full)
 

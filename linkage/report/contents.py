@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
+from vhh.linkage.link.engine import report_words
 from vhh.linkage.link.rules import RULES
 from vhh.linkage.normalise.names import normalise_text
 from vhh.linkage.privacy.disclosure import small_cell_table
@@ -31,6 +32,7 @@ _TEMPLATE_WORDS = """
 auditrapport koppeling veiligheidshuis gcos bvh hks versie run sleutel project configuratie
 bestand invoer rijen codering scheidingsteken genegeerde kolommen trechter stap label in uit
 rest redenen verwijdert gelezen quarantaine apart gezet wegens ongeldige scope buiten van het
+die eerste geldt beslist volgorde omschrijving
 onderzoek niet gevonden geen voorletter kandidaat alleen ter beoordeling te weinig gegevens
 startdatum blijven analysebestand uitkomst gekoppeld geteld gefilterd categorie onbekende code
 rol dubbele registratie vensters subject geanalyseerd identiteiten paren per blokkering
@@ -76,7 +78,7 @@ def report_vocabulary(settings: Settings, changes: list[dict[str, object]],
     ``changes`` are the disclosure-control measures (template text with counts).
     """
     book = codebook_markdown(codebook_dict(settings, changes))
-    rules = [r.description for r in RULES.values()]
+    rules = [r.description for r in RULES.values()] + list(report_words())
     words = _tokens([_TEMPLATE_WORDS, book, *rules, *settings.scope.kaders, *CATEGORIES,
                      *settings.filters.roles, *settings.filters.hks_afdoeningen, *extra])
     dates = {d.strftime("%Y%m%d") for d in (settings.scope.period_start, settings.scope.period_end,
