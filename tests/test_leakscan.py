@@ -119,6 +119,16 @@ def test_planted_surname_is_found(ids: Identifiers, value: str) -> None:
     assert {h.where for h in hits} == {"kolom 'opmerking'"}
 
 
+def test_a_particle_inside_a_surname_is_no_identifier() -> None:
+    frame = pd.DataFrame({"achternaam": ["Wouters van Eijndhoven"], "tussenvoegsel": [""],
+                          "voorletters": ["J."], "geboortedatum": ["01-02-1980"]})
+    found = build_identifiers([frame])
+    assert {"wouters", "eijndhoven"} <= found.surname_tokens
+    assert "van" not in found.surname_tokens  # "plan van aanpak" is no leak
+    assert kinds(scan_frame(planted("Eijndhoven"), found, "analysebestand.csv")) == {
+        "achternaam"}
+
+
 # --------------------------------------------------------------------------------------------
 # Birthdates (input "01-02-1980")
 # --------------------------------------------------------------------------------------------

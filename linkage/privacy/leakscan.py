@@ -288,7 +288,6 @@ class IdentifierCollector:
             return
         full = normalise_text(f"{parsed.prefix} {parsed.core}")
         self._found.surnames_full.update({full, normalise_text(raw)})
-        # its words without particles ("van" inside "Wouters van Eijndhoven" is no name)
         self._found.surname_tokens.update(t for t in surname_parts(parsed.components)
                                           if len(t) >= MIN_SURNAME_TOKEN)
         if len(parsed.core) < MIN_SURNAME_TOKEN:  # longer ones hit as words of their own
