@@ -142,12 +142,18 @@ def _surname_initial(frame: pd.DataFrame) -> np.ndarray:
     return np.asarray(table[codes])
 
 
-def _birth_days(birth: pd.Series) -> np.ndarray:
+def _birth_keys(birth: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Per date its YYYYMMDD key (0 when missing) and day number, each distinct date
+    parsed once."""
     codes, uniques = pd.factorize(birth.astype(str), use_na_sentinel=False)
-    parsed = pd.to_datetime(pd.Series(uniques), format="%Y%m%d", errors="coerce")
+    distinct = pd.Series(uniques, dtype=object)
+    digits = BirthDigits(distinct)
+    key = digits.digits.astype(np.int64) @ (10 ** np.arange(7, -1, -1, dtype=np.int64))
+    key = np.where(digits.missing, 0, key)
+    parsed = pd.to_datetime(distinct, format="%Y%m%d", errors="coerce")
     days = np.where(parsed.isna(), NO_DAY,
                     parsed.to_numpy(dtype="datetime64[D]").astype(np.int64))
-    return np.asarray(days.astype(np.int64)[codes])
+    return np.asarray(key[codes]), np.asarray(days.astype(np.int64)[codes])
 
 
 def fields_of(left: pd.DataFrame, right: pd.DataFrame) -> tuple[Fields, Fields]:
@@ -158,10 +164,8 @@ def fields_of(left: pd.DataFrame, right: pd.DataFrame) -> tuple[Fields, Fields]:
     for frame, surname in zip((left, right), names, strict=True):
         initials, count = _initials_matrix(frame["initials"])
         sex = frame["geslacht"].astype(int).to_numpy().astype(np.int8)
-        digits = BirthDigits(frame["birth"])
-        key = digits.digits.astype(np.int64) @ (10 ** np.arange(7, -1, -1, dtype=np.int64))
-        key = np.where(digits.missing, 0, key)
-        birth = PackedBirth.of(key, _birth_days(frame["birth"]))
+        key, days = _birth_keys(frame["birth"])
+        birth = PackedBirth.of(key, days)
         out.append(Fields(surname, initials, count, birth, key, sex, _surname_initial(frame)))
     return out[0], out[1]
 
@@ -214,11 +218,18 @@ def pattern_codes(levels: tuple[np.ndarray, ...]) -> np.ndarray:
     return code.astype(np.uint16)
 
 
-def pattern_levels(codes: np.ndarray) -> tuple[np.ndarray, ...]:
-    """The inverse of :func:`pattern_codes`."""
-    rest = np.asarray(codes, dtype=np.int32)
-    out = []
+def _level_table() -> np.ndarray:
+    rest, columns = np.arange(N_PATTERNS, dtype=np.int32), []
     for size in reversed(_SIZES):
-        out.append((rest % size).astype(np.int8))
+        columns.append((rest % size).astype(np.int8))
         rest = rest // size
-    return tuple(reversed(out))
+    return np.stack(columns[::-1])
+
+
+_LEVEL_TABLE = _level_table()  # (comparisons x N_PATTERNS) int8
+
+
+def pattern_levels(codes: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The inverse of :func:`pattern_codes` (a look-up per comparison)."""
+    at = np.asarray(codes, dtype=np.intp)
+    return tuple(row[at] for row in _LEVEL_TABLE)

@@ -129,8 +129,7 @@ class FsModel:
         kern = right.surname.kern[i]
         parts["tf_achternaam"] = np.where(same & (kern >= 0),
                                           self.tf_surname[np.maximum(kern, 0)], 0.0)
-        parts["tf_geboortedatum"] = np.where(lv[2] == BIRTHDATE.level("gelijk"),
-                                             self._birth_tf(right.birth_key[i]), 0.0)
+        parts["tf_geboortedatum"] = self._birth_adjustment(lv, right, i)
         total = self.prior + sum(parts.values())
         return Waterfall(self.prior, parts, np.asarray(total, dtype=np.float64))
 
@@ -140,8 +139,7 @@ class FsModel:
         kern = right.surname.kern[i]
         tf = np.where(np.isin(lv[0], _SAME_SURNAME) & (kern >= 0),
                       self.tf_surname[np.maximum(kern, 0)], 0.0)
-        tf += np.where(lv[2] == BIRTHDATE.level("gelijk"), self._birth_tf(right.birth_key[i]),
-                       0.0)
+        tf += self._birth_adjustment(lv, right, i)
         return np.asarray(self.pattern_totals()[codes] + tf, dtype=np.float64)
 
     def pattern_totals(self) -> np.ndarray:
@@ -161,6 +159,14 @@ class FsModel:
         names = [c.name for c in COMPARISONS] + [x for c in COMPARISONS for x in c.levels]
         sessions = [x for s in SESSIONS for x in (s.name, s.selects)]
         return (keys, *names, *sessions)
+
+    def _birth_adjustment(self, lv: tuple[np.ndarray, ...], right: Fields, i: np.ndarray
+                          ) -> np.ndarray:
+        """The birthdate's term-frequency bits of each pair, 0 unless the dates are equal."""
+        out = np.zeros(len(i))
+        equal = np.flatnonzero(lv[2] == BIRTHDATE.level("gelijk"))
+        out[equal] = self._birth_tf(right.birth_key[i[equal]])
+        return out
 
     def _birth_tf(self, keys: np.ndarray) -> np.ndarray:
         if not len(self.tf_birth_keys):

@@ -37,8 +37,11 @@ def _per_distinct_pair(first: pd.Series, second: pd.Series, parse  # type: ignor
     ``parse(a, b)`` once for each distinct (a, b)."""
     if not len(first):  # an empty extract
         return np.zeros(0, dtype=np.intp), []
-    codes, uniques = pd.MultiIndex.from_arrays([first, second]).factorize()
-    return codes, [parse(a, b) for a, b in uniques]
+    a_codes, a_values = pd.factorize(first, use_na_sentinel=False)
+    b_codes, b_values = pd.factorize(second, use_na_sentinel=False)
+    codes, pairs = pd.factorize(a_codes.astype(np.int64) * len(b_values) + b_codes)
+    a_of, b_of = np.divmod(pairs, len(b_values))
+    return codes, [parse(a_values[a], b_values[b]) for a, b in zip(a_of, b_of, strict=True)]
 
 
 def _spread(codes: np.ndarray, values: list) -> np.ndarray:  # type: ignore[type-arg]
