@@ -30,7 +30,8 @@ __all__ = [
     "QUASI_IDENTIFIERS",
     "REQUIRED",
     "REVIEW_ACCEPTED",
-    "RULE_NAMES",
+    "TIER_NAMES",
+    "WEIGHT_RULE_NAMES",
     "SHORT_NAME",
     "SOURCE_OF",
     "SOURCES",
@@ -106,8 +107,12 @@ HKS_AFDOENINGEN: Final = ("Veroordeling", "Sepot", "OM-transactie", "Strafbeschi
 """HKS afdoeningen the report names by name (compared without regard to case); any other
 value is reported by count and keyed tag, its text only in ``secure/``."""
 
-RULE_NAMES: Final = ("exact", "strict", "fuzzy", "police_no_initial", "review")
-"""The decision tiers of ``method = "rules"``, in their default order."""
+TIER_NAMES: Final = ("exact", "strict", "fuzzy", "police_no_initial", "review")
+"""The decision tiers of ``method = "rules"`` (the study's rule is ``strict``), in order."""
+WEIGHT_RULE_NAMES: Final = ("fellegi_sunter", "aanvulling_geboortedatum", "mogelijk_partnernaam",
+                            "subject_zonder_voorletter", "latere_voorletter_anders")
+"""The rules of ``method = "probabilistic"``: the match weight, and the named exceptions
+that send a pair to review or complete it (see :mod:`vhh.linkage.link.fs_decide`)."""
 REVIEW_ACCEPTED: Final = "review_geaccepteerd"
 """The rule of a pair that a person accepted in review."""
 

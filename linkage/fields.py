@@ -17,8 +17,8 @@ from typing import Any
 from vhh.linkage.contract import match_key
 from vhh.linkage.errors import ConfigError
 
-__all__ = ["choice", "date", "flag", "fraction", "ints", "names", "optional_path", "path",
-           "setting", "strings", "text", "whole"]
+__all__ = ["choice", "date", "flag", "fraction", "ints", "names", "number", "optional_path",
+           "path", "setting", "strings", "text", "whole"]
 
 
 def text(value: Any, where: str) -> str:
@@ -51,6 +51,12 @@ def whole(minimum: int = 0) -> Callable[[Any, str], int]:
 def fraction(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
         raise ConfigError(f"{where}: expected a number in (0, 1], got {value!r}")
+    return float(value)
+
+
+def number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{where}: expected a number, got {type(value).__name__}")
     return float(value)
 
 

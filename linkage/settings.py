@@ -24,9 +24,9 @@ from vhh.linkage.contract import (
     EXPORT_FORMATS,
     LEEFGEBIEDEN,
     QUASI_IDENTIFIERS,
-    RULE_NAMES,
     SOURCES,
     STUDY_KADERS,
+    TIER_NAMES,
 )
 from vhh.linkage.errors import ConfigError
 
@@ -89,9 +89,20 @@ class ScopeSettings:
 
 @dataclass(frozen=True)
 class LinkageSettings:
-    method: str = conv.setting(conv.choice("rules", "probabilistic"), "rules")
-    tiers: tuple[str, ...] = conv.setting(conv.strings(RULE_NAMES), RULE_NAMES)
+    method: str = conv.setting(conv.choice("probabilistic", "rules"), "probabilistic")
+    # method "rules"
+    tiers: tuple[str, ...] = conv.setting(conv.strings(TIER_NAMES), TIER_NAMES)
     surname_threshold: float = conv.setting(conv.fraction, 0.92)
+    # method "probabilistic": thresholds on the match weight (log2 odds), estimation sizes
+    match_weight: float = conv.setting(conv.number, 4.5)
+    review_weight: float = conv.setting(conv.number, 4.0)
+    u_random_pairs: int = conv.setting(conv.whole(1000), 300_000)
+    em_session_pairs: int = conv.setting(conv.whole(1000), 200_000)
+    term_frequencies: bool = conv.setting(conv.flag, True)
+    # a GCOS subject without any initial: "review" (the study's rule: never automatic) or
+    # "link" (decided by the weight like any other)
+    subject_without_initial: str = conv.setting(conv.choice("review", "link"), "review")
+    # both methods
     max_block_pairs: int = conv.setting(conv.whole(1), 200_000)
     review_decisions: Path | None = conv.setting(conv.optional_path, None)
 
@@ -270,6 +281,9 @@ def _check_consistency(s: Settings) -> None:
         raise ConfigError(f"{where} [windows]: extraction_date lies before the study period")
     if not s.linkage.tiers:
         raise ConfigError(f"{where} [linkage]: tiers is empty; list at least 'strict'")
+    if s.linkage.review_weight > s.linkage.match_weight:
+        raise ConfigError(f"{where} [linkage]: review_weight lies above match_weight; the "
+                          "review band lies between them")
     if sorted(s.funnel.order) != sorted(FUNNEL_STEPS) or s.funnel.order[0] != "scope":
         raise ConfigError(f"{where} [funnel]: order must list scope first, then gevonden_bvh "
                           "and startdatum in the order subjects should leave")

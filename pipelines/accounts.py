@@ -13,13 +13,14 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from vhh.linkage.contract import DEVIATIONS, ID_COLUMN, SOURCE_OF, SOURCES, UNKNOWN_KADER
 from vhh.linkage.errors import ExportBlocked
 from vhh.linkage.io.readers import RawTable
 from vhh.linkage.link.engine import LinkResult
-from vhh.linkage.link.rules import RULES
+from vhh.linkage.link.methods import rule_descriptions
 from vhh.linkage.privacy.disclosure import KAnonymity
 from vhh.linkage.privacy.identifiers import Identifiers
 from vhh.linkage.privacy.keys import MasterKey
@@ -49,6 +50,7 @@ from vhh.linkage.report.model import (
     RowReconciliation,
     StudyChoice,
     ValidationSummary,
+    WeightHistogram,
 )
 from vhh.linkage.report.serial import JsonValue
 from vhh.linkage.report.tags import filter_section
@@ -150,7 +152,17 @@ def link_summary(link: LinkResult) -> LinkSummary:
         besluiten_per_regel=link.decisions_by_rule, gevonden_per_regel=_counts(found["tier"]),
         rijen_per_besluit=_counts(link.koppelingen["besluit"]),
         reviewwachtrij=int(len(link.review)),
-        ecm_gewichten=JsonValue(link.ecm_gewichten) if link.ecm_gewichten else None)
+        model=JsonValue(link.model) if link.model else None,
+        gewichten_histogram=_histogram(link.histogram))
+
+
+def _histogram(found: dict[str, Any] | None) -> WeightHistogram | None:
+    """The linkage's weight histogram in the report's terms (none without pairs)."""
+    if not found or not found.get("aantallen"):
+        return None
+    return WeightHistogram(tuple(float(x) for x in found["randen"]),
+                           tuple(int(n) for n in found["aantallen"]),
+                           float(found["ondergrens"]), float(found["bovengrens"]))
 
 
 def _k(k: KAnonymity) -> KAnonymitySummary:
@@ -239,7 +251,6 @@ def audit_report(a: Accounts, key: MasterKey, started: dt.datetime) -> AuditRepo
     """The report of the run, checked: a funnel or reconciliation that does not add up is a
     bug, never a data problem, and blocks the export."""
     s, f = a.settings, a.filtered
-    rule_names = s.linkage.tiers if s.linkage.method == "rules" else ()
     funnel = _funnel(a)
     report = AuditReport(
         titel=TITLE, versie=__version__, rapportversie=REPORT_VERSION,
@@ -250,7 +261,7 @@ def audit_report(a: Accounts, key: MasterKey, started: dt.datetime) -> AuditRepo
         rijen={"bvh": _rows(a, "bvh", f.bvh.reden), "hks": _rows(a, "hks", f.hks.reden)},
         gcos_besprekingen=_besprekingen(a),
         koppeling={src: link_summary(link) for src, link in a.links.by_source.items()},
-        koppelregels={name: RULES[name].description for name in rule_names},
+        koppelregels=rule_descriptions(s.linkage),
         review=_review(a),
         filters=_filters(a, key),
         followup=Followup(int(a.analysis["followup_volledig"].sum()),

@@ -16,6 +16,7 @@ import pandera.pandas as pa
 from vhh.linkage.contract import ID_COLUMN, POLICE_SOURCES, REVIEW_ACCEPTED, SHORT_NAME
 from vhh.linkage.errors import ExportBlocked
 from vhh.linkage.link.engine import LinkResult, link_identities, prepare_subjects
+from vhh.linkage.link.methods import rule_names
 from vhh.linkage.link.review import read_review_file
 from vhh.linkage.privacy.disclosure import KAnonymity, protect
 from vhh.linkage.privacy.keys import MasterKey
@@ -279,8 +280,7 @@ def protect_file(analysis: pd.DataFrame, settings: Settings) -> Protected:
 
 def output_rules(settings: Settings) -> tuple[str, ...]:
     """The rule names the analysis file's koppelregel columns may hold."""
-    method = settings.linkage.tiers if settings.linkage.method == "rules" else ("ecm",)
-    return (*method, REVIEW_ACCEPTED)
+    return (*rule_names(settings.linkage), REVIEW_ACCEPTED)
 
 
 def validate_output(protected: Protected, settings: Settings) -> pd.DataFrame:

@@ -8,6 +8,7 @@ change of outcome: these tests hold them to the whole-file engine.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -160,31 +161,50 @@ def test_a_police_file_with_a_header_only(tmp_path):
     assert "hks_antecedenten.csv" not in message  # an empty HKS extract is allowed
 
 
-@pytest.mark.parametrize("batch", [2_000_000, 97])
-def test_linking_identities_without_the_pair_table_decides_as_the_full_engine(
-        noisy_study, monkeypatch, batch):
-    # 97: many batches of subjects
-    monkeypatch.setattr("vhh.linkage.link.engine._LEAN_BATCH", batch)
+def _lean_and_full(noisy_study, method: str):
     _, config, _ = noisy_study
     settings = load_settings(config)
+    linkage = dataclasses.replace(settings.linkage, method=method)
     v = validate_inputs(settings)
     in_scope, _ = apply_scope(v["gcos_subjecten"].valid, v["gcos_besprekingen"].valid,
                               settings.scope)
     subjects = prepare_subjects(in_scope)
     rows = v["bvh_incidenten"].valid
-    full = link_source("bvh", subjects, rows, "bvh_id", settings.linkage)
+    full = link_source("bvh", subjects, rows, "bvh_id", linkage)
     identities, codes = collapse_identities(rows)
-    lean = link_identities("bvh", subjects, identities, codes, rows["bvh_id"],
-                           settings.linkage, keep_pairs=False)
+    lean = link_identities("bvh", subjects, identities, codes, rows["bvh_id"], linkage,
+                           keep_pairs=False)
+    return lean, full
+
+
+def _assert_same_decisions(lean, full) -> None:
     assert lean.pairs is None and full.pairs is not None
-    skipped = full.pairs[~full.pairs["geboortedatum"].isin(ONE_SLIP_LEVELS)]
-    assert len(skipped) > 0 and (skipped["regel"] == "geen").all()
     pd.testing.assert_frame_equal(lean.koppelingen, full.koppelingen)
     pd.testing.assert_frame_equal(lean.review, full.review)
     pd.testing.assert_frame_equal(lean.subjects, full.subjects)
     pd.testing.assert_series_equal(lean.row_subject, full.row_subject)
     assert lean.decisions_by_rule == full.decisions_by_rule
     assert lean.blocking.pairs_per_pass == full.blocking.pairs_per_pass
+
+
+@pytest.mark.parametrize("batch", [2_000_000, 97])
+def test_linking_identities_without_the_pair_table_decides_as_the_full_engine(
+        noisy_study, monkeypatch, batch):
+    # 97: many batches of subjects
+    monkeypatch.setattr("vhh.linkage.link.engine._LEAN_BATCH", batch)
+    lean, full = _lean_and_full(noisy_study, "rules")
+    skipped = full.pairs[~full.pairs["geboortedatum"].isin(ONE_SLIP_LEVELS)]
+    assert len(skipped) > 0 and (skipped["regel"] == "geen").all()
+    _assert_same_decisions(lean, full)
+
+
+@pytest.mark.parametrize("batch", [1_000_000, 97])
+def test_the_probabilistic_method_decides_the_same_in_batches_and_without_pairs(
+        noisy_study, monkeypatch, batch):
+    monkeypatch.setattr("vhh.linkage.link.fellegi_sunter.BATCH_PAIRS", batch)
+    lean, full = _lean_and_full(noisy_study, "probabilistic")
+    _assert_same_decisions(lean, full)
+    assert lean.model == full.model and lean.histogram == full.histogram
 
 
 def _reference_blocking(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -206,6 +226,8 @@ def test_combined_passes_equal_a_group_by():
         "first": rng.choice(letters, n),
     })
     frame["phonetic"] = frame["components"].map(lambda c: tuple(x[:3] for x in c))
+    frame["parts"] = frame["components"]
+    frame["kern"] = frame["components"].map("".join)
     subjects = frame.iloc[:60].reset_index(drop=True)
     identities = frame.iloc[60:].reset_index(drop=True)
     result = candidate_pairs(subjects, identities, max_block_pairs=10**9)

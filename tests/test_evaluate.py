@@ -109,3 +109,27 @@ def test_a_truth_file_without_its_columns_is_an_input_error(tmp_path):
                                              index=False)
     with pytest.raises(InputError, match="noise"):
         read_truth(tmp_path / "truth")
+
+
+def test_recall_with_review_counts_rows_waiting_for_their_own_subject():
+    r = evaluate(LINKS, TRUTH)
+    # B1, H1 matched; B3, B6, B7 in review for their own subject: 5 of the 8 findable rows
+    assert r["recall_with_review"] == pytest.approx(5 / 8, abs=1e-6)
+    assert (r["review_subjects"], r["in_scope_subjects"]) == (2, 3)  # G3 is out of scope
+    assert r["review_subject_share"] == pytest.approx(2 / 3, abs=1e-6)
+
+
+def test_each_trap_is_reported_for_true_rows_and_for_look_alikes():
+    truth = Truth(
+        links=TRUTH.links.assign(trap=["", "een_slip", "voorletters", "", "een_slip", "", "",
+                                       "een_slip", "", ""]),
+        subjects=TRUTH.subjects, quarantine=TRUTH.quarantine,
+        traps=pd.DataFrame([("bvh", "B10", "tweeling", "G1"), ("bvh", "B11", "tweeling", "G1"),
+                            ("bvh", "B12", "bijna_naamgenoot", "G4")],
+                           columns=["bron", "record_id", "trap", "gcos_id"]))
+    links = pd.concat([LINKS, _links(("G4", "bvh", "B12", "review"))], ignore_index=True)
+    traps = evaluate(links, truth)["per_trap"]
+    assert traps["subject_rows"]["een_slip"] == {"rows": 3, "matched": 0, "review": 1}
+    assert traps["subject_rows"]["voorletters"] == {"rows": 1, "matched": 0, "review": 1}
+    assert traps["lookalike_rows"]["tweeling"] == {"rows": 2, "matched": 1, "review": 0}
+    assert traps["lookalike_rows"]["bijna_naamgenoot"] == {"rows": 1, "matched": 0, "review": 1}

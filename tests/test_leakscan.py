@@ -126,6 +126,17 @@ def test_planted_surname_is_found(ids: Identifiers, value: str) -> None:
     assert {h.where for h in hits} == {"column 'opmerking'"}
 
 
+def test_a_particle_inside_a_surname_is_no_identifier() -> None:
+    frame = pd.DataFrame({"achternaam": ["Wouters van Eijndhoven"], "tussenvoegsel": [""],
+                          "voorletters": ["J."], "geboortedatum": ["01-02-1980"]})
+    found = build_identifiers([frame])
+    assert "wouters van eijndhoven" in found.surname_phrases
+    assert "van" not in found.surname_words  # "plan van aanpak" is no leak
+    assert kinds(scan_frame(planted("Wouters van Eijndhoven"), found, "analysebestand.csv")
+                 ) == {"achternaam"}
+    assert kinds(scan_frame(planted("plan van aanpak"), found, "analysebestand.csv")) == set()
+
+
 # --------------------------------------------------------------------------------------------
 # Birthdates (input "01-02-1980")
 # --------------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """Specification of the linkage engine: blocking, comparison, tiers, resolution, explain.
 
-Hand-made subjects and police rows (invented names) for the rules; hypothesis for what
-must hold for every input; one high-noise synthetic study for the measured targets.
+Hand-made subjects and police rows (invented names) for ``method = "rules"`` (the tiers,
+among them the study's own rule); hypothesis for what must hold for every input; one
+high-noise synthetic study for the default method's targets and for explain. The default
+method's own specification is in ``test_fellegi_sunter.py``.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from vhh.linkage.validate.inputs import load_inputs
 from vhh.pipelines.cli import main
 from whole_files import validate_whole as validate_inputs
 
-RULES = LinkageSettings()
+RULES = LinkageSettings(method="rules")
 SOURCES = (("bvh", "bvh_incidenten", "bvh_id"), ("hks", "hks_antecedenten", "hks_id"))
 
 
@@ -257,9 +259,9 @@ class Linked:
     results: dict
 
 
-def _link_study(config: Path, method: str = "rules") -> dict:
+def _link_study(config: Path, method: str | None = None) -> dict:
     settings = load_settings(config)
-    linkage = dataclasses.replace(settings.linkage, method=method)
+    linkage = dataclasses.replace(settings.linkage, method=method or settings.linkage.method)
     validated = validate_inputs(settings)
     in_scope, _ = apply_scope(validated["gcos_subjecten"].valid,
                               validated["gcos_besprekingen"].valid, settings.scope)
@@ -277,12 +279,14 @@ def high_noise(tmp_path_factory) -> Linked:
     return Linked(root, config, key_file, links, results)
 
 
-def test_high_noise_meets_the_precision_and_recall_targets(high_noise):
+def test_high_noise_keeps_precision_and_automatic_recall(high_noise):
+    # "high" noise: a slip on about one row in three, several slips on one in fifteen
     figures = evaluate(high_noise.links, read_truth(high_noise.root / "truth"))
     assert figures["precision"] >= 0.998
-    assert figures["recall_automatic"] >= 0.99
-    assert figures["no_initial_in_review"]["ok"], figures["no_initial_in_review"]
-    assert figures["no_initial_in_review"]["subjects"] > 0
+    assert figures["recall_automatic"] >= 0.98
+    assert figures["recall_with_review"] >= 0.985
+    check = figures["no_initial_in_review"]
+    assert check["subjects"] > 0 and check["rows_in_review"] >= 0.9 * check["rows"], check
 
 
 def test_explain_cli_shows_a_subject_without_initial_in_review(high_noise):
@@ -295,13 +299,16 @@ def test_explain_cli_shows_a_subject_without_initial_in_review(high_noise):
     lines = out.output.splitlines()
     assert lines[0].startswith("WARNING") and "secure environment" in lines[0]
     assert f"bvh: subject {gcos_id}: not found (geen_voorletter)" in lines
-    assert "the subject has no initial" in out.output
+    assert "subject heeft geen voorletter in GCOS: nooit automatisch" in out.output
+    assert "match weight: prior" in out.output
     assert "hks:" not in out.output
 
 
 def test_explain_agrees_with_the_links_of_the_run(high_noise):
     settings = load_settings(high_noise.config)
-    gcos_id = high_noise.links.loc[high_noise.links["regel"] == "fuzzy", "gcos_id"].iloc[0]
+    slipped = high_noise.links[(high_noise.links["besluit"] == "match")
+                               & (high_noise.links["niveau_achternaam"] == "jw_hoog")]
+    gcos_id = slipped["gcos_id"].iloc[0]
     [bvh] = explain(settings, load_inputs(settings), gcos_id, ("bvh",))
     linked = bvh.candidates[bvh.candidates["uitkomst_besluit"] == "match"]
     explained = {r for ids in linked["record_ids"] for r in ids}
@@ -318,20 +325,14 @@ def test_explain_writes_nothing(high_noise):
     assert sorted(p for p in high_noise.root.rglob("*")) == before
 
 
-def test_probabilistic_method_is_dispatched_and_reports_its_weights(high_noise):
-    results = _link_study(high_noise.config, method="probabilistic")
+def test_rules_method_is_dispatched_and_reports_no_model(high_noise):
+    results = _link_study(high_noise.config, method="rules")
     bvh = results["bvh"]
-    assert set(bvh.koppelingen["regel"]) <= {"ecm", "ambigu_ecm"}
-    assert set(bvh.subjects.loc[bvh.subjects["gevonden"], "tier"]) == {"ecm"}
-    weights = bvh.ecm_gewichten
-    assert set(weights["kenmerken"]) == {"achternaam", "eerste_voorletter",
-                                         "alle_voorletters", "geboortedatum_exact",
-                                         "geboortedatum_een_slip"}
-    links = pd.concat([r.koppelingen for r in results.values()]).astype(str)
-    figures = evaluate(links, read_truth(high_noise.root / "truth"))
-    assert figures["precision"] >= 0.99
-    assert figures["no_initial_in_review"]["ok"]
-    assert high_noise.results["bvh"].ecm_gewichten is None
+    assert set(bvh.koppelingen["regel"]) <= {*RULES.tiers, *(f"ambigu_{t}" for t in RULES.tiers)}
+    assert list(bvh.koppelingen.columns)[:7] == ["gcos_id", "bron", "record_id", "regel",
+                                                 "score", "besluit", "blokken"]
+    assert bvh.model is None and bvh.histogram is None
+    assert high_noise.results["bvh"].model is not None
 
 
 @given(st.text(alphabet="abcdefghij", min_size=1, max_size=8),

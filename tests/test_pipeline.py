@@ -9,6 +9,7 @@ import pandas as pd
 from vhh.linkage.io.readers import read_source
 from vhh.linkage.privacy.crosswalk import read_crosswalk
 from vhh.linkage.report.funnel import check_funnel, check_reconciliation
+from vhh.linkage.tools.evaluate import evaluate, read_links, read_truth
 from vhh.schemas.analysis import COUNT_COLUMNS
 
 
@@ -57,6 +58,19 @@ def test_quarantined_rows_are_the_designed_ones_with_row_and_reason(demo_run):
     assert got["bronrij"].astype(int).ge(2).all()
 
 
+def _exactly_linked(demo_run) -> set[str]:
+    """Subjects whose true rows were all matched to them, and nothing else: their counts
+    must be the generator's (the others miss a row the linkage could not find)."""
+    truth = _truth(demo_run, "links.csv")
+    quarantined = set(_truth(demo_run, "quarantine.csv")["record_id"])
+    truth = truth[~truth["record_id"].isin(quarantined)]
+    links = pd.read_csv(demo_run.secure / "koppelingen.csv", dtype=str)
+    matched = links[links["besluit"] == "match"]
+    want = truth.groupby("gcos_id")["record_id"].agg(frozenset)
+    got = matched.groupby("gcos_id")["record_id"].agg(frozenset)
+    return {g for g, rows in want.items() if got.get(g) == rows}
+
+
 def test_counts_equal_the_generators_independent_counts(demo_run):
     expected = _truth(demo_run, "expected_counts.csv").set_index("gcos_id")
     _, crosswalk = read_crosswalk(demo_run.secure / "crosswalk.enc", demo_run.key)
@@ -64,10 +78,12 @@ def test_counts_equal_the_generators_independent_counts(demo_run):
     export["gcos_id"] = export["pseudoniem"].map(crosswalk.set_index("pseudoniem")["gcos_id"])
     export = export.set_index("gcos_id")
     assert set(export.index) == set(expected.index)
+    exact = sorted(_exactly_linked(demo_run) & set(expected.index))
+    assert len(exact) >= 0.9 * len(expected)  # the honest generator leaves a few rows out
     top = demo_run.settings.privacy.top_code
     for col in COUNT_COLUMNS:
-        want = expected[col].astype(int).clip(upper=top)
-        got = export.loc[want.index, col].astype(int)
+        want = expected.loc[exact, col].astype(int).clip(upper=top)
+        got = export.loc[exact, col].astype(int)
         assert (got == want).all(), col
 
 
@@ -130,19 +146,27 @@ def test_secure_outputs_carry_rule_and_reason_for_every_decision(demo_run):
     assert len(lost) == 240 - 195
 
 
-def test_linkage_finds_every_findable_row_without_false_matches(demo_run):
-    truth = _truth(demo_run, "links.csv")
-    fates = _truth(demo_run, "subjects.csv").set_index("gcos_id")["fate"]
-    quarantined = set(_truth(demo_run, "quarantine.csv")["record_id"])
-    links = pd.read_csv(demo_run.secure / "koppelingen.csv", dtype=str)
-    matched = set(zip(links.loc[links["besluit"] == "match", "record_id"],
-                      links.loc[links["besluit"] == "match", "gcos_id"], strict=True))
-    findable = truth[truth["gcos_id"].map(fates).isin(["analysed", "no_startdatum"])
-                     & ~truth["record_id"].isin(quarantined)]
-    true_pairs = set(zip(findable["record_id"], findable["gcos_id"], strict=True))
-    all_true = set(zip(truth["record_id"], truth["gcos_id"], strict=True))
-    assert matched - all_true == set()          # precision 1.0
-    assert len(true_pairs - matched) == 0       # recall 1.0 on findable rows
+def test_linkage_meets_the_targets_on_the_adversarial_demo(demo_run):
+    """Issue 12's targets for the generator at default noise (seed 2013)."""
+    figures = evaluate(read_links(demo_run.secure / "koppelingen.csv"),
+                       read_truth(demo_run.truth))
+    assert figures["precision"] >= 0.999
+    assert figures["recall_automatic"] >= 0.99
+    assert figures["recall_with_review"] >= 0.995
+    # the review queue: the study's rule sends every subject without an initial (8) and the
+    # issue's rule every possible partner name to review; beyond those at most 1 % of the
+    # subjects (the whole queue is 11 of 213, 5.2 %: see the closing note of issue 12)
+    subjects = _truth(demo_run, "subjects.csv")
+    forced = set(subjects.loc[(subjects["fate"] == "no_initial")
+                              | subjects["naamgebruik"].isin(["P", "R"]), "gcos_id"])
+    review = pd.read_csv(demo_run.secure / "review.csv", sep=";", encoding="utf-8-sig",
+                         dtype=str)
+    others = set(review["gcos_id"]) - forced
+    assert len(others) <= 0.01 * figures["in_scope_subjects"]
+    assert figures["review_subject_share"] <= 0.06
+    lookalikes = figures["per_trap"]["lookalike_rows"]
+    assert lookalikes["bijna_naamgenoot"]["matched"] == 0
+    assert lookalikes["tweeling"]["matched"] == 0
 
 
 def test_subjects_without_initial_reach_review_with_their_rows(demo_run):

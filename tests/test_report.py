@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from vhh.linkage.link.methods import rule_names
 from vhh.linkage.privacy.exportscan import scan_export_file
 from vhh.linkage.privacy.identifiers import build_identifiers
 from vhh.linkage.report.exportspec import html_own_text
@@ -111,11 +112,23 @@ def test_browser_shows_the_funnel_numbers(demo_run, tmp_path):
         assert f">{n}</text>" in chart  # the bar chart's labels survived the browser's parser
 
 
-def test_report_names_every_configured_rule_and_the_unscannable_ids(demo_run):
+def test_report_names_every_rule_of_the_method_and_the_unscannable_ids(demo_run):
     report = demo_run.result.report
-    assert list(report.koppelregels) == list(demo_run.settings.linkage.tiers)
+    assert list(report.koppelregels) == list(rule_names(demo_run.settings.linkage))
     assert all(text for text in report.koppelregels.values())
     assert report.validatie.niet_scanbare_ids == 0  # the generator's ids are long
     html = (demo_run.export / "auditrapport.html").read_text(encoding="utf-8")
-    assert "Koppelregels" in html and "Voorletter ontbreekt bij de politie" in html
-    assert "police_no_initial" not in html  # the key stays in the JSON
+    assert "Koppelregels" in html and "Mogelijk partnernaam (altijd ter beoordeling)" in html
+    assert "mogelijk_partnernaam" not in html  # the key stays in the JSON
+
+
+def test_report_holds_the_weight_histogram_with_both_thresholds(demo_run):
+    for source in ("bvh", "hks"):
+        link = demo_run.result.report.koppeling[source]
+        histogram = link.gewichten_histogram
+        assert histogram is not None
+        assert len(histogram.grenzen) == len(histogram.aantallen) + 1
+        assert sum(histogram.aantallen) == link.kandidaatparen
+        assert (histogram.bovengrens, histogram.ondergrens) == (
+            demo_run.settings.linkage.match_weight, demo_run.settings.linkage.review_weight)
+        assert link.model["niveaus"]["voorletters"]["eerste_anders"]["gewicht"] < 0

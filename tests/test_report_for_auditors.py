@@ -36,6 +36,14 @@ def report(demo_run) -> AuditReport:
 
 
 @pytest.fixture(scope="module")
+def unweighted(report) -> AuditReport:
+    """The demo's report as a method without match weights (the rules) fills it in."""
+    links = {s: dataclasses.replace(link, gewichten_histogram=None, model=None)
+             for s, link in report.koppeling.items()}
+    return dataclasses.replace(report, koppeling=links)
+
+
+@pytest.fixture(scope="module")
 def weighted(report) -> AuditReport:
     """The demo's report as a linkage with match weights would fill it in."""
     bvh = dataclasses.replace(report.koppeling["bvh"], gewichten_histogram=HISTOGRAM)
@@ -46,9 +54,10 @@ def visible_text(page: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
 
 
-def test_the_histogram_is_a_typed_optional_part_of_the_link_summary(report, weighted):
-    assert report.koppeling["bvh"].gewichten_histogram is None  # the rules have no weights
-    assert "gewichten_histogram" not in report.to_json()["koppeling"]["bvh"]
+def test_the_histogram_is_a_typed_optional_part_of_the_link_summary(report, unweighted,
+                                                                    weighted):
+    assert report.koppeling["bvh"].gewichten_histogram is not None  # the default has weights
+    assert "gewichten_histogram" not in unweighted.to_json()["koppeling"]["bvh"]
     again = AuditReport.from_json(json.loads(json.dumps(weighted.to_json())))
     assert again == weighted and again.koppeling["bvh"].gewichten_histogram == HISTOGRAM
     assert "WeightHistogram" in report_schema()["$defs"]
@@ -62,7 +71,7 @@ def test_a_histogram_that_does_not_add_up_is_refused(grenzen, aantallen):
         WeightHistogram(grenzen, aantallen)
 
 
-def test_the_histogram_renders_as_inline_svg_with_both_thresholds(weighted, report):
+def test_the_histogram_renders_as_inline_svg_with_both_thresholds(weighted, unweighted):
     page = render_html(weighted)
     start = page.index("<title>Koppelgewichten BVH")
     svg = page[page.rindex("<svg", 0, start):page.index("</svg>", start)]
@@ -70,7 +79,7 @@ def test_the_histogram_renders_as_inline_svg_with_both_thresholds(weighted, repo
     assert svg.count("stroke-dasharray") == 2  # the lower and the upper threshold
     assert ">ondergrens 2</text>" in svg and ">bovengrens 8</text>" in svg
     assert svg.count('fill="#3f7f4f"') == 3  # bins at or above 8: a match
-    assert "Koppelgewichten" not in render_html(report)  # only when the model has one
+    assert "Koppelgewichten" not in render_html(unweighted)  # only when the model has one
 
 
 def test_keys_stay_in_the_json_and_the_page_shows_dutch_labels(report):
@@ -82,9 +91,10 @@ def test_keys_stay_in_the_json_and_the_page_shows_dutch_labels(report):
             *(k for per in report.validatie.opmerkingen.values() for k in per)}
     keyed = {k for k in keys if "_" in k}
     assert {"gefilterd_categorie_administratief", "subject_niet_geanalyseerd",
-            "police_no_initial", "geen_voorletter"} <= keyed
+            "mogelijk_partnernaam", "geen_voorletter"} <= keyed
     assert [k for k in keyed if k in text] == []
-    for label in ("gefilterd: administratieve registratie", "Voorletter ontbreekt bij de politie",
+    for label in ("gefilterd: administratieve registratie",
+                  "Mogelijk partnernaam (altijd ter beoordeling)",
                   "geen voorletter in GCOS", "gekoppeld aan een subject dat niet is geanalyseerd",
                   "Te weinig GCOS-gegevens"):
         assert label in text
@@ -93,21 +103,26 @@ def test_keys_stay_in_the_json_and_the_page_shows_dutch_labels(report):
 def test_the_deciding_settings_come_first(report):
     text = visible_text(render_html(report))
     assert text.index("Instellingen die de uitkomst bepalen") < text.index("Trechter")
-    for shown in ("drempel overeenkomst achternaam 0,92", "onderzoeksperiode vanaf 2013-01-01",
+    for shown in ("koppelmethode matchgewicht (Fellegi-Sunter)",
+                  "bovengrens matchgewicht (automatisch gekoppeld) 4,5",
+                  "ondergrens matchgewicht (ter beoordeling) 4",
+                  "onderzoeksperiode vanaf 2013-01-01",
                   "onderzoeksperiode tot en met 2013-12-31", "kwartaal (maanden) 3",
                   "jaar (maanden) 12", "doel k (k-anonimiteit) 5",
                   "Individuele risicoburgers, Complexe jeugdzaken, High Impact Crime",
-                  "Exact gelijk, Regel van het onderzoek, Eén verschrijving"):
+                  "Matchgewicht (Fellegi-Sunter), Geboortedatum ontbreekt bij de politie"):
         assert shown in text, shown
 
 
 def test_counts_per_rule_and_the_open_choices_are_shown(report):
     text = visible_text(render_html(report))
     bvh = report.koppeling["bvh"]
-    exact = f"Exact gelijk {bvh.besluiten_per_regel['exact']} {bvh.gevonden_per_regel['exact']}"
-    assert "paren besloten subjecten gevonden (beste regel)" in text and exact in text
-    strict = f"Regel van het onderzoek {bvh.besluiten_per_regel['strict']} "
-    assert text.index(exact) < text.index(strict)  # in the configured order of the rules
+    weight = (f"Matchgewicht (Fellegi-Sunter) {bvh.besluiten_per_regel['fellegi_sunter']} "
+              f"{bvh.gevonden_per_regel['fellegi_sunter']}")
+    assert "paren besloten subjecten gevonden (beste regel)" in text and weight in text
+    partners = bvh.besluiten_per_regel["mogelijk_partnernaam"]
+    partner = f"Mogelijk partnernaam (altijd ter beoordeling) {partners} "
+    assert text.index(weight) < text.index(partner)  # in the method's order of the rules
     assert "Keuzes die het referentieonderzoek openlaat" in text
     assert "de eerste bespreking binnen de onderzoeksperiode" in text
     assert report.keuzes and {c.onderwerp for c in report.keuzes} >= {"startdatum",
@@ -147,7 +162,7 @@ def test_a_browser_renders_banner_settings_rules_and_histogram(weighted, tmp_pat
     waiting = weighted.review.wachtend
     assert f"Voorlopig: {waiting} paren wachten op een reviewbesluit" in text
     assert "Instellingen die de uitkomst bepalen" in text and "Per regel" in text
-    assert "Voorletter ontbreekt bij de politie" in text
+    assert "Mogelijk partnernaam (altijd ter beoordeling)" in text
     chart = dom[dom.index("Koppelgewichten BVH"):]
     chart = chart[:chart.index("</svg>")]
     assert chart.count("<rect") == len(HISTOGRAM.aantallen)

@@ -21,7 +21,10 @@ from vhh.linkage.analysis.data import load_export
 from vhh.linkage.link.birthdates import BirthDigits
 from vhh.linkage.link.compare import Side
 from vhh.linkage.link.engine import link_identities
+from vhh.linkage.link.fellegi_sunter import link_fellegi_sunter
+from vhh.linkage.link.levels import compare_levels, fields_of
 from vhh.linkage.normalise.dates import parse_dates
+from vhh.linkage.normalise.identities import normalise_identities
 from vhh.linkage.normalise.names import parse_surname
 from vhh.linkage.privacy.identifiers import Identifiers, build_identifiers
 from vhh.linkage.privacy.leakscan import cell_hits
@@ -118,7 +121,16 @@ def carriers(demo_run, identifiers) -> dict[str, object]:
                                  bvh.validated.valid["bvh_id"], settings.linkage, None)
     gcos = loaded.validated["gcos_subjecten"].valid
     subject = str(gcos["gcos_id"].iloc[0])
+    identities = normalise_identities(bvh.identities)
+    weighed = link_fellegi_sunter(with_pairs.blocking.pairs, scoped.subjects, identities,
+                                  settings.linkage, keep_pairs=True)
+    left, right = fields_of(scoped.subjects, identities)
+    pairs = with_pairs.blocking.pairs
+    levels = compare_levels(left, right, pairs["s"].to_numpy(), pairs["i"].to_numpy())
     return {
+        "weighed": weighed, "fields": (left, right),
+        "em fits": tuple(s.fit for s in weighed.model.sessions),
+        "waterfall": weighed.model.waterfall(levels, right, pairs["i"].to_numpy()),
         "opened": open_inputs(settings), "loaded": loaded, "scoped": scoped, "links": links,
         "link with pairs": with_pairs, "started": started, "filtered": filtered,
         "counted": counted, "pseudonymised": pseudonymised, "protected": protected,

@@ -26,8 +26,8 @@ from hypothesis import strategies as st
 from vhh.linkage.synth import SynthData, SynthSettings, generate, write_synth
 from vhh.linkage.synth.codes import INCIDENT_CODES
 from vhh.linkage.synth.dates import add_months, day
-from vhh.linkage.synth.guard import birth_variants
-from vhh.linkage.synth.noise import DEFAULT_KINDS, HIGH_KINDS
+from vhh.linkage.synth.names import name_pool
+from vhh.linkage.synth.noise import DEFAULT_KINDS, MULTI_KINDS, SLIP_KINDS
 from vhh.linkage.synth.settings import KADERS_IN_SCOPE, LEEFGEBIEDEN
 
 REPO = Path(__file__).resolve().parent.parent
@@ -296,77 +296,131 @@ def test_designed_quarantine_rows_are_invalid_in_the_files(data: SynthData) -> N
     assert bvh.loc[others, "incidentdatum"].map(_parse_date).notna().all()
 
 
-# ---- the precision guard -------------------------------------------------------------------
+# ---- an honest adversary: traps, with their truth ----------------------------------------
 
 
-def _digits(keys: np.ndarray) -> np.ndarray:
-    """(n, 8) digit matrix of yyyymmdd strings."""
-    return np.frombuffer("".join(keys).encode("ascii"), dtype=np.uint8).reshape(-1, 8) - 48
+def _rows_by_id(data: SynthData) -> pd.DataFrame:
+    return pd.concat([data.bvh_incidenten.rename(columns={"bvh_id": "record_id"}),
+                      data.hks_antecedenten.rename(columns={"hks_id": "record_id"})]
+                     ).set_index("record_id")
 
 
-def _one_slip_many(birth: str, digits: np.ndarray) -> np.ndarray:
-    """``_one_slip`` of one yyyymmdd string against a digit matrix, vectorised."""
-    mine = _digits(np.array([birth]))[0]
-    close = (digits != mine).sum(axis=1) <= 1
-    year = digits[:, :4] @ np.array([1000, 100, 10, 1])
-    md, dm = digits[:, 4:8], np.concatenate([digits[:, 6:8], digits[:, 4:6]], axis=1)
-    swapped = (year == int(birth[:4])) & (dm == mine[4:8]).all(axis=1)
-    shifted = (md == mine[4:8]).all(axis=1) & np.isin(np.abs(year - int(birth[:4])), (10, 100))
-    return close | swapped | shifted
+_PARTICLES = {"van", "de", "der", "den", "het", "t", "te", "ter", "ten", "s", "d", "in", "op",
+              "uit", "la", "le", "du", "von"}
 
 
-def test_no_police_row_of_someone_else_is_within_one_slip_of_a_subject(
-        data: SynthData) -> None:
-    """Checked on the written text with an independent implementation of "one slip"."""
+def _name_key(achternaam: str, tussenvoegsel: str) -> str:
+    """The surname's letters without its leading particles, however written."""
+    words = (tussenvoegsel + " " + achternaam.split(",")[0]).replace("'", " ").split()
+    while len(words) > 1 and words[0].lower() in _PARTICLES:
+        words = words[1:]
+    return _fold(" ".join(words))
+
+
+def _initial_list(voorletters: str) -> list[str]:
+    return [c for c in voorletters.upper() if "A" <= c <= "Z"]
+
+
+def test_every_trap_is_generated_and_named_in_the_truth(data: SynthData) -> None:
+    design = SynthSettings().design()
+    assert set(data.traps["trap"]) == {"naamgenoot_andere_geboortedatum",
+                                       "bijna_naamgenoot", "tweeling"}
+    assert set(data.links["trap"]) >= {"", "schrijfwijze", "voorletters", "een_slip",
+                                       "meer_slips", "geen_geboortedatum", "partnernaam"}
+    assert data.subjects["naamgebruik"].value_counts().to_dict() == {
+        "": 240 - design.partners, "N": design.partner_n, "V": design.partner_v,
+        "P": design.partner_p, "R": design.partner_reverse}
+    assert not set(data.traps["record_id"]) & set(data.links["record_id"])
+
+
+def test_near_namesakes_share_birthdate_and_first_initial_not_the_second(data: SynthData
+                                                                        ) -> None:
     gcos = data.gcos_subjecten.set_index("gcos_id")
-    fate = data.subjects.set_index("gcos_id")["fate"]
-    subjects = _identity(gcos.loc[fate.index[fate != "quarantined"]], voornamen=True)
-    subjects = subjects[subjects["bd"] != ""]  # partial birthdates (out of scope)
-    loose = fate.reindex(subjects.index).isin(["no_initial", "not_in_bvh"]) | (
-        subjects["letter"] == "")
-    owner = data.links.set_index("record_id")["gcos_id"]
-    police = pd.concat([_identity(data.bvh_incidenten.set_index("bvh_id")),
-                        _identity(data.hks_antecedenten.set_index("hks_id"))])
-    police = police[police["bd"] != ""]
-    police_owner = owner.reindex(police.index).fillna("").to_numpy()
-    letters, digits = police["letter"].to_numpy(), _digits(police["bd"].to_numpy())
-    problems = []
-    for gid, (cores, letter, birth) in subjects.iterrows():
-        close = _one_slip_many(birth, digits) & (police_owner != gid)
-        if not loose[gid]:
-            close &= letters == letter
-        problems += [(gid, police.index[i]) for i in np.flatnonzero(close)
-                     if _similar(cores, police["cores"].iloc[i])]
-    assert problems == []
+    rows = _rows_by_id(data)
+    near = data.traps[(data.traps["trap"] == "bijna_naamgenoot")
+                      & (data.traps["noise"] == "none")]
+    assert len(near) > 0
+    for _, t in near.iterrows():
+        mine, theirs = rows.loc[t["record_id"]], gcos.loc[t["gcos_id"]]
+        assert _date_key(mine["geboortedatum"]) == _date_key(theirs["geboortedatum"])
+        ours, subject = _initial_list(mine["voorletters"]), _initial_list(
+            theirs["voorletters"] or "".join(w[0] for w in theirs["voornamen"].split()))
+        assert ours[0] == subject[0] and ours[1] != subject[1]
+        ours_name = _name_key(mine["achternaam"], mine["tussenvoegsel"])
+        subject_name = _name_key(theirs["achternaam"], theirs["tussenvoegsel"])
+        assert ours_name != subject_name
+        assert jellyfish.levenshtein_distance(ours_name, subject_name) <= 2
 
 
-def test_namesakes_are_present_but_not_confusable(data: SynthData) -> None:
+def test_twins_share_surname_and_birthdate_not_their_initials(data: SynthData) -> None:
     gcos = data.gcos_subjecten.set_index("gcos_id")
-    fate = data.subjects.set_index("gcos_id")["fate"]
-    found = _identity(gcos.loc[fate.index[fate.isin(["analysed", "no_startdatum"])]],
-                      voornamen=True)
-    linked = set(data.links["record_id"])
-    bvh = data.bvh_incidenten[~data.bvh_incidenten["bvh_id"].isin(linked)]
-    others = _identity(bvh).assign(surname=bvh["achternaam"].str.lower())
-    key = found.assign(core=found["cores"].str[0])
-    others = others.assign(core=others["cores"].str[0])
-    same = others.merge(key, on="core", suffixes=("", "_s"))
-    far = same[(same["letter"] == same["letter_s"]) & (same["bd"] != same["bd_s"])]
-    twin = same[(same["letter"] != same["letter_s"]) & (same["bd"] == same["bd_s"])]
-    assert len(far) > 0 and len(twin) > 0
-    assert not any(_one_slip(a, b) for a, b in zip(far["bd"], far["bd_s"], strict=True))
+    rows = _rows_by_id(data)
+    twins = data.traps[(data.traps["trap"] == "tweeling") & (data.traps["noise"] == "none")]
+    assert len(twins) > 0
+    for _, t in twins.iterrows():
+        mine, theirs = rows.loc[t["record_id"]], gcos.loc[t["gcos_id"]]
+        assert _date_key(mine["geboortedatum"]) == _date_key(theirs["geboortedatum"])
+        assert set(_cores(mine["achternaam"])) & set(_cores(theirs["achternaam"]))
+        subject = _initial_list(theirs["voorletters"] or "".join(
+            w[0] for w in theirs["voornamen"].split()))
+        assert _initial_list(mine["voorletters"])[:2] != subject[:2]
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.dates(min_value=pd.Timestamp("1901-01-01").date(),
-                max_value=pd.Timestamp("2014-12-31").date()),
-       st.dates(min_value=pd.Timestamp("1901-01-01").date(),
-                max_value=pd.Timestamp("2014-12-31").date()))
-def test_birth_variants_are_exactly_the_dates_within_one_slip(a, b) -> None:
-    ka, kb = a.strftime("%Y%m%d"), b.strftime("%Y%m%d")
-    variants = set(birth_variants(np.array([int(ka)]))[0].tolist()) - {-1}
-    assert (int(kb) in variants) == _one_slip(ka, kb)
-    assert int(ka) in variants
+def test_partner_name_rows_carry_the_other_name(data: SynthData) -> None:
+    gcos = data.gcos_subjecten.set_index("gcos_id")
+    rows = _rows_by_id(data)
+    partner = data.links[data.links["trap"] == "partnernaam"]
+    assert len(partner) > 0
+    for _, link in partner.iterrows():
+        police, subject = rows.loc[link["record_id"]], gcos.loc[link["gcos_id"]]
+        assert _cores(police["achternaam"]) != _cores(subject["achternaam"])
+        assert _date_key(police["geboortedatum"]) == _date_key(subject["geboortedatum"])
+
+
+def test_some_police_rows_have_no_birthdate_and_are_not_set_apart(data: SynthData) -> None:
+    rows = _rows_by_id(data)
+    missing = data.links.loc[data.links["noise"] == "birthdate_missing", "record_id"]
+    assert len(missing) > 0 and (rows.loc[missing, "geboortedatum"] == "").all()
+    assert not set(missing) & set(data.quarantine["record_id"])
+
+
+def test_default_noise_holds_slips_of_one_and_of_more_than_one(data: SynthData) -> None:
+    kinds = set(data.links["noise"]) | set(data.traps["noise"])
+    assert {"prefix_in_surname", "upper_case", "initials_notation",
+            "initials_extra_or_missing"} <= kinds
+    assert len(kinds & set(SLIP_KINDS)) >= 4 and len(kinds & set(MULTI_KINDS)) >= 2
+    share = data.links["noise"].isin(SLIP_KINDS + MULTI_KINDS).mean()
+    assert 0.01 < share < 0.1
+
+
+def test_more_than_one_slip_means_more_than_one(high: SynthData) -> None:
+    gcos = high.gcos_subjecten.set_index("gcos_id")
+    rows = _rows_by_id(high)
+    links = high.links.set_index("record_id")
+    births = gcos["geboortedatum"].map(_date_key)
+    for kind in ("birthdate_days_across_month", "birthdate_year_digits_swapped",
+                 "birthdate_swap_and_digit"):
+        ids = links.index[links["noise"] == kind]
+        assert len(ids) > 0, kind
+        for a, b in zip(rows.loc[ids, "geboortedatum"].map(_date_key),
+                        births.loc[links.loc[ids, "gcos_id"]], strict=True):
+            assert a != b and not _one_slip(a, b), kind
+
+
+def test_surnames_come_from_fakers_whole_list(data: SynthData) -> None:
+    cores = name_pool(2013).core
+    assert any(" van " in c for c in cores)  # "Wouters van Eijndhoven"
+    assert any("-" in c for c in cores)      # "Coret-Coredo"
+    everyone = pd.concat([data.gcos_subjecten["achternaam"], data.bvh_incidenten["achternaam"]])
+    assert everyone.str.contains("-").any()
+
+
+def test_an_empty_hks_extract_can_be_asked_for() -> None:
+    empty = generate(SynthSettings(hks_empty=True))
+    assert empty.hks_antecedenten.empty
+    assert list(empty.hks_antecedenten.columns)[0] == "hks_id"
+    assert empty.expected_funnel["gevonden_hks"] == 0
+    assert empty.expected_funnel["gevonden_bvh"] == 198
 
 
 @settings(max_examples=200, deadline=None)
@@ -382,33 +436,14 @@ def test_month_arithmetic_clamps_like_pandas(d, months) -> None:
 # ---- noise ---------------------------------------------------------------------------------
 
 
-def test_default_noise_uses_only_presentation_kinds_and_all_of_them(data: SynthData) -> None:
-    kinds = set(data.links["noise"])
-    assert kinds - {"none"} == set(DEFAULT_KINDS)
-
-
 def test_high_noise_applies_every_kind(high: SynthData) -> None:
-    assert set(high.links["noise"]) - {"none"} == set(DEFAULT_KINDS) | set(HIGH_KINDS)
+    kinds = set(high.links["noise"]) | set(high.traps["noise"])
+    assert set(SLIP_KINDS) | set(MULTI_KINDS) <= kinds
+    assert len(kinds & set(DEFAULT_KINDS)) >= 6
 
 
 def test_high_noise_keeps_the_funnel(high: SynthData, data: SynthData) -> None:
     assert {k: high.expected_funnel[k] for k in REFERENCE_FUNNEL} == REFERENCE_FUNNEL
-
-
-def test_high_noise_slips_are_single_slips(high: SynthData) -> None:
-    gcos = high.gcos_subjecten.set_index("gcos_id")
-    bvh = high.bvh_incidenten.set_index("bvh_id")
-    links = high.links[high.links["bron"] == "bvh"].set_index("record_id")
-    births = gcos["geboortedatum"].map(_date_key)
-    for kind in ("birthdate_day_month_swap", "birthdate_digit", "birthdate_year"):
-        ids = links.index[links["noise"] == kind]
-        rows = bvh.loc[ids, "geboortedatum"].map(_date_key)
-        true = births.loc[links.loc[ids, "gcos_id"]]
-        assert len(ids) > 0
-        for a, b in zip(rows, true, strict=True):
-            assert a != b and _one_slip(a, b)
-    missing = links.index[links["noise"] == "initial_missing"]
-    assert (bvh.loc[missing, "voorletters"] == "").all()
 
 
 # ---- determinism and files -------------------------------------------------------------------

@@ -24,7 +24,6 @@ from vhh.linkage.settings import DEFAULT_CONFIG
 from vhh.linkage.synth import SynthData, SynthSettings
 from vhh.linkage.synth.crowd import draw_crowd, fit_counts
 from vhh.linkage.synth.generate import build_world
-from vhh.linkage.synth.guard import guard_keys
 from vhh.linkage.synth.names import name_pool
 from vhh.linkage.synth.stream import StreamSize, StreamSummary, write_streamed
 from vhh.linkage.synth.write import csv_bytes
@@ -57,6 +56,7 @@ def data(folder: Path) -> SynthData:
             "gcos_subjecten", "gcos_besprekingen", "bvh_incidenten", "hks_antecedenten")},
         links=spec._truth(folder, "links"),
         subjects=subjects.assign(in_hks=subjects["in_hks"] == "True"),
+        traps=spec._truth(folder, "traps"),
         expected_funnel=json.loads((folder / "truth" / "expected_funnel.json").read_text()),
         quarantine=spec._truth(folder, "quarantine"),
         expected_counts=spec._truth(folder, "expected_counts"),
@@ -114,24 +114,20 @@ def test_expected_counts_match_an_independent_recount(folder: Path) -> None:
     spec.test_expected_counts_match_an_independent_recount(folder)
 
 
-def test_no_streamed_row_of_someone_else_is_within_one_slip_of_a_subject(
-        data: SynthData) -> None:
-    spec.test_no_police_row_of_someone_else_is_within_one_slip_of_a_subject(data)
-    spec.test_namesakes_are_present_but_not_confusable(data)
+def test_a_streamed_study_keeps_its_traps(data: SynthData) -> None:
+    spec.test_near_namesakes_share_birthdate_and_first_initial_not_the_second(data)
+    spec.test_twins_share_surname_and_birthdate_not_their_initials(data)
+    spec.test_partner_name_rows_carry_the_other_name(data)
 
 
-def test_a_crowd_holds_exactly_its_budget_and_no_one_confusable() -> None:
+def test_a_crowd_holds_exactly_its_budget_and_everyone_has_rows() -> None:
     s = SynthSettings(seed=3, subjects=400)
     world = build_world(s)
-    crowd = draw_crowd(np.random.default_rng(1), name_pool(s.seed), world.guard, 20_000, 3_000,
-                       s, world.bvh_keys.used, world.bvh_keys.offset)
+    crowd = draw_crowd(np.random.default_rng(1), name_pool(s.seed), 20_000, 3_000, s,
+                       world.bvh_keys.used, world.bvh_keys.offset)
     assert (len(crowd.bvh), len(crowd.hks)) == (20_000, 3_000)
-    people = crowd.people
-    keys = guard_keys(people["letter"].to_numpy(), people["core1"].to_numpy(),
-                      people["core2"].to_numpy(), people["birth"].to_numpy(),
-                      pid=np.full(len(people), -1))
-    assert world.guard.pairs(keys).empty
-    assert set(crowd.bvh["pid"]) | set(crowd.hks["pid"]) == set(range(len(people)))
+    assert set(crowd.bvh["pid"]) | set(crowd.hks["pid"]) == set(range(len(crowd.people)))
+    assert crowd.bvh["noise"].gt(0).mean() > 0.2  # the crowd's rows are written otherwise too
 
 
 @given(st.lists(st.integers(0, 80), min_size=1, max_size=50), st.data())
@@ -234,4 +230,7 @@ def test_a_streamed_study_run_end_to_end_reproduces_the_truth(folder: Path,
     links = pd.read_csv(root / "out" / "secure" / "koppelingen.csv", dtype=str)
     matched = links[links["besluit"] == "match"]
     pairs = set(zip(matched["record_id"], matched["gcos_id"], strict=True))
-    assert pairs <= set(zip(truth["record_id"], truth["gcos_id"], strict=True))
+    # the crowd holds people who resemble a subject by chance: a wrong match is possible,
+    # but rare (the linkage's own targets are measured in benchmarks/adversarial.py)
+    wrong = pairs - set(zip(truth["record_id"], truth["gcos_id"], strict=True))
+    assert len(wrong) <= 0.002 * len(pairs)

@@ -148,7 +148,9 @@ class _Identity(pa.DataFrameModel):
 
     @pa.check("geboortedatum_status", name="geboortedatum ontbreekt of is onleesbaar")
     def _birth_read(cls, s: Series[str]) -> Series[bool]:
-        return s.isin(_BIRTH_OK)
+        # issue 12 changed the contract: a missing birthdate is no longer set apart (the
+        # engine weighs it as nothing); only an unreadable one is
+        return s.isin((*_BIRTH_OK, "missing"))
 
     @pa.check("geboortedatum", name="geboortedatum ligt voor 1900 of in de toekomst")
     def _birth_range(cls, s: Series[str]) -> Series[bool]:

@@ -4,9 +4,15 @@ Passes (each a named rule):
 
 - ``geboortedatum``: the same full birthdate;
 - ``fonetisch_jaar``: the same Dutch phonetic key of any surname component + birth year;
-- ``achternaam_voorletter``: the same core surname component + first initial;
-- ``achternaam_dagmaand``: the same core surname component + birth month and day, so that
-  a slip in the year is still paired when the subject has no initial.
+- ``achternaam_voorletter``: the same surname word (a part without particles, see
+  :mod:`vhh.linkage.normalise.particles`) + first initial;
+- ``achternaam_dagmaand``: the same surname word + birth month and day, so that
+  a slip in the year is still paired when the subject has no initial;
+- ``begin_voorletter_jaar``: the first three letters of the surname (without particles) +
+  first initial + birth year, and
+- ``eind_voorletter_dagmaand``: its last three letters + first initial + month and day:
+  a typo in the surname *and* a slip in the birthdate (a row with two slips) still pairs
+  when the typo and the slip leave one of these keys whole.
 
 A key whose block would give more than ``max_block_pairs`` pairs (a very common surname,
 1 January birthdates) is not paired in that pass; it is reported, and the other passes
@@ -42,16 +48,44 @@ def _phonetic_year(f: pd.DataFrame) -> pd.Series:
 
 
 def _surname_initial(f: pd.DataFrame) -> pd.Series:
-    keys = f["components"].explode().fillna("")
+    keys = f["parts"].explode().fillna("")
     first = f["first"].reindex(keys.index)
     return (keys + "|" + first).where((keys != "") & (first != ""), "")
 
 
 def _surname_day_month(f: pd.DataFrame) -> pd.Series:
-    keys = f["components"].explode().fillna("")
+    keys = f["parts"].explode().fillna("")
     mmdd = f["birth"].str[4:].reindex(keys.index).fillna("")
     known = (mmdd.str.len() == 4) & (mmdd.str[:2] != "00") & (mmdd.str[2:] != "00")
     return (keys + "|" + mmdd).where((keys != "") & known, "")
+
+
+def _begin(f: pd.DataFrame) -> pd.Series:
+    return per_distinct(f["kern"], lambda u: u.map(lambda k: k[:3] if len(k) >= 3 else ""))
+
+
+def _end(f: pd.DataFrame) -> pd.Series:
+    return per_distinct(f["kern"], lambda u: u.map(lambda k: k[-3:] if len(k) >= 3 else ""))
+
+
+def _initial_year(f: pd.DataFrame) -> pd.Series:
+    year = f["byear"].astype(str)
+    return (f["first"] + "|" + year).where((f["first"] != "") & (year != "-1"), "")
+
+
+def _initial_day_month(f: pd.DataFrame) -> pd.Series:
+    mmdd = _month_day(f)
+    return (f["first"] + "|" + mmdd).where((f["first"] != "") & (mmdd != ""), "")
+
+
+def _begin_initial_year(f: pd.DataFrame) -> pd.Series:
+    begin, rest = _begin(f), _initial_year(f)
+    return (begin + "|" + rest).where((begin != "") & (rest != ""), "")
+
+
+def _end_initial_day_month(f: pd.DataFrame) -> pd.Series:
+    end, rest = _end(f), _initial_day_month(f)
+    return (end + "|" + rest).where((end != "") & (rest != ""), "")
 
 
 BLOCKING_PASSES: dict[str, Callable[[pd.DataFrame], pd.Series]] = {
@@ -59,6 +93,8 @@ BLOCKING_PASSES: dict[str, Callable[[pd.DataFrame], pd.Series]] = {
     "fonetisch_jaar": _phonetic_year,
     "achternaam_voorletter": _surname_initial,
     "achternaam_dagmaand": _surname_day_month,
+    "begin_voorletter_jaar": _begin_initial_year,
+    "eind_voorletter_dagmaand": _end_initial_day_month,
 }
 
 
@@ -79,6 +115,34 @@ def _month_day(f: pd.DataFrame) -> pd.Series:
     return per_distinct(f["birth"], lambda u: u.map(lambda b: b[4:] if _complete(b) else ""))
 
 
+def _initial_number(f: pd.DataFrame) -> np.ndarray:
+    """The first initial as a number: A-Z 1-26, IJ 27, none 0."""
+    def number(letters: pd.Series) -> pd.Series:
+        return letters.map(lambda x: 27 if x == "IJ" else (ord(x) - 64 if len(x) == 1 else 0))
+    return np.asarray(per_distinct(f["first"].astype(str), number), dtype=np.int64)
+
+
+def _month_day_number(f: pd.DataFrame) -> pd.Series:
+    return per_distinct(f["birth"], lambda u: u.map(
+        lambda b: int(b[4:]) if _complete(b) else -1)).astype(np.int64)
+
+
+def _number(value: object) -> int:
+    return int(str(value))
+
+
+def _letter(number: object) -> str:
+    code = _number(number) // 10_000
+    return "IJ" if code == 27 else chr(64 + code)
+
+
+def _initial_and(f: pd.DataFrame, number: pd.Series) -> pd.Series:
+    """first initial * 10,000 + ``number`` (a year or MMDD); -1 when either is unknown."""
+    first, value = _initial_number(f), number.to_numpy(np.int64)
+    return pd.Series(np.where((first > 0) & (value >= 0), first * 10_000 + value, -1),
+                     index=f.index)
+
+
 @dataclass(frozen=True)
 class _Coded:
     """A pass as two parts compared for equality: ``a`` (per row, or exploded per surname
@@ -94,8 +158,12 @@ _CODED: dict[str, _Coded] = {
     "geboortedatum": _Coded(_full_birth, lambda f: pd.Series(0, index=f.index),
                             lambda a, b: str(a)),
     "fonetisch_jaar": _Coded(_exploded("phonetic"), lambda f: f["byear"]),
-    "achternaam_voorletter": _Coded(_exploded("components"), lambda f: f["first"]),
-    "achternaam_dagmaand": _Coded(_exploded("components"), _month_day),
+    "achternaam_voorletter": _Coded(_exploded("parts"), lambda f: f["first"]),
+    "achternaam_dagmaand": _Coded(_exploded("parts"), _month_day),
+    "begin_voorletter_jaar": _Coded(_begin, lambda f: _initial_and(f, f["byear"]),
+                                    lambda a, b: f"{a}|{_letter(b)}|{_number(b) % 10_000}"),
+    "eind_voorletter_dagmaand": _Coded(_end, lambda f: _initial_and(f, _month_day_number(f)),
+                                       lambda a, b: f"{a}|{_letter(b)}|{_number(b) % 10_000:04d}"),
 }
 
 
@@ -173,14 +241,13 @@ def _block(left: pd.Series, right: pd.Series, cap: int, name: str,
     return merged, biggest, capped_list
 
 
-_PASS_BITS = 4  # low bits of a packed pair hold its pass (one bit per pass)
+_PASS_BITS = 8  # low bits of a packed pair hold its pass (one bit per pass)
 
 
 def _packed(pairs: pd.DataFrame, n_identities: int, bit: int) -> np.ndarray:
     """Each pair as one int64: ((s * n_identities + i) << _PASS_BITS) | bit."""
     key = pairs["s"].to_numpy(dtype=np.int64) * n_identities + pairs["i"].to_numpy(dtype=np.int64)
-    packed: np.ndarray = (key << _PASS_BITS) | bit
-    return packed
+    return np.asarray((key << _PASS_BITS) | bit)
 
 
 def _combine(packed: list[np.ndarray], n_identities: int) -> tuple[pd.DataFrame, dict[str, int]]:

@@ -47,8 +47,8 @@ def _similarity(core_a: str, comps_a: tuple[str, ...], core_b: str,
     if len(comps_a) == 1 and len(comps_b) == 1 and core_a and core_b:
         low, high = sorted((core_a, core_b))
         return min(1.0, jaro_winkler_similarity(low, high))
-    return surname_similarity(ParsedSurname("", core_a, comps_a, ""),
-                              ParsedSurname("", core_b, comps_b, ""))
+    return float(surname_similarity(ParsedSurname("", core_a, comps_a, ""),
+                                    ParsedSurname("", core_b, comps_b, "")))
 
 
 def _similarities(lcore: np.ndarray, lcomp: np.ndarray, rcore: np.ndarray, rcomp: np.ndarray,

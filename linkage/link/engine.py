@@ -1,8 +1,13 @@
 """Link GCOS subjects to the rows of one police source (BVH or HKS).
 
 normalise → block → compare → decide → resolve per identity → review → join back to rows.
-Every police row ends with at most one subject; every subject ends found (with the best
-tier that found it) or not found (with the reason).
+Every police row ends with at most one subject; every subject ends found (with the rule
+that found it) or not found (with the reason).
+
+``[linkage] method`` chooses how pairs are decided: ``probabilistic`` (the default) by
+Fellegi-Sunter match weights estimated on the data at hand
+(:mod:`vhh.linkage.link.fellegi_sunter`), ``rules`` by the ordered tiers of
+:mod:`vhh.linkage.link.rules`, ``strict`` among them being the reference study's own rule.
 """
 
 from __future__ import annotations
@@ -17,21 +22,29 @@ from vhh.linkage.link.birthdates import within_one_slip_pairs
 from vhh.linkage.link.blocking import Blocking, candidate_pairs
 from vhh.linkage.link.compare import COMPARISON_COLUMNS, Side, compare_pairs
 from vhh.linkage.link.decide import NO_TIER, decide_pairs, resolve_per_identity
+from vhh.linkage.link.fellegi_sunter import LEVEL_COLUMNS, WATERFALL_COLUMNS, link_fellegi_sunter
+from vhh.linkage.link.fs_decide import FS_RULE_DESCRIPTIONS, REASONS, resolve
+from vhh.linkage.link.methods import rule_names
+from vhh.linkage.link.model import FsModel
 from vhh.linkage.link.review import (
     applied_decisions,
     apply_review_decisions,
     review_ids,
     review_queue,
 )
+from vhh.linkage.link.rules import RULES
 from vhh.linkage.normalise.identities import collapse_identities, normalise_identities
 from vhh.linkage.settings import LinkageSettings
 from vhh.linkage.stopwatch import Stopwatch
 
-__all__ = ["KOPPELING_COLUMNS", "LinkResult", "link_identities", "link_source",
-           "prepare_subjects"]
+__all__ = ["FS_KOPPELING_COLUMNS", "KOPPELING_COLUMNS", "LinkResult", "link_identities",
+           "link_source", "prepare_subjects", "report_words"]
 
 KOPPELING_COLUMNS = ("gcos_id", "bron", "record_id", "regel", "score", "besluit", "blokken",
                      *COMPARISON_COLUMNS)
+FS_KOPPELING_COLUMNS = ("gcos_id", "bron", "record_id", "regel", "reden", "score", "besluit",
+                        "blokken", *LEVEL_COLUMNS, *WATERFALL_COLUMNS, "match_gewicht",
+                        "match_kans")
 NOT_FOUND_NO_INITIAL = "geen_voorletter"
 NOT_FOUND_REVIEW = "alleen_ter_beoordeling"
 NOT_FOUND_NO_CANDIDATE = "geen_kandidaat"
@@ -53,8 +66,10 @@ class LinkResult:
     # every candidate pair (s, i) with its comparisons, the tier that held (regel, besluit,
     # rang, score) and what became of it (uitkomst_regel, uitkomst_besluit; "" = dropped)
     pairs: pd.DataFrame | None = None
-    # method "probabilistic" only: the ECM m/u probabilities and log2 weights per feature
-    ecm_gewichten: dict[str, Any] | None = None
+    # method "probabilistic" only: the model (m, u and weight per level, prior, sessions)
+    # and the histogram of the candidate pairs' match weights with both thresholds
+    model: dict[str, Any] | None = None
+    histogram: dict[str, Any] | None = None
     # seconds per step: normalise, block, compare(_decide), decide, resolve
     seconds: dict[str, float] = field(default_factory=dict)
     # the review_ids whose decision (from [linkage] review_decisions) met a pair under review
@@ -101,6 +116,14 @@ def link_source(source: str, subjects: pd.DataFrame, rows: pd.DataFrame, id_colu
                            decisions)
 
 
+def report_words() -> tuple[str, ...]:
+    """The fixed texts the linkage writes into the report (rule descriptions, reasons, the
+    model's level and session names), for the leak scanner's vocabulary."""
+    model = FsModel.words()
+    return (*(r.description for r in RULES.values()), *FS_RULE_DESCRIPTIONS.values(),
+            *REASONS.values(), *model, *REVIEWED.values())
+
+
 def link_identities(source: str, subjects: pd.DataFrame, identities: pd.DataFrame,
                     codes: np.ndarray, record_ids: pd.Series, settings: LinkageSettings,
                     decisions: pd.Series | None = None, *, keep_pairs: bool = True
@@ -117,37 +140,77 @@ def link_identities(source: str, subjects: pd.DataFrame, identities: pd.DataFram
         identities = normalise_identities(identities)
     with clock.stage("block"):
         blocking = candidate_pairs(subjects, identities, settings.max_block_pairs)
-    if not keep_pairs and settings.method == "rules":
+    columns: tuple[str, ...]
+    if settings.method == "rules":
+        decided, pairs, extra = _by_rules(blocking, subjects, identities, settings,
+                                          keep_pairs, clock)
+        columns = KOPPELING_COLUMNS
+    else:
+        with clock.stage("compare_decide"):
+            outcome = link_fellegi_sunter(blocking.pairs, subjects, identities, settings,
+                                          keep_pairs)
+        with clock.stage("resolve"):
+            decided = outcome.pairs
+            pairs = resolve(decided[decided["besluit"] != "geen"])
+        extra = {"model": outcome.model.report(), "histogram": outcome.histogram}
+        columns = FS_KOPPELING_COLUMNS
+    with clock.stage("resolve"):
+        parts = _finish(source, subjects, identities, codes, record_ids, pairs, decisions,
+                        columns, rule_names(settings))
+    row_subject, row_rule, koppelingen, review, status, by_rule, final = parts
+    return LinkResult(source, row_subject, row_rule, koppelingen, review, status, blocking,
+                      len(identities), by_rule, _outcomes(decided, final) if keep_pairs else None,
+                      extra.get("model"), extra.get("histogram"), clock.stages,
+                      applied_decisions(final))
+
+
+def _by_rules(blocking: Blocking, subjects: pd.DataFrame, identities: pd.DataFrame,
+              settings: LinkageSettings, keep_pairs: bool, clock: Stopwatch
+              ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    if not keep_pairs:
         with clock.stage("compare_decide"):
             decided = _decide_lean(blocking.pairs, subjects, identities, settings)
-        weights, tiers = None, settings.tiers
     else:
         with clock.stage("compare"):
             compared = compare_pairs(blocking.pairs, subjects, identities)
         with clock.stage("decide"):
-            decided, weights, tiers = _decide(compared, settings)
+            decided = decide_pairs(compared, settings.tiers, settings.surname_threshold)
     with clock.stage("resolve"):
         pairs = resolve_per_identity(decided)
-        pairs["review_id"] = review_ids(
-            source, subjects.loc[pairs["s"].to_numpy(), "gcos_id"].reset_index(drop=True),
-            identities.loc[pairs["i"].to_numpy()].reset_index(drop=True),
-        ).to_numpy() if len(pairs) else pd.Series(dtype=str)
-        if decisions is not None and len(decisions):
-            pairs = apply_review_decisions(pairs, decisions)
-        live = pairs[pairs["besluit"].isin(("match", "review"))]
-        review = review_queue(source, live, subjects, identities)
-        koppelingen = _koppelingen(source, live, subjects, record_ids, codes)
-        match = live[live["besluit"] == "match"].set_index("i")
-        row_i = pd.Series(codes, index=record_ids.index)
-        row_subject = row_i.map(subjects["gcos_id"].reindex(match["s"]).set_axis(match.index)
-                                ).fillna("")
-        row_rule = row_i.map(match["regel"]).fillna("")
-        by_rule = {str(k): int(v) for k, v in pairs["regel"].value_counts().sort_index().items()}
-        status = _subject_status(subjects, live, tiers)
-    return LinkResult(source, row_subject.astype(str), row_rule.astype(str), koppelingen,
-                      review, status, blocking, len(identities), by_rule,
-                      _outcomes(decided, pairs) if keep_pairs else None, weights,
-                      clock.stages, applied_decisions(pairs))
+    return decided, pairs, {}
+
+
+def _finish(source: str, subjects: pd.DataFrame, identities: pd.DataFrame, codes: np.ndarray,
+            record_ids: pd.Series, pairs: pd.DataFrame, decisions: pd.Series | None,
+            columns: tuple[str, ...], rules: tuple[str, ...]) -> tuple[Any, ...]:
+    """Review ids and decisions, the review queue, the links per row, the subjects' status."""
+    pairs = pairs.copy()
+    pairs["review_id"] = review_ids(
+        source, subjects.loc[pairs["s"].to_numpy(), "gcos_id"].reset_index(drop=True),
+        identities.loc[pairs["i"].to_numpy()].reset_index(drop=True),
+    ).to_numpy() if len(pairs) else pd.Series(dtype=str)
+    if decisions is not None and len(decisions):
+        pairs = apply_review_decisions(pairs, decisions)
+        if "reden" in pairs:
+            done = pairs["regel"].astype(str).str.startswith("review_")
+            pairs.loc[done, "reden"] = pairs.loc[done, "regel"].map(REVIEWED).fillna("")
+    live = pairs[pairs["besluit"].isin(("match", "review"))]
+    review = review_queue(source, live, subjects, identities)
+    koppelingen = _koppelingen(source, live, subjects, record_ids, codes, columns)
+    match = live[live["besluit"] == "match"].set_index("i")
+    row_i = pd.Series(codes, index=record_ids.index)
+    row_subject = row_i.map(subjects["gcos_id"].reindex(match["s"]).set_axis(match.index)
+                            ).fillna("")
+    row_rule = row_i.map(match["regel"]).fillna("")
+    by_rule = {str(k): int(v) for k, v in pairs["regel"].value_counts().sort_index().items()}
+    status = _subject_status(subjects, live, rules)
+    return (row_subject.astype(str), row_rule.astype(str), koppelingen, review, status,
+            by_rule, pairs)
+
+
+REVIEWED = {"review_geaccepteerd": "geaccepteerd in review",
+            "review_afgewezen": "afgewezen in review",
+            "review_ander_subject_geaccepteerd": "in review is een ander subject geaccepteerd"}
 
 
 _LEAN_BATCH = 2_000_000
@@ -186,17 +249,6 @@ def _decide_lean(candidates: pd.DataFrame, subjects: pd.DataFrame, identities: p
     return pd.concat(parts, ignore_index=True)
 
 
-def _decide(pairs: pd.DataFrame, settings: LinkageSettings
-            ) -> tuple[pd.DataFrame, dict[str, Any] | None, tuple[str, ...]]:
-    """Decided pairs, the ECM weights (probabilistic only) and the rule names in order."""
-    if settings.method == "probabilistic":
-        from vhh.linkage.link.probabilistic import REGEL, decide_probabilistic
-
-        decided, weights = decide_probabilistic(pairs, settings.surname_threshold)
-        return decided, weights, (REGEL,)
-    return decide_pairs(pairs, settings.tiers, settings.surname_threshold), None, settings.tiers
-
-
 def _outcomes(decided: pd.DataFrame, final: pd.DataFrame) -> pd.DataFrame:
     outcome = final.loc[:, ["s", "i", "regel", "besluit"]].rename(
         columns={"regel": "uitkomst_regel", "besluit": "uitkomst_besluit"})
@@ -205,7 +257,8 @@ def _outcomes(decided: pd.DataFrame, final: pd.DataFrame) -> pd.DataFrame:
 
 
 def _koppelingen(source: str, pairs: pd.DataFrame, subjects: pd.DataFrame,
-                 record_ids: pd.Series, codes: np.ndarray) -> pd.DataFrame:
+                 record_ids: pd.Series, codes: np.ndarray, columns: tuple[str, ...]
+                 ) -> pd.DataFrame:
     mine = np.isin(codes, pairs["i"].to_numpy())  # only rows of a linked identity
     per_row = pd.DataFrame({"i": codes[mine],
                             "record_id": record_ids[mine].astype(object).to_numpy()})
@@ -213,5 +266,5 @@ def _koppelingen(source: str, pairs: pd.DataFrame, subjects: pd.DataFrame,
     joined["gcos_id"] = subjects["gcos_id"].to_numpy()[joined["s"].to_numpy()]
     joined["bron"] = source
     joined["blokken"] = joined["passes"]
-    return (joined.loc[:, list(KOPPELING_COLUMNS)]
+    return (joined.loc[:, list(columns)]
             .sort_values(["gcos_id", "record_id"]).reset_index(drop=True))

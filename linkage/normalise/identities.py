@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from vhh.linkage.normalise.dates import birth_year
 from vhh.linkage.normalise.distinct import per_distinct
 from vhh.linkage.normalise.names import first_initial, parse_initials, parse_surname
+from vhh.linkage.normalise.particles import particle_free_key, surname_parts
 from vhh.linkage.normalise.phonetic import dutch_phonetic
 
 __all__ = ["IDENTITY_FIELDS", "collapse_identities", "normalise_identities"]
@@ -35,10 +35,13 @@ def _per_distinct_pair(first: pd.Series, second: pd.Series, parse  # type: ignor
                        ) -> tuple[np.ndarray, list]:  # type: ignore[type-arg]
     """Per row, the position of its distinct (a, b) (found by hashing in C), and
     ``parse(a, b)`` once for each distinct (a, b)."""
-    if not len(first):  # an empty extract (HKS may have no rows): MultiIndex cannot infer
-        return np.empty(0, dtype=np.intp), []
-    codes, uniques = pd.MultiIndex.from_arrays([first, second]).factorize()
-    return codes, [parse(a, b) for a, b in uniques]
+    if not len(first):  # an empty extract
+        return np.zeros(0, dtype=np.intp), []
+    a_codes, a_values = pd.factorize(first, use_na_sentinel=False)
+    b_codes, b_values = pd.factorize(second, use_na_sentinel=False)
+    codes, pairs = pd.factorize(a_codes.astype(np.int64) * len(b_values) + b_codes)
+    a_of, b_of = np.divmod(pairs, len(b_values))
+    return codes, [parse(a_values[a], b_values[b]) for a, b in zip(a_of, b_of, strict=True)]
 
 
 def _spread(codes: np.ndarray, values: list) -> np.ndarray:  # type: ignore[type-arg]
@@ -47,11 +50,19 @@ def _spread(codes: np.ndarray, values: list) -> np.ndarray:  # type: ignore[type
     return table[codes] if len(codes) else np.empty(0, dtype=object)
 
 
+def _birth_year(birth: str) -> int:
+    """The year of a "YYYYMMDD" key, -1 when it is missing or the year unknown."""
+    year = int(birth[:4]) if len(birth) == 8 and birth[:4].isdigit() else 0
+    return year if year > 0 else -1
+
+
 def normalise_identities(frame: pd.DataFrame) -> pd.DataFrame:
     """Add the normalised linkage fields to a frame of identities (one row each).
 
     Columns added: ``prefix``, ``core``, ``components`` (tuple), ``phonetic`` (tuple, one
-    per component), ``initials`` (tuple), ``first`` (first initial), ``birth`` (the
+    per component), ``parts`` (tuple, the surname's words without particles, see
+    :mod:`vhh.linkage.normalise.particles`), ``kern`` (the parts joined), ``parts_phonetic``
+    (tuple, one per part), ``initials`` (tuple), ``first`` (first initial), ``birth`` (the
     YYYYMMDD key), ``byear`` (int, -1 when unknown). Each distinct surname spelling and
     each distinct notation of initials is parsed once: a national extract has millions of
     identities but only tens of thousands of surname spellings.
@@ -62,11 +73,20 @@ def normalise_identities(frame: pd.DataFrame) -> pd.DataFrame:
     out["prefix"] = _spread(codes, [p.prefix for p in parsed])
     out["core"] = _spread(codes, [p.core for p in parsed])
     out["components"] = _spread(codes, [p.components for p in parsed])
-    phonetic = {c: tuple(dutch_phonetic(x) for x in c) for c in {p.components for p in parsed}}
-    out["phonetic"] = _spread(codes, [phonetic[p.components] for p in parsed])
+    words: dict[str, str] = {}  # each word coded once
+
+    def key(word: str) -> str:
+        if word not in words:
+            words[word] = dutch_phonetic(word)
+        return words[word]
+
+    out["phonetic"] = _spread(codes, [tuple(key(x) for x in p.components) for p in parsed])
+    parts = [surname_parts(p.components) for p in parsed]
+    out["parts"] = _spread(codes, parts)
+    out["kern"] = _spread(codes, [particle_free_key(x) for x in parts])
+    out["parts_phonetic"] = _spread(codes, [tuple(key(w) for w in x) for x in parts])
     out["initials"] = _spread(*_per_distinct_pair(out["voorletters"], voornamen, parse_initials))
     out["first"] = per_distinct(out["initials"], lambda u: u.map(first_initial))
     out["birth"] = per_distinct(out["geboortedatum"], lambda u: u.map(str))  # one str per date
-    out["byear"] = per_distinct(out["birth"], lambda u: u.map(lambda b: birth_year(b) or -1)
-                                ).astype(int)
+    out["byear"] = per_distinct(out["birth"], lambda u: u.map(_birth_year)).astype(int)
     return out

@@ -10,6 +10,7 @@ text, and the report adds how many subjects each touched.
 
 from __future__ import annotations
 
+from vhh.linkage.link.methods import rule_names
 from vhh.linkage.report.labels import CHOICES, TOPICS
 from vhh.linkage.report.model import DecidingSettings
 from vhh.linkage.settings import Settings
@@ -41,14 +42,17 @@ def choice_text(onderwerp: str, keuze: str) -> str:
 
 def deciding_settings(settings: Settings) -> DecidingSettings:
     """The settings an auditor needs first to read the figures."""
-    s, w, f = settings.scope, settings.windows, settings.filters
+    s, w, f, link = settings.scope, settings.windows, settings.filters, settings.linkage
+    weights = link.method == "probabilistic"
     return DecidingSettings(
-        methode=settings.linkage.method, koppelregels=tuple(settings.linkage.tiers),
-        drempel_achternaam=settings.linkage.surname_threshold, kaders=tuple(s.kaders),
+        methode=link.method, koppelregels=rule_names(link),
+        drempel_achternaam=None if weights else link.surname_threshold, kaders=tuple(s.kaders),
         periode_start=str(s.period_start), periode_eind=str(s.period_end), startdatum=w.start,
         startdag_telt=w.start_day, kwartaal_maanden=w.quarter_months,
         jaar_maanden=w.year_months, extractiedatum=str(w.extraction_date),
         getelde_categorieen=tuple(f.count_categories), onbekende_codes=f.unknown_codes,
         rollen=tuple(f.roles), hks_afdoeningen=tuple(f.hks_afdoeningen),
         trechtervolgorde=tuple(settings.funnel.order), k=settings.privacy.k,
-        privacyactie=settings.privacy.action)
+        privacyactie=settings.privacy.action,
+        bovengrens_gewicht=link.match_weight if weights else None,
+        ondergrens_gewicht=link.review_weight if weights else None)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vhh.linkage.io.writers import SavLabels
+from vhh.linkage.link.methods import rule_names
 from vhh.linkage.report.choices import choice_text, open_choices, topic_text
 from vhh.linkage.settings import Settings
 from vhh.schemas.analysis import ANALYSIS_COLUMNS
@@ -89,8 +90,9 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("gevonden_hks", "Gevonden in HKS", "ja/nee", "Minstens één HKS-rij gekoppeld.",
              {0: "nee", 1: "ja"}),
     Variable("koppelregel_bvh", "Koppelregel waarmee BVH is gevonden", "tekst",
-             "Beste regel (exact, strict, fuzzy, police_no_initial, review_geaccepteerd; ecm bij "
-             "de probabilistische methode) waarmee een BVH-rij is gekoppeld; voor een "
+             "Beste regel waarmee een BVH-rij is gekoppeld (fellegi_sunter, "
+             "aanvulling_geboortedatum of review_geaccepteerd bij de probabilistische methode; "
+             "exact, strict, fuzzy, police_no_initial bij de regels); voor een "
              "gevoeligheidsanalyse zonder fuzzy koppelingen."),
     Variable("koppelregel_hks", "Koppelregel waarmee HKS is gevonden", "tekst",
              "Als koppelregel_bvh, voor HKS; leeg als niet gevonden."),
@@ -126,7 +128,8 @@ def _choices(settings: Settings) -> dict[str, Any]:
                     "dubbele_registraties_eenmaal": f.deduplicate_registrations,
                     "hks_afdoeningen": list(f.hks_afdoeningen) or "alle",
                     "hks_datum": f.hks_date_column},
-        "koppeling": {"methode": settings.linkage.method, "regels": list(settings.linkage.tiers),
+        "koppeling": {"methode": settings.linkage.method,
+                      "regels": list(rule_names(settings.linkage)),
                       "drempel_achternaam": settings.linkage.surname_threshold},
         "privacy": {"quasi_identificatoren": list(p.quasi_identifiers), "k": p.k,
                     "actie": p.action, "leeftijdsklassen": list(p.age_bands),

@@ -27,6 +27,7 @@ from types import MappingProxyType
 from typing import Any
 
 from vhh.linkage.contract import BVH_ROLES, CATEGORIES, HKS_AFDOENINGEN, REVIEW_ACCEPTED
+from vhh.linkage.link.methods import rule_names
 from vhh.linkage.privacy.disclosure import SUPPRESSED
 from vhh.linkage.privacy.exportscan import own_lines
 from vhh.linkage.privacy.gate import OwnTextOf
@@ -68,7 +69,7 @@ def _band_labels(edges: Iterable[int]) -> frozenset[str]:
 
 
 def _rules(settings: Settings) -> frozenset[str]:
-    return frozenset({*settings.linkage.tiers, "ecm", REVIEW_ACCEPTED, ""})
+    return frozenset({*rule_names(settings.linkage), REVIEW_ACCEPTED, ""})
 
 
 def analysis_own_text(settings: Settings) -> OwnText:
@@ -162,7 +163,7 @@ _TEMPLATE_SLOTS = (
     "koppeling.*.paren_per_blokkering.{}", "koppeling.*.grootste_blokken.[].blokkering",
     "koppeling.*.afgetopte_blokken.[].blokkering", "koppeling.*.besluiten_per_regel.{}",
     "koppeling.*.gevonden_per_regel.{}", "koppeling.*.rijen_per_besluit.{}",
-    "koppeling.*.ecm_gewichten.**", "koppelregels.{}", "koppelregels.*",
+    "koppeling.*.model.**", "koppelregels.{}", "koppelregels.*",
     "privacy.quasi_identificatoren.[]", "privacy.maatregelen.[].*", "validatie.quarantaine.{}",
     "validatie.uitvoerschema", "beschrijvend.numeriek.[].variabele",
     "beschrijvend.frequenties.{}", "beschrijvend.frequenties.*.[].aantal", "tijden.{}",

@@ -110,7 +110,7 @@ def _setting_value(key: str, value: object) -> object:
 
 def _settings(report: AuditReport) -> str:
     rows = [(L.label(L.SETTINGS, k), _setting_value(k, v))
-            for k, v in to_json(report.instellingen).items()]
+            for k, v in to_json(report.instellingen).items() if v is not None]
     return section("Instellingen die de uitkomst bepalen", table(["instelling", "waarde"], rows))
 
 

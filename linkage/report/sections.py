@@ -114,7 +114,8 @@ class LinkSummary:
     gevonden_per_regel: Counts
     rijen_per_besluit: Counts
     reviewwachtrij: int
-    ecm_gewichten: JsonValue | None = json_field(omit_if_none=True, default=None)
+    # method probabilistic: the Fellegi-Sunter model (m, u, weights per level, prior)
+    model: JsonValue | None = json_field(omit_if_none=True, default=None)
     gewichten_histogram: WeightHistogram | None = json_field(omit_if_none=True, default=None)
 
 
@@ -144,7 +145,7 @@ class DecidingSettings:
 
     methode: str
     koppelregels: tuple[str, ...]
-    drempel_achternaam: float
+    drempel_achternaam: float | None   # method rules
     kaders: tuple[str, ...]
     periode_start: str
     periode_eind: str
@@ -160,6 +161,9 @@ class DecidingSettings:
     trechtervolgorde: tuple[str, ...]
     k: int
     privacyactie: str
+    # method probabilistic: the match weights (log2 odds) of a match and of review
+    bovengrens_gewicht: float | None = json_field(omit_if_none=True, default=None)
+    ondergrens_gewicht: float | None = json_field(omit_if_none=True, default=None)
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ def gcos_variables(subjects: pd.DataFrame, starts: pd.Series, discussed: pd.Seri
     out = pd.DataFrame(index=starts.index)
     out["kader"] = s["kader"].str.strip()
     out["geslacht"] = s["geslacht"].astype(int)
-    out["leeftijd"] = age_at(s["geboortedatum"], start).to_numpy()
+    out["leeftijd"] = age_at(s["geboortedatum"], start).array  # Int64: a missing age stays NA
     out["aantal_besproken"] = discussed.reindex(starts.index).fillna(0).astype(int)
     out["leefgebieden"] = s["leefgebieden"].astype(int)
     out["leefgebieden_8plus"] = np.minimum(s["leefgebieden"].astype(int), 8)

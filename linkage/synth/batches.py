@@ -21,9 +21,9 @@ import pandas as pd
 from vhh.linkage.synth.crowd import draw_crowd
 from vhh.linkage.synth.generate import World
 from vhh.linkage.synth.names import name_pool
-from vhh.linkage.synth.noise import IdentityVariants
 from vhh.linkage.synth.police import KEY_SPACE
 from vhh.linkage.synth.render import bvh_frame, hks_frame, numbered_ids
+from vhh.linkage.synth.variants import IdentityVariants
 
 __all__ = ["Batch", "BatchPlan", "StreamSize", "make_batch", "plan_batches", "size_problems"]
 
@@ -105,8 +105,7 @@ def _slices(total: int, parts: int) -> list[slice]:
 
 
 def _starts(shares: np.ndarray, first: int) -> np.ndarray:
-    out: np.ndarray = first + np.cumsum(shares) - shares
-    return out
+    return np.asarray(first + np.cumsum(shares) - shares)
 
 
 def plan_batches(world: World, size: StreamSize) -> list[BatchPlan]:
@@ -175,7 +174,7 @@ def make_batch(world: World, plan: BatchPlan, size: StreamSize) -> Batch:
     """The text of one batch."""
     s = world.settings
     rng = batch_rng(s.seed, plan.index)
-    crowd = draw_crowd(rng, name_pool(s.seed), world.guard, plan.crowd_bvh, plan.crowd_hks, s,
+    crowd = draw_crowd(rng, name_pool(s.seed), plan.crowd_bvh, plan.crowd_hks, s,
                        plan.first_incident, world.bvh_keys.offset)
     bvh_width, hks_width = id_widths(size)
     bvh, core_bvh = _in_file_order(

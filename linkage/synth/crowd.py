@@ -3,13 +3,12 @@
 A crowd has exactly the BVH and HKS row budgets it is given. Per-person row counts are
 drawn as for the others of :func:`vhh.linkage.synth.generate` (a lognormal number of BVH rows,
 some persons only in HKS) and the last person's count is cut to fit. Persons are drawn
-only for counts that hold rows, and are re-drawn until none is confusable with a GCOS
-person (the guard of :mod:`vhh.linkage.synth.people`), so their rows are never a legitimate
-match for a subject.
+only for counts that hold rows, independently of the subjects: like the people of a real
+national extract, some resemble a subject by chance.
 
-Crowd rows are nobody's in the truth: never a subject's, never designed to be quarantined,
-and with presentation noise only (a non-subject's rows never slip), so a streamed study's
-truth is the in-memory study's truth with larger row totals.
+Crowd rows are nobody's in the truth: never a subject's and never designed to be
+quarantined, so a streamed study's truth is the in-memory study's truth with larger row
+totals. They get the same noise as everyone's rows.
 """
 
 from __future__ import annotations
@@ -19,10 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from vhh.linkage.synth.guard import GuardIndex
 from vhh.linkage.synth.names import NamePool
-from vhh.linkage.synth.noise import IdentityVariants, applicability, draw_noise, person_variants
-from vhh.linkage.synth.people import draw_guarded_others
+from vhh.linkage.synth.noise import applicability, draw_noise
+from vhh.linkage.synth.people import draw_others
 from vhh.linkage.synth.police import (
     OTHERS_WITHOUT_BVH,
     draw_codes,
@@ -35,6 +33,7 @@ from vhh.linkage.synth.police import (
     repeat_rows,
 )
 from vhh.linkage.synth.settings import SynthSettings
+from vhh.linkage.synth.variants import IdentityVariants, person_variants
 
 __all__ = ["Crowd", "draw_crowd", "fit_counts"]
 
@@ -80,7 +79,7 @@ def _bvh_counts(rng: np.random.Generator, budget: int, s: SynthSettings) -> np.n
     def draw(n: int) -> np.ndarray:
         count = lognormal_counts(rng, n, s.other_bvh_rows_median, 0.9, 1, 80)
         count[rng.random(n) < OTHERS_WITHOUT_BVH] = 0
-        return count
+        return np.asarray(count)
 
     return fit_counts(_enough(draw, budget), budget)
 
@@ -104,10 +103,8 @@ def _hks_counts(rng: np.random.Generator, bvh_count: np.ndarray, budget: int
     return bvh, hks
 
 
-def _people(rng: np.random.Generator, pool: NamePool, n: int, guard: GuardIndex
-            ) -> pd.DataFrame:
-    people = draw_guarded_others(rng, pool, n, guard)
-    return people.assign(fate="", start=-1, traffic_only=False)
+def _people(rng: np.random.Generator, pool: NamePool, n: int) -> pd.DataFrame:
+    return draw_others(rng, pool, n).assign(fate="", start=-1, traffic_only=False)
 
 
 def _bvh_rows(rng: np.random.Generator, people: pd.DataFrame, count: np.ndarray,
@@ -133,18 +130,17 @@ def _hks_rows(rng: np.random.Generator, people: pd.DataFrame, count: np.ndarray
     return rows
 
 
-def draw_crowd(rng: np.random.Generator, pool: NamePool, guard: GuardIndex, bvh_rows: int,
-               hks_rows: int, s: SynthSettings, first_incident: int, key_offset: int
-               ) -> Crowd:
+def draw_crowd(rng: np.random.Generator, pool: NamePool, bvh_rows: int, hks_rows: int,
+               s: SynthSettings, first_incident: int, key_offset: int) -> Crowd:
     """Non-subjects with exactly ``bvh_rows`` BVH and ``hks_rows`` HKS rows; their
     incidents take the registration keys from ``first_incident`` on."""
     bvh_count, hks_count = _hks_counts(rng, _bvh_counts(rng, bvh_rows, s), hks_rows)
     present = (bvh_count + hks_count) > 0
-    people = _people(rng, pool, int(present.sum()), guard)
+    people = _people(rng, pool, int(present.sum()))
     bvh = _bvh_rows(rng, people, bvh_count[present], first_incident, key_offset)
     hks = _hks_rows(rng, people, hks_count[present])
     app = applicability(people)
     for rows in (bvh, hks):
-        draw_noise(rng, rows, people, app, 0, s)
-    variants = person_variants(rng, people, np.zeros(len(people), dtype=bool))
+        draw_noise(rng, rows, people, app, s)
+    variants = person_variants(rng, people)
     return Crowd(people, variants, bvh, hks)

@@ -58,8 +58,7 @@ def to_ymd(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def days_in_month(year: np.ndarray, month: np.ndarray) -> np.ndarray:
     year, month = np.asarray(year), np.asarray(month)
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
-    days: np.ndarray = _DAYS_IN_MONTH[np.clip(month, 1, 12) - 1] + ((month == 2) & leap)
-    return days
+    return np.asarray(_DAYS_IN_MONTH[np.clip(month, 1, 12) - 1] + ((month == 2) & leap))
 
 
 def valid_ymd(year: np.ndarray, month: np.ndarray, dom: np.ndarray) -> np.ndarray:
@@ -72,15 +71,13 @@ def from_ymd(year: np.ndarray, month: np.ndarray, dom: np.ndarray) -> np.ndarray
     """Day numbers of valid (year, month, day) arrays."""
     months = (np.asarray(year, dtype=np.int64) - 1970) * 12 + np.asarray(month) - 1
     first = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
-    out: np.ndarray = first + np.asarray(dom, dtype=np.int64) - 1
-    return out
+    return np.asarray(first + np.asarray(dom, dtype=np.int64) - 1)
 
 
 def ymd_int(days: np.ndarray) -> np.ndarray:
     """Day numbers as yyyymmdd integers."""
     year, month, dom = to_ymd(days)
-    out: np.ndarray = year * 10000 + month * 100 + dom
-    return out
+    return np.asarray(year * 10000 + month * 100 + dom)
 
 
 def add_months(days: np.ndarray, months: int) -> np.ndarray:
@@ -110,8 +107,7 @@ def format_days(days: np.ndarray, styles: np.ndarray | int = 0) -> np.ndarray:
     days = np.asarray(days, dtype=np.int64)
     if days.size and (days.min() < TABLE_START or days.max() > TABLE_END):
         raise ValueError("date outside the formatting table (1900-2016)")
-    out: np.ndarray = _table()[styles, days - TABLE_START]
-    return out
+    return np.asarray(_table()[styles, days - TABLE_START])
 
 
 def draw_styles(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -123,5 +119,4 @@ def uniform_days(rng: np.random.Generator, lo: np.ndarray, hi: np.ndarray) -> np
     """A uniform day in [lo, hi] (inclusive) per element; hi < lo gives lo."""
     lo, hi = np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64)
     span = np.maximum(hi - lo, 0) + 1
-    out: np.ndarray = lo + (rng.random(np.broadcast(lo, hi).shape) * span).astype(np.int64)
-    return out
+    return np.asarray(lo + (rng.random(np.broadcast(lo, hi).shape) * span).astype(np.int64))

@@ -162,7 +162,7 @@ def _birthdates(rng: np.random.Generator, kader: np.ndarray, start: np.ndarray,
     max_age = np.where(jeugd, 23, 75)
     adult = draw_birthdates(rng, on, np.full(len(on), 12), max_age, skew=(2.0, 4.0))
     young = draw_birthdates(rng, on, np.full(len(on), 12), max_age, skew=(1.5, 2.0))
-    return np.where(jeugd, young, adult)
+    return np.asarray(np.where(jeugd, young, adult))
 
 
 def _first_k(mask: np.ndarray, k: int) -> np.ndarray:

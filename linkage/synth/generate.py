@@ -13,20 +13,13 @@ import numpy as np
 import pandas as pd
 from vhh.linkage.synth import truth
 from vhh.linkage.synth.design import plan_subjects
-from vhh.linkage.synth.guard import GuardIndex, guard_keys
 from vhh.linkage.synth.names import name_pool
-from vhh.linkage.synth.noise import (
-    IDENTITY_CHANGING,
-    IdentityVariants,
-    K,
-    applicability,
-    draw_noise,
-    person_variants,
-)
-from vhh.linkage.synth.people import build_people, gcos_guard_frame
+from vhh.linkage.synth.noise import applicability, draw_noise
+from vhh.linkage.synth.people import build_people
 from vhh.linkage.synth.police import KeyRange, bvh_rows, hks_rows
 from vhh.linkage.synth.render import bvh_frame, gcos_frames, hks_frame, numbered_ids
 from vhh.linkage.synth.settings import FunnelDesign, SynthSettings
+from vhh.linkage.synth.variants import IdentityVariants, person_variants
 
 __all__ = ["SynthData", "generate"]
 
@@ -43,6 +36,7 @@ class SynthData:
     hks_antecedenten: pd.DataFrame
     links: pd.DataFrame
     subjects: pd.DataFrame
+    traps: pd.DataFrame
     expected_funnel: dict[str, int]
     quarantine: pd.DataFrame
     expected_counts: pd.DataFrame
@@ -55,41 +49,19 @@ def _streams(seed: int) -> dict[str, np.random.Generator]:
                                                                        strict=True)}
 
 
-def _undo_confusable_slips(rows: pd.DataFrame, people: pd.DataFrame, variants: IdentityVariants,
-                           gcos: GuardIndex) -> None:
-    """Leave clean every slipped row that would be within one slip of another GCOS person."""
-    kind = rows["noise"].to_numpy().copy()
-    idx = np.flatnonzero(np.isin(kind, IDENTITY_CHANGING))
-    if not len(idx):
-        return
-    person = rows["pid"].to_numpy()[idx]
-    typo = kind[idx] == K["surname_typo"]
-    core1 = np.where(typo, variants.typo_core1[person], people["core1"].to_numpy()[person])
-    core2 = np.where(typo, variants.typo_core2[person], people["core2"].to_numpy()[person])
-    keys = guard_keys(people["letter"].to_numpy()[person], core1, core2,
-                      rows["birth"].to_numpy()[idx], pid=person)
-    bad = idx[np.unique(gcos.pairs(keys)["l"].to_numpy())]
-    kind[bad] = K["none"]
-    birth = rows["birth"].to_numpy().copy()
-    birth[bad] = people["birth"].to_numpy()[rows["pid"].to_numpy()[bad]]
-    rows["noise"], rows["birth"] = kind, birth
-
-
-def _noise(rng: np.random.Generator, people: pd.DataFrame, n_gcos: int, s: SynthSettings,
-           sources: tuple[pd.DataFrame, ...]) -> tuple[IdentityVariants, GuardIndex]:
+def _noise(rng: np.random.Generator, people: pd.DataFrame, s: SynthSettings,
+           sources: tuple[pd.DataFrame, ...]) -> IdentityVariants:
     app = applicability(people)
-    variants = person_variants(rng, people, np.arange(len(people)) < n_gcos)
-    gcos = GuardIndex(gcos_guard_frame(people.iloc[:n_gcos]))
+    variants = person_variants(rng, people)
     for rows in sources:
-        draw_noise(rng, rows, people, app, n_gcos, s)
-        _undo_confusable_slips(rows, people, variants, gcos)
-    return variants, gcos
+        draw_noise(rng, rows, people, app, s)
+    return variants
 
 
 def _gcos_ids(rng: np.random.Generator, n: int) -> np.ndarray:
     space = max(1_000_000, 10 * n)
     numbers = np.sort(rng.choice(np.arange(1, space), size=n, replace=False))
-    return numbered_ids("G", numbers, 6)
+    return np.asarray(numbered_ids("G", numbers, 6))
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,8 +69,7 @@ class World:
     """A study before its police rows are written: the GCOS side as text, every person and
     police row as numbers (rows in file order, without record ids yet).
 
-    ``people`` holds the GCOS persons (rows ``0..n_gcos-1``) and then the others;
-    ``guard`` is the precision guard over the GCOS persons, for anyone added later.
+    ``people`` holds the GCOS persons (rows ``0..n_gcos-1``) and then the others.
     """
 
     settings: SynthSettings
@@ -106,7 +77,6 @@ class World:
     plan: pd.DataFrame
     people: pd.DataFrame
     variants: IdentityVariants
-    guard: GuardIndex
     gcos_id: np.ndarray
     gcos_subjecten: pd.DataFrame
     gcos_besprekingen: pd.DataFrame
@@ -129,11 +99,11 @@ def build_world(s: SynthSettings) -> World:
     people = build_people(rng["people"], name_pool(s.seed), design, plan.frame)
     bvh, keys = bvh_rows(rng["bvh"], people, design, s)
     hks = hks_rows(rng["hks"], people, design, s, bvh)
-    variants, guard = _noise(rng["noise"], people, n_gcos, s, (bvh, hks))
+    variants = _noise(rng["noise"], people, s, (bvh, hks))
     gcos_id = _gcos_ids(rng["ids"], n_gcos)
     subjecten, besprekingen = gcos_frames(rng["gcos_text"], plan.frame, plan.discussions,
                                           people, variants, gcos_id)
-    return World(s, design, plan.frame, people, variants, guard, gcos_id, subjecten,
+    return World(s, design, plan.frame, people, variants, gcos_id, subjecten,
                  besprekingen, bvh, hks, keys, rng["police_text"])
 
 
@@ -143,6 +113,7 @@ class Truth:
 
     links: pd.DataFrame
     subjects: pd.DataFrame
+    traps: pd.DataFrame
     expected_funnel: dict[str, int]
     quarantine: pd.DataFrame
     expected_counts: pd.DataFrame
@@ -155,7 +126,8 @@ def study_truth(world: World, bvh: pd.DataFrame, hks: pd.DataFrame, bvh_total: i
     quarantined = truth.quarantine(world.plan, bvh, hks, world.gcos_id)
     return Truth(
         links=truth.links(bvh, hks, world.gcos_id),
-        subjects=truth.subjects(world.plan, hks, world.gcos_id),
+        subjects=truth.subjects(world.plan, hks, world.gcos_id, world.people),
+        traps=truth.traps(bvh, hks, world.gcos_id, world.people),
         expected_funnel=truth.expected_funnel(world.design, bvh_total, hks_total, quarantined),
         quarantine=quarantined,
         expected_counts=truth.expected_counts(world.people, bvh, hks, world.gcos_id),
@@ -179,6 +151,7 @@ def generate(settings: SynthSettings | None = None) -> SynthData:
         hks_antecedenten=hks_frame(rng, hks, world.people, world.variants),
         links=found.links,
         subjects=found.subjects,
+        traps=found.traps,
         expected_funnel=found.expected_funnel,
         quarantine=found.quarantine,
         expected_counts=found.expected_counts,

@@ -1,9 +1,11 @@
 """The pool of synthetic names: drawn once per seed with Faker (nl_NL), then sampled by numpy.
 
 Faker's Dutch surnames come with their tussenvoegsel ("van Vliet", "de Gruijl"); they are
-split here into (prefix, core). Names that do not fit a Dutch person's surname (medieval
-nobility, two-word cores, commas or hyphens) are left out; double surnames are made by the
-population step. A short curated list adds surnames with diacritics and with 't/ter/ten.
+split here into (prefix, core). Every name of Faker's list is kept, also those a registry
+finds awkward: particles inside the name ("Wouters van Eijndhoven", "Bruijne van der
+Veen"), two words ("Ariens Ansems"), a hyphen ("Coret-Coredo") and the prefix after a comma
+("Bourgondië, van"). Double surnames are also made by the population step. A short
+curated list adds surnames with diacritics and with 't/ter/ten.
 Every name is invented or taken from Faker's public word lists: no real person's record.
 """
 
@@ -20,7 +22,6 @@ __all__ = [
     "NamePool",
     "ascii_fold",
     "name_pool",
-    "norm_core",
     "split_surname",
 ]
 
@@ -48,11 +49,6 @@ def ascii_fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def norm_core(text: str) -> str:
-    """A surname core as compared by the precision guard: lowercase ASCII letters only."""
-    return "".join(c for c in ascii_fold(text).lower() if "a" <= c <= "z")
-
-
 def _cp1252(text: str) -> bool:
     try:
         text.encode("cp1252")
@@ -62,21 +58,23 @@ def _cp1252(text: str) -> bool:
 
 
 def split_surname(raw: str) -> tuple[str, str] | None:
-    """(prefix, core) of a single Dutch surname, or None when it does not fit one.
+    """(prefix, core) of a Dutch surname, or None when it has no letters or cannot be
+    written in cp1252 (the HKS extract's encoding).
 
     "van der Berg" -> ("van der", "Berg"); "Van Bragt" -> ("van", "Bragt");
-    "'t Hart" -> ("'t", "Hart"); "Jansen" -> ("", "Jansen").
+    "'t Hart" -> ("'t", "Hart"); "Bourgondië, van" -> ("van", "Bourgondië");
+    "Wouters van Eijndhoven" -> ("", "Wouters van Eijndhoven").
     """
-    if "," in raw or "-" in raw or not _cp1252(raw):
+    if not _cp1252(raw) or not any(c.isalpha() for c in raw):
         return None
+    head, comma, tail = raw.rpartition(",")
+    if comma and tail.strip() and all(w.lower() in PREFIX_WORDS for w in tail.split()):
+        return tail.strip().lower(), head.strip()
     words = raw.split()
     i = 0
     while i < len(words) - 1 and words[i].lower() in PREFIX_WORDS:
         i += 1
-    core = words[i:]
-    if len(core) != 1 or not core[0].isalpha() or not core[0][0].isupper():
-        return None
-    return " ".join(w.lower() for w in words[:i]), core[0]
+    return " ".join(w.lower() for w in words[:i]), " ".join(words[i:])
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,7 @@ def event_dates(rng: np.random.Generator, people: pd.DataFrame, pid: np.ndarray)
     anywhere = uniform_days(rng, lo, np.full(len(pid), EXTRACTION))
     near = uniform_days(rng, np.maximum(lo, start - 365), np.minimum(EXTRACTION, start + 365))
     use_near = (start >= 0) & (rng.random(len(pid)) < NEAR_START_SHARE)
-    return np.where(use_near, near, anywhere)
+    return np.asarray(np.where(use_near, near, anywhere))
 
 
 def repeat_rows(people: pd.DataFrame, count: np.ndarray, clean_rows: int) -> pd.DataFrame:
@@ -252,7 +252,9 @@ def _hks_counts(rng: np.random.Generator, people: pd.DataFrame, s: SynthSettings
 
 def hks_rows(rng: np.random.Generator, people: pd.DataFrame, design: FunnelDesign,
              s: SynthSettings, bvh: pd.DataFrame) -> pd.DataFrame:
-    """Every HKS row, in a random order."""
+    """Every HKS row, in a random order (none with ``s.hks_empty``)."""
+    if s.hks_empty:
+        return _no_hks_rows(rng)
     bvh_count = np.bincount(bvh["pid"].to_numpy(), minlength=len(people))
     base = repeat_rows(people, _hks_counts(rng, people, s, bvh_count), CLEAN_HKS_ROWS)
     base["date"] = event_dates(rng, people, base["pid"].to_numpy())
@@ -267,6 +269,14 @@ def hks_rows(rng: np.random.Generator, people: pd.DataFrame, design: FunnelDesig
     return rows.iloc[rng.permutation(len(rows))].reset_index(drop=True)
 
 
+def _no_hks_rows(rng: np.random.Generator) -> pd.DataFrame:
+    rows = pd.DataFrame({"pid": np.zeros(0, np.int64), "clean": np.zeros(0, bool),
+                         "date": np.zeros(0, np.int64), "origin": np.zeros(0, object),
+                         "bad_date": np.zeros(0, object)})
+    draw_hks_details(rng, rows)
+    return rows
+
+
 def draw_hks_details(rng: np.random.Generator, rows: pd.DataFrame) -> None:
     """Add ``feit`` and ``afdoening`` to HKS rows."""
     rows["feit"] = rng.integers(0, len(FEITEN), size=len(rows))
@@ -277,5 +287,4 @@ def registration_numbers(regkey: np.ndarray, year: np.ndarray) -> np.ndarray:
     """"PL0900-2012123456": unit, then the incident year and a serial of six digits."""
     unit = np.array([f"PL{u}-" for u in UNITS], dtype=object)[regkey // 1_000_000]
     serial = (year.astype(np.int64) * 1_000_000 + regkey % 1_000_000).astype(str)
-    out: np.ndarray = unit + serial.astype(object)
-    return out
+    return np.asarray(unit + serial.astype(object))

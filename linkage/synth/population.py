@@ -3,8 +3,8 @@
 A person frame has one row per person and these columns:
 
 ``sex`` (0 male, 1 female), ``voornamen`` ("Johannes Petrus"), ``tokens`` (their initials,
-space separated: "J P", "IJ P"), ``letter`` (the first initial's class for the precision
-guard: "IJ" and "Y" count as "I"), ``prefix1``/``core1`` and ``prefix2``/``core2`` (the two
+space separated: "J P", "IJ P"), ``letter`` (the first initial's class:
+"IJ" and "Y" count as "I"), ``prefix1``/``core1`` and ``prefix2``/``core2`` (the two
 components of a double surname; the second is "" for a single surname) and ``birth`` (day
 number, see :mod:`vhh.linkage.synth.dates`).
 """
@@ -16,19 +16,18 @@ import pandas as pd
 from vhh.linkage.synth.dates import day
 from vhh.linkage.synth.names import NamePool, initial_of, pool_arrays
 
-__all__ = ["GIVEN_COLUMNS", "NAME_COLUMNS", "draw_birthdates", "draw_people", "other_birthdates",
-           "redraw_names"]
+__all__ = ["GIVEN_COLUMNS", "NAME_COLUMNS", "SURNAME_COLUMNS", "draw_birthdates", "draw_people",
+           "draw_surnames", "other_birthdates", "redraw_names"]
 
 GIVEN_NAME_COUNTS = (1, 2, 3)
 GIVEN_NAME_WEIGHTS = (0.3, 0.5, 0.2)
-DOUBLE_SURNAME_SHARE = 0.15  # of women
+DOUBLE_SURNAME_SHARE = (0.02, 0.15)  # of men, of women: mostly a married woman's name
 _YEAR = 365.2425
 
 
 def _letter_class(tokens: np.ndarray) -> np.ndarray:
     first = pd.Series(tokens, dtype=object).str.slice(0, 1)
-    out: np.ndarray = first.replace("Y", "I").to_numpy(dtype=object)
-    return out
+    return np.asarray(first.replace("Y", "I").to_numpy(dtype=object))
 
 
 def _given_names(rng: np.random.Generator, pool: NamePool, sex: np.ndarray
@@ -52,12 +51,21 @@ def _given_names(rng: np.random.Generator, pool: NamePool, sex: np.ndarray
     return voornamen, tokens
 
 
+def draw_surnames(rng: np.random.Generator, pool: NamePool, n: int) -> tuple[np.ndarray,
+                                                                            np.ndarray]:
+    """(prefix, core) of ``n`` single surnames drawn from the pool."""
+    prefix, core = pool_arrays(pool.prefix), pool_arrays(pool.core)
+    pick = rng.choice(len(core), size=n, p=pool.surname_weight)
+    return prefix[pick], core[pick]
+
+
 def _surnames(rng: np.random.Generator, pool: NamePool, sex: np.ndarray) -> dict[str, np.ndarray]:
     n = len(sex)
     prefix, core = pool_arrays(pool.prefix), pool_arrays(pool.core)
     first = rng.choice(len(core), size=n, p=pool.surname_weight)
     second = rng.choice(len(core), size=n, p=pool.surname_weight)
-    double = (sex == 1) & (rng.random(n) < DOUBLE_SURNAME_SHARE) & (core[first] != core[second])
+    share = np.where(sex == 1, DOUBLE_SURNAME_SHARE[1], DOUBLE_SURNAME_SHARE[0])
+    double = (rng.random(n) < share) & (core[first] != core[second])
     empty = np.full(n, "", dtype=object)
     return {
         "prefix1": prefix[first], "core1": core[first],
@@ -79,6 +87,7 @@ def draw_people(rng: np.random.Generator, pool: NamePool, sex: np.ndarray,
 
 NAME_COLUMNS = ("voornamen", "tokens", "letter", "prefix1", "core1", "prefix2", "core2")
 GIVEN_COLUMNS = NAME_COLUMNS[:3]
+SURNAME_COLUMNS = NAME_COLUMNS[3:]
 
 
 def redraw_names(rng: np.random.Generator, pool: NamePool, people: pd.DataFrame,

@@ -13,26 +13,27 @@ import pandas as pd
 from vhh.linkage.contract import LEEFGEBIEDEN
 from vhh.linkage.synth.codes import AFDOENINGEN, BAD_BIRTHDATE_TEMPLATES, FEITEN, ROLES
 from vhh.linkage.synth.dates import draw_styles, format_days, to_ymd
-from vhh.linkage.synth.noise import (
+from vhh.linkage.synth.noise import NO_BIRTHDATE, render_identity
+from vhh.linkage.synth.police import ALL_CODES, registration_numbers
+from vhh.linkage.synth.variants import (
     I_DOTSPACE,
     I_DOTTED,
     I_LOWER,
     I_PLAIN,
     I_SPACED,
+    I_SPECIAL,
     S_CLEAN,
     S_FULL,
     S_INVERTED,
     IdentityVariants,
-    render_identity,
 )
-from vhh.linkage.synth.police import ALL_CODES, registration_numbers
 
 __all__ = ["bvh_frame", "gcos_frames", "hks_frame", "numbered_ids"]
 
 GCOS_SURNAME_STYLES = (S_CLEAN, S_FULL, S_INVERTED)
 GCOS_SURNAME_WEIGHTS = (0.6, 0.25, 0.15)
-GCOS_INITIAL_STYLES = (I_DOTTED, I_PLAIN, I_SPACED, I_LOWER, I_DOTSPACE)
-GCOS_INITIAL_WEIGHTS = (0.6, 0.15, 0.1, 0.1, 0.05)
+GCOS_INITIAL_STYLES = (I_DOTTED, I_PLAIN, I_SPACED, I_LOWER, I_DOTSPACE, I_SPECIAL)
+GCOS_INITIAL_WEIGHTS = (0.55, 0.15, 0.1, 0.1, 0.05, 0.05)
 VOORNAMEN_SHARE = 0.3
 SEX_TEXT = np.array([["M", "V", "O"], ["man", "vrouw", "onbekend"]], dtype=object)
 _BVH_COLUMNS = ("bvh_id", "registratienummer", "incidentdatum", "mk_code", "mk_omschrijving",
@@ -51,7 +52,7 @@ def numbered_ids(letter: str, numbers: np.ndarray, width: int) -> np.ndarray:
 
 
 def _dates(rng: np.random.Generator, days: np.ndarray) -> np.ndarray:
-    return format_days(days, draw_styles(rng, len(days)))
+    return np.asarray(format_days(days, draw_styles(rng, len(days))))
 
 
 # ---- GCOS --------------------------------------------------------------------------------
@@ -69,8 +70,7 @@ def _gcos_initials(rng: np.random.Generator, variants: IdentityVariants, pos: np
                    ) -> np.ndarray:
     style = np.array(GCOS_INITIAL_STYLES)[
         rng.choice(len(GCOS_INITIAL_STYLES), size=len(pos), p=GCOS_INITIAL_WEIGHTS)]
-    out: np.ndarray = variants.initials[style, pos]
-    return out
+    return np.asarray(variants.initials[style, pos])
 
 
 def _gcos_birthdates(rng: np.random.Generator, plan: pd.DataFrame, birth: np.ndarray
@@ -146,8 +146,12 @@ def _police_identity(rng: np.random.Generator, rows: pd.DataFrame, people: pd.Da
     """achternaam, tussenvoegsel, voorletters, geboortedatum, geslacht of each row."""
     person = rows["pid"].to_numpy()
     kind = rows["noise"].to_numpy()
-    fields = render_identity(rng, variants, person, kind)
-    fields["geboortedatum"] = _dates(rng, rows["birth"].to_numpy())
+    fields: dict[str, np.ndarray] = render_identity(rng, variants, person, kind)
+    birth = rows["birth"].to_numpy()
+    missing = birth == NO_BIRTHDATE
+    fields["geboortedatum"] = _dates(rng, np.where(missing, people["birth"].to_numpy()[person],
+                                                   birth))
+    fields["geboortedatum"][missing] = ""
     fields["geslacht"] = SEX_TEXT[0, people["sex"].to_numpy()[person]]
     blank = (rows["origin"] == "no_identity").to_numpy()
     for col in ("achternaam", "tussenvoegsel", "geboortedatum"):

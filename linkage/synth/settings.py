@@ -13,8 +13,13 @@ that does not fit raises ``ValueError`` naming the counts involved and how to fi
 Besides the counts, a few knobs shape the police data and scale it: the median number of
 BVH rows of a subject (``subject_bvh_rows_median``) and of a non-subject
 (``other_bvh_rows_median``; raise it for very large extracts), the share of non-subjects with
-HKS antecedents, and the share of noisy rows (``noise_share``; plus ``high_noise_share`` in
-"high" mode).
+HKS antecedents, and the shares of noisy rows: ``noise_share`` rows written differently
+(presentation), ``slip_share`` rows with one typing slip and ``multi_slip_share`` rows with
+more than one (in "high" mode ``high_noise_share`` replaces the slip share, and a fifth of
+it slips more than once). ``hks_empty`` writes an HKS extract without rows.
+
+The traps (non-subjects built to look like a subject, and subjects whose name is written
+otherwise by the police) are counts of the design too; see :mod:`vhh.linkage.synth.people`.
 """
 
 from __future__ import annotations
@@ -60,9 +65,15 @@ REFERENCE = MappingProxyType({
     "traffic_only_subjects": 3,
     "edge_subjects": 12,
     "duplicate_registrations": 8,
-    # non-subjects built to resemble a subject without being confusable with one
+    # non-subjects built to resemble a subject (the traps)
     "namesakes_other_birthdate": 20,
-    "namesakes_sibling": 10,
+    "near_namesakes": 8,
+    "twins": 8,
+    # women subjects whose GCOS surname is not what the police write (naamgebruik)
+    "partner_n": 2,
+    "partner_v": 2,
+    "partner_p": 1,
+    "partner_reverse": 2,
     # police rows that validation must quarantine
     "bvh_invalid_date": 3,
     "bvh_no_identity": 1,
@@ -95,7 +106,12 @@ class FunnelDesign:
     edge_subjects: int
     duplicate_registrations: int
     namesakes_other_birthdate: int
-    namesakes_sibling: int
+    near_namesakes: int
+    twins: int
+    partner_n: int
+    partner_v: int
+    partner_p: int
+    partner_reverse: int
     bvh_invalid_date: int
     bvh_no_identity: int
     hks_invalid_date: int
@@ -115,6 +131,14 @@ class FunnelDesign:
     @property
     def found_bvh(self) -> int:
         return self.analysed + self.no_startdatum
+
+    @property
+    def lookalikes(self) -> int:
+        return self.namesakes_other_birthdate + self.near_namesakes + self.twins
+
+    @property
+    def partners(self) -> int:
+        return self.partner_n + self.partner_v + self.partner_p + self.partner_reverse
 
 
 @dataclass(frozen=True)
@@ -145,7 +169,12 @@ class SynthSettings:
     edge_subjects: int | None = None
     duplicate_registrations: int | None = None
     namesakes_other_birthdate: int | None = None
-    namesakes_sibling: int | None = None
+    near_namesakes: int | None = None
+    twins: int | None = None
+    partner_n: int | None = None
+    partner_v: int | None = None
+    partner_p: int | None = None
+    partner_reverse: int | None = None
     bvh_invalid_date: int | None = None
     bvh_no_identity: int | None = None
     hks_invalid_date: int | None = None
@@ -154,7 +183,10 @@ class SynthSettings:
     other_bvh_rows_median: float = 3.0
     other_hks_share: float = 0.35
     noise_share: float = 0.25
+    slip_share: float = 0.04
+    multi_slip_share: float = 0.006
     high_noise_share: float = 0.30
+    hks_empty: bool = False
 
     def __post_init__(self) -> None:
         problems = self._basic_problems()
@@ -170,13 +202,16 @@ class SynthSettings:
             problems.append(f"subjects must be 1 or more, not {self.subjects}")
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.name not in ("seed", "noise", "subjects") and value is not None and value < 0:
+            if (f.name not in ("seed", "noise", "subjects", "hks_empty") and value is not None
+                    and value < 0):
                 problems.append(f"{f.name} must be 0 or more, not {value}")
-        for name in ("other_hks_share", "noise_share", "high_noise_share"):
+        for name in ("other_hks_share", "noise_share", "slip_share", "multi_slip_share",
+                     "high_noise_share"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 problems.append(f"{name} must be between 0 and 1")
-        if self.noise_share + self.high_noise_share > 1.0:
-            problems.append("noise_share + high_noise_share must not exceed 1")
+        if self.noise_share + max(self.high_noise_share * 1.2,
+                                  self.slip_share + self.multi_slip_share) > 1.0:
+            problems.append("noise_share and the slip shares together must not exceed 1")
         return problems
 
     def _count(self, name: str) -> int:
@@ -190,7 +225,10 @@ class SynthSettings:
         counts = {name: self._count(name) for name in REFERENCE}
         analysed = self.subjects - counts["no_initial"] - counts["not_in_bvh"] - counts[
             "no_startdatum"]
-        if self.analysed_in_hks is None:
+        if self.hks_empty:
+            in_hks = 0
+            counts["hks_invalid_date"] = 0
+        elif self.analysed_in_hks is None:
             in_hks = round(REFERENCE_ANALYSED_IN_HKS * max(analysed, 0) / REFERENCE_ANALYSED)
         else:
             in_hks = int(self.analysed_in_hks)
@@ -224,12 +262,15 @@ def _design_problems(d: FunnelDesign) -> list[str]:
         if getattr(d, name) > d.analysed:
             problems.append(f"{name} ({getattr(d, name)}) exceeds the analysed subjects "
                             f"({d.analysed}); lower it")
-    namesakes = d.namesakes_other_birthdate + d.namesakes_sibling
-    if namesakes > d.others:
-        problems.append(f"namesakes_other_birthdate + namesakes_sibling ({namesakes}) exceeds "
-                        f"others ({d.others}); lower them or raise others")
-    if namesakes and d.analysed + d.no_startdatum == 0:
-        problems.append("namesakes need subjects found in BVH to resemble; set them to 0")
+    if d.lookalikes > d.others:
+        problems.append(f"namesakes_other_birthdate + near_namesakes + twins ({d.lookalikes}) "
+                        f"exceeds others ({d.others}); lower them or raise others")
+    if d.lookalikes and d.analysed + d.no_startdatum == 0:
+        problems.append("namesakes and twins need subjects found in BVH to resemble; set them "
+                        "to 0")
+    if d.partners > d.analysed:
+        problems.append(f"the partner_* subjects ({d.partners}) exceed the analysed subjects "
+                        f"({d.analysed}); lower them")
     return problems + _row_problems(d)
 
 

@@ -1,7 +1,10 @@
 """Ground truth, computed from the generator's own numbers (never from the written text).
 
-``links``: which police row truly belongs to which GCOS row, and the noise on it.
-``subjects``: each GCOS row's designed fate and whether it has HKS rows.
+``links``: which police row truly belongs to which GCOS row, the noise on it and the trap
+it is (``trap``: :data:`TRAP_OF_NOISE`).
+``subjects``: each GCOS row's designed fate, whether it has HKS rows, its naamgebruik.
+``traps``: every police row of a person built to resemble a subject (a namesake, a near-
+namesake, a twin), with the trap and the subject it resembles: no such row is a match.
 ``quarantine``: the rows designed to fail validation.
 ``expected_counts``: the window counts of every analysed subject under the default config.
 ``expected_funnel``: the funnel the pipeline must report.
@@ -11,11 +14,27 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from vhh.linkage.synth.noise import KINDS
+from vhh.linkage.synth.noise import DEFAULT_KINDS, KINDS, MULTI_KINDS, PARTNER_KIND, SLIP_KINDS
 from vhh.linkage.synth.police import counted
 from vhh.linkage.synth.settings import FunnelDesign
 
-__all__ = ["expected_counts", "expected_funnel", "links", "quarantine", "subjects"]
+__all__ = ["TRAP_OF_NOISE", "expected_counts", "expected_funnel", "links", "quarantine",
+           "subjects", "traps"]
+
+TRAP_OF_NOISE = {
+    "none": "",
+    **{k: "schrijfwijze" for k in DEFAULT_KINDS},
+    "initials_notation": "voorletters",
+    "initials_extra_or_missing": "voorletters",
+    "initial_missing": "voorletters",
+    "particle_hyphenated": "tussenvoegsel_in_naam",
+    "particle_first_part": "tussenvoegsel_in_naam",
+    **{k: "een_slip" for k in SLIP_KINDS if k not in ("initial_missing", "birthdate_missing")},
+    "birthdate_missing": "geen_geboortedatum",
+    **{k: "meer_slips" for k in MULTI_KINDS},
+    PARTNER_KIND: "partnernaam",
+}
+"""The trap category of each noise kind, for the evaluation per trap."""
 
 WINDOWS = (("kwartaal_voor", -3), ("jaar_voor", -12), ("kwartaal_na", 3), ("jaar_na", 12))
 _NOT_COUNTED_ORIGINS = ("invalid", "no_identity")
@@ -33,20 +52,41 @@ def links(bvh: pd.DataFrame, hks: pd.DataFrame, gcos_id: np.ndarray) -> pd.DataF
     for bron, rows in (("bvh", bvh), ("hks", hks)):
         rows = rows[["pid", "origin", "record_id", "noise"]]
         own = rows[(rows["pid"] < len(gcos_id)) & (rows["origin"] != "no_identity")]
+        noise = np.array(KINDS, dtype=object)[own["noise"].to_numpy()]
         frames.append(pd.DataFrame({
             "bron": bron, "record_id": own["record_id"].to_numpy(),
-            "gcos_id": gcos_id[own["pid"].to_numpy()],
-            "noise": np.array(KINDS, dtype=object)[own["noise"].to_numpy()],
+            "gcos_id": gcos_id[own["pid"].to_numpy()], "noise": noise,
+            "trap": pd.Series(noise).map(TRAP_OF_NOISE).fillna("").to_numpy(),
         }))
     return pd.concat(frames, ignore_index=True).sort_values(["bron", "record_id"],
                                                             ignore_index=True)
 
 
-def subjects(plan: pd.DataFrame, hks: pd.DataFrame, gcos_id: np.ndarray) -> pd.DataFrame:
-    """gcos_id, fate, in_hks (has an HKS row that passes validation)."""
+def subjects(plan: pd.DataFrame, hks: pd.DataFrame, gcos_id: np.ndarray,
+             people: pd.DataFrame) -> pd.DataFrame:
+    """gcos_id, fate, in_hks (has an HKS row that passes validation), naamgebruik."""
     valid = hks[~hks["origin"].isin(_NOT_COUNTED_ORIGINS)]
     in_hks = np.isin(np.arange(len(plan)), valid["pid"].to_numpy())
-    return pd.DataFrame({"gcos_id": gcos_id, "fate": plan["fate"].to_numpy(), "in_hks": in_hks})
+    return pd.DataFrame({"gcos_id": gcos_id, "fate": plan["fate"].to_numpy(), "in_hks": in_hks,
+                         "naamgebruik": people["naamgebruik"].to_numpy()[:len(plan)]})
+
+
+def traps(bvh: pd.DataFrame, hks: pd.DataFrame, gcos_id: np.ndarray, people: pd.DataFrame
+          ) -> pd.DataFrame:
+    """bron, record_id, trap, gcos_id (the subject it resembles), noise of every police row
+    of a look-alike (people with a ``trap``)."""
+    trap = people["trap"].to_numpy()
+    target = people["target"].to_numpy()
+    frames = []
+    for bron, rows in (("bvh", bvh), ("hks", hks)):
+        pid = rows["pid"].to_numpy()
+        mine = (trap[pid] != "") & (rows["origin"] != "no_identity").to_numpy()
+        frames.append(pd.DataFrame({
+            "bron": bron, "record_id": rows["record_id"].to_numpy()[mine],
+            "trap": trap[pid[mine]], "gcos_id": gcos_id[target[pid[mine]]],
+            "noise": np.array(KINDS, dtype=object)[rows["noise"].to_numpy()[mine]]}))
+    return pd.concat(frames, ignore_index=True).sort_values(["bron", "record_id"],
+                                                            ignore_index=True)
 
 
 def quarantine(plan: pd.DataFrame, bvh: pd.DataFrame, hks: pd.DataFrame, gcos_id: np.ndarray

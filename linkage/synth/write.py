@@ -30,7 +30,7 @@ CSV_DIALECTS = {
     "bvh_incidenten": ("utf-8", ";", "\n"),
     "hks_antecedenten": ("cp1252", ",", "\r\n"),
 }
-TRUTH_CSV = ("links", "subjects", "quarantine", "expected_counts")
+TRUTH_CSV = ("links", "subjects", "traps", "quarantine", "expected_counts")
 FORMATS = ("csv", "parquet")
 
 

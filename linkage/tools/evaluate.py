@@ -8,15 +8,21 @@ designed to be quarantined themselves.
 Subjects without an initial (fate ``no_initial``) can by design never be matched
 automatically: the reference study requires a first initial, so their rows must reach the
 review queue instead. They are findable, so they lower ``recall``; ``recall_automatic``
-leaves them out and measures what the rules can match on their own. A separate check says
-whether every such subject reached review with all of its true rows.
+leaves them out and measures what the rules can match on their own. ``recall_with_review``
+counts a true row found when it is matched or waits in review for its own subject. A
+separate check says whether every such subject reached review with all of its true rows.
+
+Per trap (:func:`per_trap`): for the true rows of each kind of trap (``links.trap``: a
+partner name, more than one slip, no birthdate, ...) how many were matched, sent to review
+or missed; and for the rows of the look-alikes (``traps.csv``: near-namesakes, twins,
+namesakes) how many were matched to a subject (each one a false match) or sent to review.
 
 ``evaluate`` is pure; :func:`read_truth` and :func:`read_links` are the file edges.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +30,8 @@ import pandas as pd
 from vhh.linkage.contract import SHORT_NAME
 from vhh.linkage.errors import InputError, Problem
 
-__all__ = ["SOURCES", "Truth", "evaluate", "evaluation_lines", "findable", "read_links",
-           "read_truth"]
+__all__ = ["SOURCES", "Truth", "evaluate", "evaluation_lines", "findable", "per_trap",
+           "read_links", "read_truth"]
 
 SOURCES = tuple(SHORT_NAME.values())
 NOT_FINDABLE_FATES = ("quarantined", "out_of_scope_kader", "out_of_scope_period")
@@ -36,15 +42,19 @@ _LINK_COLUMNS = ("gcos_id", "bron", "record_id", "besluit")
 _TRUTH_COLUMNS = {"links": ("bron", "record_id", "gcos_id", "noise"),
                   "subjects": ("gcos_id", "fate"),
                   "quarantine": ("bron", "record_id")}
+_TRAP_COLUMNS = ("bron", "record_id", "trap", "gcos_id")
+IN_SCOPE_FATES = ("analysed", "no_startdatum", "no_initial", "not_in_bvh")
 
 
 @dataclass(frozen=True)
 class Truth:
-    """The generator's ground truth: true links, subject fates, designed quarantine."""
+    """The generator's ground truth: true links, subject fates, designed quarantine, and
+    the rows of the look-alikes (empty for a truth folder without ``traps.csv``)."""
 
-    links: pd.DataFrame       # bron, record_id, gcos_id, noise
+    links: pd.DataFrame       # bron, record_id, gcos_id, noise (, trap)
     subjects: pd.DataFrame    # gcos_id, fate
     quarantine: pd.DataFrame  # bron, record_id
+    traps: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_TRAP_COLUMNS))
 
     def __repr__(self) -> str:  # ids only in the frames, counts here
         return (f"Truth({len(self.links)} links, {len(self.subjects)} subjects, "
@@ -70,7 +80,9 @@ def read_truth(folder: Path) -> Truth:
     folder = Path(folder)
     frames = {name: _read_csv(folder / f"{name}.csv", ";", cols)
               for name, cols in _TRUTH_COLUMNS.items()}
-    return Truth(frames["links"], frames["subjects"], frames["quarantine"])
+    traps = (_read_csv(folder / "traps.csv", ";", _TRAP_COLUMNS)
+             if (folder / "traps.csv").exists() else pd.DataFrame(columns=_TRAP_COLUMNS))
+    return Truth(frames["links"], frames["subjects"], frames["quarantine"], traps)
 
 
 def read_links(path: Path) -> pd.DataFrame:
@@ -131,6 +143,38 @@ def _no_initial_check(true: pd.DataFrame, review_pairs: set[str]) -> dict[str, A
             "ok": not short}
 
 
+def _counts(keys: pd.Series, groups: pd.Series, sets: dict[str, set[str]]) -> dict[str, Any]:
+    """Per group: rows, and how many of ``keys`` fall in each of ``sets``."""
+    frame = pd.DataFrame({"g": groups.to_numpy(), **{n: keys.isin(s).to_numpy()
+                                                      for n, s in sets.items()}})
+    out = frame.groupby("g").agg(rows=("g", "size"), **{n: (n, "sum") for n in sets})
+    return {str(g): {k: int(v) for k, v in row.items()} for g, row in out.iterrows()}
+
+
+def per_trap(links: pd.DataFrame, truth: Truth, sources: tuple[str, ...] = SOURCES
+             ) -> dict[str, Any]:
+    """The outcome of each trap: true rows per ``links.trap`` (matched to their subject,
+    in review for it), and the look-alikes' rows per trap (matched to a subject: false
+    matches; in review)."""
+    links = links[links["bron"].isin(sources)]
+    true = findable(truth, sources)
+    trap = true["trap"] if "trap" in true else pd.Series("", index=true.index)
+    match, review = links[links["besluit"] == "match"], links[links["besluit"] == REVIEW]
+    subject_rows = _counts(_pair_key(true), trap.astype(str).replace("", "geen"),
+                           {"matched": set(_pair_key(match)), "review": set(_pair_key(review))})
+    looks = truth.traps[truth.traps["bron"].isin(sources)]
+    lookalike_rows = _counts(_key(looks), looks["trap"].astype(str),
+                             {"matched": set(_key(match)), "review": set(_key(review))})
+    return {"subject_rows": subject_rows, "lookalike_rows": lookalike_rows}
+
+
+def _review_share(review: pd.DataFrame, truth: Truth) -> dict[str, Any]:
+    in_scope = int(truth.subjects["fate"].isin(IN_SCOPE_FATES).sum())
+    subjects = int(review["gcos_id"].nunique())
+    return {"review_subjects": subjects, "in_scope_subjects": in_scope,
+            "review_subject_share": _ratio(subjects, in_scope)}
+
+
 def evaluate(links: pd.DataFrame, truth: Truth, source: str = "all") -> dict[str, Any]:
     """Precision, recall and F1 of the ``match`` rows of ``links`` against ``truth``.
 
@@ -148,6 +192,7 @@ def evaluate(links: pd.DataFrame, truth: Truth, source: str = "all") -> dict[str
     review_pairs = set(_pair_key(review))
     tp = len(match_pairs & true_pairs)
     hit = _pair_key(true).isin(match_pairs)
+    reached = hit | _pair_key(true).isin(review_pairs)
     automatic = true["fate"] != NO_INITIAL
     precision = _ratio(tp, len(match_pairs))
     recall = _ratio(int(hit.sum()), len(true))
@@ -159,11 +204,23 @@ def evaluate(links: pd.DataFrame, truth: Truth, source: str = "all") -> dict[str
         "findable_rows": int(len(true)), "findable_rows_automatic": int(automatic.sum()),
         "precision": precision, "recall": recall, "f1": _f1(precision, recall),
         "recall_automatic": recall_auto, "f1_automatic": _f1(precision, recall_auto),
+        "recall_with_review": _ratio(int(reached.sum()), len(true)),
         "review_rows": int(_key(review).nunique()),
-        "review_subjects": int(review["gcos_id"].nunique()),
+        **_review_share(review, truth),
         "missed_by_reason": _missed_reasons(true[~hit], set(_key(matches)), review_pairs),
         "no_initial_in_review": _no_initial_check(true, review_pairs),
+        "per_trap": per_trap(links, truth, sources),
     }
+
+
+def _trap_lines(traps: dict[str, Any]) -> list[str]:
+    lines = ["true rows per trap (rows: matched to their subject, in review):"]
+    lines += [f"    {name}: {c['rows']} rows: {c['matched']} matched, {c['review']} in review"
+              for name, c in traps["subject_rows"].items()]
+    lines.append("rows of look-alikes per trap (matched to a subject = a false match):")
+    lines += [f"    {name}: {c['rows']} rows: {c['matched']} matched, {c['review']} in review"
+              for name, c in traps["lookalike_rows"].items()]
+    return lines
 
 
 def evaluation_lines(r: dict[str, Any]) -> list[str]:
@@ -177,10 +234,13 @@ def evaluation_lines(r: dict[str, Any]) -> list[str]:
         f"(findable rows: {r['findable_rows']})",
         f"without subjects lacking an initial: recall {r['recall_automatic']:.4f}  "
         f"F1 {r['f1_automatic']:.4f}  (rows: {r['findable_rows_automatic']})",
-        f"sent to review: {r['review_rows']} rows of {r['review_subjects']} subjects",
+        f"recall including review: {r['recall_with_review']:.4f}",
+        f"sent to review: {r['review_rows']} rows of {r['review_subjects']} subjects "
+        f"({r['review_subject_share']:.1%} of {r['in_scope_subjects']} in scope)",
         "missed rows by reason:",
         *(f"    {n} × {reason}" for reason, n in r["missed_by_reason"].items()),
         f"subjects without an initial in review with all their rows: {complete} of "
         f"{check['subjects']} ({check['rows_in_review']} of {check['rows']} rows)",
         *(f"    incomplete: {g}" for g in check["subjects_incomplete"]),
+        *_trap_lines(r["per_trap"]),
     ]

@@ -1,9 +1,11 @@
 """Explain, for one GCOS subject, how every candidate police identity was decided.
 
-Runs scope and linkage exactly as the study does (the same blocking, comparisons, tiers and
-per-identity resolution, and the review decisions if configured), then lists for the
-subject every candidate identity from blocking with its passes, its comparison values, the
-tier that held (or none), the final decision and why it was or was not linked.
+Runs scope and linkage exactly as the study does (the same blocking, comparisons, model or
+tiers and per-identity resolution, and the review decisions if configured), then lists for
+the subject every candidate identity from blocking with its passes, its comparison values,
+the rule that held (or none), the final decision and why it was or was not linked. Under
+``method = "probabilistic"`` each candidate shows its waterfall: the prior, the weight of
+each comparison's level and the adjustments, adding up to the match weight that decided.
 
 The explanation shows names and birthdates: it is for the data officer inside the secure
 environment only, and nothing here writes a file.
@@ -21,12 +23,14 @@ from vhh.linkage.link.birthdates import within_one_slip
 from vhh.linkage.link.compare import COMPARISON_COLUMNS
 from vhh.linkage.link.decide import NO_TIER
 from vhh.linkage.link.engine import LinkResult, link_identities, prepare_subjects
+from vhh.linkage.link.fellegi_sunter import LEVEL_COLUMNS, WATERFALL_COLUMNS
 from vhh.linkage.settings import LinkageSettings, Settings
 from vhh.linkage.study.scope import apply_scope
 from vhh.linkage.validate.inputs import LoadedInputs
 from vhh.linkage.validate.sources import Validated
 
-__all__ = ["WARNING", "Explanation", "candidate_reasons", "explain", "explanation_lines"]
+__all__ = ["WARNING", "Explanation", "candidate_reasons", "explain", "explanation_lines",
+           "waterfall_line"]
 
 WARNING = ("WARNING: the lines below show names and birthdates from the extracts. Read them "
            "inside the secure environment only; do not copy them out.")
@@ -56,9 +60,18 @@ def _others(pairs: pd.DataFrame, subjects: pd.DataFrame, i: int, s: int) -> str:
                      for o, r in zip(rest["s"], rest["uitkomst_regel"], strict=True)) or "?"
 
 
+def _below(row: pd.Series, linkage: LinkageSettings) -> str:
+    """Why a pair of the probabilistic method reached no decision."""
+    if row["regel"] == "andere_persoon":
+        return ("another person: its initials or birthdate conflict with the subject's and "
+                "are written so on two rows or more, or it fits such a person")
+    return (f"match weight {row['match_gewicht']} is below the review threshold "
+            f"{linkage.review_weight}")
+
+
 def _no_tier(row: pd.Series, linkage: LinkageSettings) -> str:
     if linkage.method == "probabilistic":
-        return f"match probability {row['score']} is below the review band"
+        return _below(row, linkage)
     threshold = linkage.surname_threshold
     fails = []
     sim = float(row["achternaam_sim"])
@@ -100,13 +113,14 @@ def _reason(row: pd.Series, pairs: pd.DataFrame, subjects: pd.DataFrame,
     if outcome == "review" and final.startswith("ambigu_"):
         return f"ambiguous: also fits {others} at the same tier; sent to review"
     if outcome == "review":
-        why = _why_not_fuzzy(row, pairs, subjects) if linkage.method == "rules" else ""
+        why = (_why_not_fuzzy(row, pairs, subjects) if linkage.method == "rules"
+               else f" ({row['reden']})")
         return f"sent to review by tier {final}: a person decides{why}"
     if final == "review_afgewezen":
         return "rejected in review"
     if final == "review_ander_subject_geaccepteerd":
         return f"another subject was accepted in review: {others}"
-    if row["regel"] != NO_TIER:
+    if row["regel"] not in (NO_TIER, "", "andere_persoon"):
         return f"tier {row['regel']} held, but a better subject took it: {others}"
     return _no_tier(row, linkage)
 
@@ -129,7 +143,9 @@ def candidate_reasons(result: LinkResult, subjects: pd.DataFrame, identities: pd
     out["aantal_rijen"] = identities["n_rijen"].to_numpy()[mine["i"].to_numpy()]
     out["record_ids"] = [record_ids[i] for i in mine["i"]]
     out["blokken"] = mine["passes"].to_numpy()
-    for col in (*COMPARISON_COLUMNS, "regel", "score", "uitkomst_regel", "uitkomst_besluit"):
+    columns = (COMPARISON_COLUMNS if linkage.method == "rules"
+               else (*LEVEL_COLUMNS, *WATERFALL_COLUMNS, "match_gewicht", "reden"))
+    for col in (*columns, "regel", "score", "uitkomst_regel", "uitkomst_besluit"):
         out[col] = mine[col].to_numpy()
     out["waarom"] = [_reason(r, result.pairs, subjects, linkage) for _, r in mine.iterrows()]
     return out.sort_values(["score", "i"], ascending=[False, True]).reset_index(drop=True)
@@ -181,15 +197,28 @@ def explain(settings: Settings, loaded: LoadedInputs, gcos_id: str,
     return out
 
 
+def waterfall_line(c: pd.Series) -> str:
+    """"prior -9.4 + achternaam gelijk +8.7 (tf +1.2) + ... = 14.3" for one pair."""
+    parts = [f"prior {c['gewicht_prior']:+.2f}"]
+    for level in LEVEL_COLUMNS:
+        name = level.removeprefix("niveau_")
+        tf = c.get(f"tf_{name}", 0.0)
+        extra = f" (tf {float(tf):+.2f})" if tf else ""
+        parts.append(f"{name} {c[level]} {float(c['gewicht_' + name]):+.2f}{extra}")
+    parts.append(f"one subject per identity {float(c['gewicht_een_subject_per_identiteit']):+.2f}")
+    return " + ".join(parts) + f" = {float(c['match_gewicht']):.2f}"
+
+
 def _candidate_lines(number: int, c: pd.Series) -> list[str]:
     ids = list(c["record_ids"])
     shown = ", ".join(ids[:_MAX_RECORD_IDS]) + (" ..." if len(ids) > _MAX_RECORD_IDS else "")
     who = " | ".join(str(c[f"politie_{f}"]) for f in IDENTITY_FIELDS)
-    values = " ".join(f"{col}={c[col]}" for col in COMPARISON_COLUMNS)
+    values = (waterfall_line(c) if "match_gewicht" in c else
+              " ".join(f"{col}={c[col]}" for col in COMPARISON_COLUMNS))
     return [f"  candidate {number}: {who}  ({c['aantal_rijen']} rows: {shown})",
             f"    blocking passes: {c['blokken']}",
-            f"    comparison: {values}",
-            f"    tier held: {'none' if c['regel'] == NO_TIER else c['regel']} "
+            f"    {'match weight' if 'match_gewicht' in c else 'comparison'}: {values}",
+            f"    tier held: {'none' if c['regel'] in (NO_TIER, '') else c['regel']} "
             f"(score {c['score']}); decision: "
             f"{c['uitkomst_besluit'] or 'none'}",
             f"    why: {c['waarom']}"]

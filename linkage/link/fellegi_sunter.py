@@ -1,0 +1,277 @@
+"""``method = "probabilistic"``: link by Fellegi-Sunter match weights estimated on the data.
+
+compare every candidate pair's levels (batch by batch, kept as one small pattern code per
+pair) → estimate the model (u from random pairs, m by EM sessions, the prior, the term
+frequencies: :mod:`vhh.linkage.link.model`) → per pair its waterfall and decision
+(:mod:`vhh.linkage.link.fs_decide`). The candidate pairs are visited three times (levels,
+the identity sums, the decisions) but their strings only once; only the pairs that reach
+a decision are kept (all of them when ``keep_pairs``, for ``vhh-link explain``), so memory
+stays a few bytes per candidate pair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from vhh.linkage.link.fs_decide import (
+    AMBIGUOUS_RULE,
+    DECISION_CODES,
+    IDENTITY_TERM,
+    REASONS,
+    RULE_CODES,
+    Thresholds,
+    WeightHistogram,
+    contested,
+    decide,
+    identity_term,
+    identity_totals,
+)
+from vhh.linkage.link.levels import (
+    BIRTHDATE,
+    COMPARISONS,
+    INITIALS,
+    N_PATTERNS,
+    SURNAME,
+    Fields,
+    compare_levels,
+    fields_of,
+    pattern_codes,
+    pattern_levels,
+)
+from vhh.linkage.link.model import FsModel, estimate_model
+from vhh.linkage.link.persons import (
+    COMPLETION_RULE,
+    OTHER_PERSON_RULE,
+    completes,
+    conflicting,
+    other_person_established,
+    other_person_partial,
+    support,
+    supported_conflict,
+)
+from vhh.linkage.link.training import join_pairs
+from vhh.linkage.settings import LinkageSettings
+
+__all__ = ["LEVEL_COLUMNS", "WATERFALL_COLUMNS", "FsOutcome", "link_fellegi_sunter"]
+
+LEVEL_COLUMNS = tuple(f"niveau_{c.name}" for c in COMPARISONS)
+WATERFALL_COLUMNS = ("gewicht_prior", "gewicht_achternaam", "tf_achternaam",
+                     "gewicht_voorletters", "gewicht_geboortedatum", "tf_geboortedatum",
+                     "gewicht_geslacht", IDENTITY_TERM)
+BATCH_PAIRS = 1_000_000
+_RULES = np.array([*RULE_CODES, OTHER_PERSON_RULE], dtype=object)
+_OTHER = len(RULE_CODES)
+_DECISIONS = np.array(DECISION_CODES, dtype=object)
+_DECIMALS = 4
+
+
+@dataclass(frozen=True)
+class FsOutcome:
+    """The decided pairs (columns s, i, passes, levels, waterfall, match_gewicht,
+    match_kans, regel, reden, besluit, score), the model and the weight histogram."""
+
+    pairs: pd.DataFrame
+    model: FsModel
+    histogram: dict[str, Any]
+
+    def __repr__(self) -> str:  # the pairs hold compared names: counts only
+        return f"FsOutcome({len(self.pairs)} decided pairs, {self.model!r})"
+
+
+def _batches(n: int) -> Iterator[slice]:
+    """Slices of at most BATCH_PAIRS pairs; one empty slice when there are none."""
+    for start in range(0, max(n, 1), BATCH_PAIRS):
+        yield slice(start, min(start + BATCH_PAIRS, n))
+
+
+def _codes(a: Fields, b: Fields, s: np.ndarray, i: np.ndarray) -> np.ndarray:
+    out = np.empty(len(s), dtype=np.uint16)
+    for part in _batches(len(s)):
+        out[part] = pattern_codes(compare_levels(a, b, s[part], i[part]))
+    return out
+
+
+def _other_person(codes: np.ndarray, i: np.ndarray, backing: np.ndarray) -> np.ndarray:
+    lv = pattern_levels(codes)
+    return np.asarray(supported_conflict(lv[1], lv[2], i, backing))
+
+
+def _birth_pass(passes: pd.Series) -> np.ndarray:
+    """Whether each candidate pair came (also) from the birthdate pass."""
+    if isinstance(passes.dtype, pd.CategoricalDtype):
+        labels = passes.cat.categories.astype(str)
+        hit = np.flatnonzero(np.array(["geboortedatum" in x.split("+") for x in labels]))
+        return np.isin(passes.cat.codes.to_numpy(), hit)
+    return np.asarray(passes.astype(str).str.split("+").map(lambda x: "geboortedatum" in x),
+                      dtype=bool)
+
+
+def _session_counts(a: Fields, b: Fields, codes: np.ndarray, candidates: pd.DataFrame,
+                    backing: np.ndarray, max_pairs: int) -> dict[str, tuple[np.ndarray, int]]:
+    """The birthdate session is the candidates of the birthdate pass (that pass is the
+    join on the complete birthdate); the surname session is a join of its own. Pairs of
+    another person (:mod:`vhh.linkage.link.persons`) are left out of both."""
+    i = candidates["i"].to_numpy(np.int64)
+    birth = _birth_pass(candidates["passes"]) & ~_other_person(codes, i, backing)
+    s2, i2, total = join_pairs(a.surname.kern.astype(np.int64),
+                               b.surname.kern.astype(np.int64), max_pairs)
+    codes2 = _codes(a, b, s2, i2)
+    codes2 = codes2[~_other_person(codes2, i2, backing)]
+    return {"geboortedatum_gelijk": (np.bincount(codes[birth], minlength=N_PATTERNS),
+                                     int(birth.sum())),
+            "achternaam_gelijk": (np.bincount(codes2, minlength=N_PATTERNS), total)}
+
+
+def _waterfall(model: FsModel, b: Fields, codes: np.ndarray, i: np.ndarray,
+               term: np.ndarray) -> dict[str, np.ndarray]:
+    """The waterfall columns (rounded), with the identity term ``term`` of each pair."""
+    wf = model.waterfall(pattern_levels(codes), b, i)
+    parts = {"gewicht_prior": np.full(len(i), wf.prior), **wf.parts, IDENTITY_TERM: term}
+    return {k: np.round(parts[k], _DECIMALS) for k in WATERFALL_COLUMNS}
+
+
+def _pairwise_again(model: FsModel, codes: np.ndarray, b: Fields, i: np.ndarray,
+                    rows: np.ndarray) -> np.ndarray:
+    """The pairwise weight of ``rows`` (left out of the identity sums, still shown)."""
+    at = np.flatnonzero(rows)
+    return np.asarray(model.pairwise(codes[at], pattern_levels(codes[at]), b, i[at]))
+
+
+def _frame(ps: np.ndarray, pi: np.ndarray, passes: np.ndarray, lv: tuple[np.ndarray, ...],
+           wf: dict[str, np.ndarray], total: np.ndarray, rule: np.ndarray,
+           besluit: np.ndarray) -> pd.DataFrame:
+    frame = pd.DataFrame({"s": ps, "i": pi, "passes": passes})
+    for column, c, level in zip(LEVEL_COLUMNS, COMPARISONS, lv, strict=True):
+        frame[column] = np.asarray(c.levels, dtype=object)[level]
+    for column, values in wf.items():
+        frame[column] = values
+    frame["match_gewicht"] = total
+    frame["match_kans"] = np.round(1.0 / (1.0 + np.exp2(-np.clip(total, -60, 60))), 6)
+    frame["regel"], frame["besluit"] = rule, besluit
+    return frame
+
+
+def _batch(model: FsModel, a: Fields, b: Fields, ps: np.ndarray, pi: np.ndarray,
+           pc: np.ndarray, weights: tuple[np.ndarray, np.ndarray], t: Thresholds,
+           keep_all: bool) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray,
+                                    np.ndarray, np.ndarray]:
+    """The pairs of one batch worth keeping: (rows, waterfall, total, rule, besluit). The
+    waterfall is built only for pairs whose weight, computed fast, may reach a decision;
+    the decision is then made on the waterfall's own (rounded) total."""
+    w, term = weights
+    lv = pattern_levels(pc)
+    initials = a.n_initials[ps] if t.cap_no_initial else np.ones(len(ps), np.int8)
+    rough = w + term
+    _, maybe = decide(rough + 1e-3, lv, initials, a.sex[ps], b.sex[pi], t)
+    tie = contested(w, term, model.identity_share, t)
+    rows = np.flatnonzero((maybe > 0) | tie | _may_complete(lv) | keep_all)
+    wf = _waterfall(model, b, pc[rows], pi[rows], term[rows])
+    total = np.round(sum(wf.values()), _DECIMALS)
+    rule, besluit = decide(total, tuple(x[rows] for x in lv), initials[rows], a.sex[ps[rows]],
+                           b.sex[pi[rows]], t)
+    tie = tie[rows] & (besluit == 0)
+    rule[tie], besluit[tie] = RULE_CODES.index(AMBIGUOUS_RULE), 1
+    return rows, wf, total, rule, besluit
+
+
+def _decided(model: FsModel, a: Fields, b: Fields, candidates: pd.DataFrame,
+             codes: np.ndarray, weights: tuple[np.ndarray, np.ndarray], backing: np.ndarray,
+             t: Thresholds, keep_all: bool, histogram: WeightHistogram) -> pd.DataFrame:
+    s, i = candidates["s"].to_numpy(np.int64), candidates["i"].to_numpy(np.int64)
+    parts, rivals = [], []
+    for part in _batches(len(s)):
+        ps, pi, pc = s[part], i[part], codes[part]
+        histogram.add(np.round(weights[0][part] + weights[1][part], _DECIMALS))
+        rows, wf, total, rule, besluit = _batch(model, a, b, ps, pi, pc,
+                                                (weights[0][part], weights[1][part]), t,
+                                                keep_all)
+        lv = pattern_levels(pc)
+        rival = conflicting(lv[1], lv[2])
+        rivals.append(pd.DataFrame({"s": ps[rival], "i": pi[rival]}))
+        lv = tuple(x[rows] for x in lv)
+        other = supported_conflict(lv[1], lv[2], pi[rows], backing)
+        rule[other & (besluit > 0)], besluit[other] = _OTHER, 0
+        keep = np.ones(len(rows), bool) if keep_all else (besluit > 0) | _may_complete(lv)
+        parts.append(_frame(ps[rows][keep], pi[rows][keep],
+                            candidates["passes"].iloc[part].to_numpy()[rows][keep],
+                            tuple(x[keep] for x in lv), {k: v[keep] for k, v in wf.items()},
+                            total[keep], _RULES[rule[keep]], _DECISIONS[besluit[keep]]))
+    out = pd.concat(parts, ignore_index=True)
+    _persons(b, out, pd.concat(rivals, ignore_index=True))
+    if not keep_all:
+        out = out[out["besluit"] != "geen"].reset_index(drop=True)
+    out["reden"] = _reasons(out)
+    out["score"] = out["match_gewicht"]
+    return out
+
+
+_NAME_SAME = ("gelijk", "kern_gelijk")
+_INITIALS_FIT = ("alle_gelijk", "een_gelijk", "voorvoegsel")
+_COMPLETABLE = (tuple(SURNAME.level(x) for x in _NAME_SAME),
+                tuple(INITIALS.level(x) for x in _INITIALS_FIT), BIRTHDATE.level("ontbreekt"))
+
+
+def _may_complete(lv: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Pairs the completion rule may match whatever their weight (kept for it)."""
+    return np.asarray(np.isin(lv[0], _COMPLETABLE[0]) & np.isin(lv[1], _COMPLETABLE[1])
+                      & (lv[2] == _COMPLETABLE[2]))
+
+
+def _persons(b: Fields, out: pd.DataFrame, rivals: pd.DataFrame) -> None:
+    """The rules of :mod:`vhh.linkage.link.persons` on the decided pairs, in place: a
+    rival's row written with less is not linked; a matched identity's row without its
+    birthdate is."""
+    lv = tuple(out[c].map({x: k for k, x in enumerate(cmp.levels)}).to_numpy()
+               for c, cmp in zip(LEVEL_COLUMNS, COMPARISONS, strict=True))
+    rival = other_person_partial(b, out, rivals) | other_person_established(
+        b, out, conflicting(lv[1], lv[2]))
+    decided = (out["besluit"] != "geen").to_numpy()
+    out.loc[rival & decided, "regel"] = OTHER_PERSON_RULE
+    out.loc[rival, "besluit"] = "geen"
+    open_rows = (~rival & (out["niveau_geboortedatum"] == "ontbreekt").to_numpy()
+                 & out["niveau_achternaam"].isin(_NAME_SAME).to_numpy()
+                 & out["niveau_voorletters"].isin(_INITIALS_FIT).to_numpy()
+                 & (out["besluit"] != "match").to_numpy()
+                 & (out["regel"] != "subject_zonder_voorletter").to_numpy())
+    done = completes(b, out, open_rows)
+    out.loc[done, "regel"], out.loc[done, "besluit"] = COMPLETION_RULE, "match"
+
+
+def _reasons(pairs: pd.DataFrame) -> pd.Series:
+    by_rule = pairs["regel"].map(REASONS)
+    by_decision = pairs["besluit"].map(REASONS)
+    return by_rule.fillna(by_decision).fillna("")
+
+
+def link_fellegi_sunter(candidates: pd.DataFrame, subjects: pd.DataFrame,
+                        identities: pd.DataFrame, settings: LinkageSettings,
+                        keep_pairs: bool = False) -> FsOutcome:
+    """Estimate the model on these data and decide every candidate pair (``s``, ``i``:
+    positions in ``subjects`` and ``identities``, both from ``normalise_identities``;
+    ``identities`` may carry ``n_rijen``, the rows of each identity)."""
+    a, b = fields_of(subjects, identities)
+    rows = (identities["n_rijen"].to_numpy(np.int64) if "n_rijen" in identities
+            else np.ones(len(identities), np.int64))
+    backing = support(b, rows)
+    s, i = candidates["s"].to_numpy(np.int64), candidates["i"].to_numpy(np.int64)
+    codes = _codes(a, b, s, i)
+    model = estimate_model(a, b, _session_counts(a, b, codes, candidates, backing,
+                                                 settings.em_session_pairs),
+                           u_pairs=settings.u_random_pairs,
+                           term_frequencies=settings.term_frequencies)
+    w = np.empty(len(s), dtype=np.float64)
+    for part in _batches(len(s)):
+        w[part] = model.pairwise(codes[part], pattern_levels(codes[part]), b, i[part])
+    w[_other_person(codes, i, backing)] = -np.inf  # another person's: no share in the sums
+    term = identity_term(w, i, identity_totals(w, i, len(b)), model.identity_share)
+    w[np.isneginf(w)] = _pairwise_again(model, codes, b, i, np.isneginf(w))
+    t = Thresholds(settings.match_weight, settings.review_weight,
+                   settings.subject_without_initial == "review")
+    histogram = WeightHistogram()
+    pairs = _decided(model, a, b, candidates, codes, (w, term), backing, t, keep_pairs,
+                     histogram)
+    return FsOutcome(pairs, model, histogram.as_dict(t))

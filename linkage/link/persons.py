@@ -1,0 +1,165 @@
+"""Police persons: when a conflict is no typing slip but another person.
+
+The Fellegi-Sunter weights see one pair at a time, and cannot tell a twin (the same surname
+and birthdate, another first initial), a near-namesake (a surname one slip away, another
+second initial) or a namesake (the same surname and initials, another birthdate) from the
+subject with a slip: both are rare, and the model's independence lets the fields that agree
+outweigh the one that conflicts. The police extract itself can tell: a slip is made on one
+row, another person is registered the same way on many. So:
+
+- the *support* of a police identity is the number of police rows with the same surname
+  (without particles), the same birthdate and the same initials;
+- a pair that *conflicts* with the subject (its initials: a later initial or the first
+  differs; or its birthdate differs beyond every slip) is *another person* when that
+  spelling has a support of two rows or more: a *rival* of the subject;
+- a pair whose police identity could be a conflicting identity written with less
+  (initials only a beginning of its initials or missing, the birthdate its birthdate or
+  missing, the same surname) is another person too, even when that identity is on one row
+  only: the twin's rows without their initials, the namesake's rows without a birthdate.
+  Which of the two persons such a row belongs to, nobody knows.
+
+Such pairs are not linked (rule ``andere_persoon``) and do not train the model: EM would
+take them for matches with a slip and learn that conflicting initials mean little.
+
+A subject's *police* initials are often fuller than its GCOS ones ("M." in GCOS, "M.J.K."
+on the police rows matched to it): a pair whose known initials differ from those fuller
+initials in every position they share, two or more ("F.L.A." against "M.J.K."), is another
+person as well; a typing slip changes one initial, not all of them.
+
+The other way round, a police identity without a birthdate whose surname and initials are
+those of an identity already matched automatically to the same subject, with no rival
+that could own it, is that police person's row without its birthdate: it is matched too
+(rule ``aanvulling_geboortedatum``), whatever the weight of the name alone.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from vhh.linkage.link.levels import BIRTHDATE, INITIALS, Fields
+
+__all__ = ["COMPLETION_RULE", "OTHER_PERSON_RULE", "MIN_SUPPORT", "completes", "conflicting",
+           "other_person_established", "other_person_partial", "person_codes",
+           "supported_conflict", "support"]
+
+OTHER_PERSON_RULE = "andere_persoon"
+COMPLETION_RULE = "aanvulling_geboortedatum"
+MIN_SUPPORT = 2
+_CONFLICT = (INITIALS.level("later_anders"), INITIALS.level("eerste_anders"))
+_BIRTH_CONFLICT = BIRTHDATE.level("anders")
+
+
+def support(b: Fields, rows: np.ndarray) -> np.ndarray:
+    """Per police identity: the rows of all identities with its surname key, birthdate and
+    initials (``rows``: each identity's number of rows)."""
+    if not len(b):
+        return np.zeros(0, dtype=np.int64)
+    group = person_codes(b)
+    initials = b.n_initials.astype(np.int64)
+    for k in range(b.initials.shape[1]):
+        initials = initials << 5 | b.initials[:, k].astype(np.int64)
+    group = pd.factorize(group.astype(np.int64) << 28 | initials)[0]
+    return np.asarray(np.bincount(group, weights=rows).astype(np.int64)[group])
+
+
+def person_codes(b: Fields) -> np.ndarray:
+    """Per police identity, a code of its (surname key, birthdate): one per police person
+    as far as those two fields tell."""
+    return np.asarray(pd.factorize((b.surname.kern.astype(np.int64) + 1) << 32 | b.birth_key)[0])
+
+
+def conflicting(initial_levels: np.ndarray, birth_levels: np.ndarray) -> np.ndarray:
+    """Whether each pair conflicts: a later or the first initial differs, or the birthdate
+    differs beyond every slip."""
+    return np.asarray(np.isin(initial_levels, _CONFLICT) | (birth_levels == _BIRTH_CONFLICT))
+
+
+def supported_conflict(initial_levels: np.ndarray, birth_levels: np.ndarray, i: np.ndarray,
+                       backing: np.ndarray) -> np.ndarray:
+    """Pairs whose conflicting identity is written so on two rows or more."""
+    return np.asarray(conflicting(initial_levels, birth_levels) & (backing[i] >= MIN_SUPPORT))
+
+
+def _is_beginning(b: Fields, short: np.ndarray, long: np.ndarray) -> np.ndarray:
+    """Whether the initials of identity ``short`` begin those of ``long`` (none: yes)."""
+    n = np.minimum(b.n_initials[short], b.initials.shape[1])
+    column = np.arange(b.initials.shape[1])[None, :]
+    same = (b.initials[short] == b.initials[long]) | (column >= n[:, None])
+    return np.asarray(same.all(axis=1) & (b.n_initials[short] <= b.n_initials[long]))
+
+
+def other_person_partial(b: Fields, pairs: pd.DataFrame, rivals: pd.DataFrame) -> np.ndarray:
+    """Per row of ``pairs`` (columns s, i and the level names): the police identity could
+    be a *rival* of the
+    same subject (``rivals``: columns s, i of pairs that conflict) written with less: the
+    same surname key, its birthdate equal to the rival's or missing, its initials a
+    beginning of the rival's or missing."""
+    hit = np.zeros(len(pairs), dtype=bool)
+    if pairs.empty or rivals.empty:
+        return hit
+    # only a police identity with less than the subject can be a rival's written with less
+    less = np.flatnonzero(pairs["niveau_voorletters"].isin(("voorvoegsel", "ontbreekt")).to_numpy()
+                          | (pairs["niveau_geboortedatum"] == "ontbreekt").to_numpy())
+    cand = pd.DataFrame({"row": less, "s": pairs["s"].to_numpy()[less],
+                         "i": pairs["i"].to_numpy()[less]})
+    cand["kern"] = b.surname.kern[cand["i"].to_numpy()]
+    riv = pd.DataFrame({"s": rivals["s"].to_numpy(), "j": rivals["i"].to_numpy()})
+    riv["kern"] = b.surname.kern[riv["j"].to_numpy()]
+    joined = cand.merge(riv, on=["s", "kern"])
+    joined = joined[joined["i"] != joined["j"]]
+    i, j = joined["i"].to_numpy(), joined["j"].to_numpy()
+    birth = (b.birth_key[i] == b.birth_key[j]) | b.birth.missing[i]
+    fits = birth & _is_beginning(b, i, j)
+    hit[joined["row"].to_numpy()[fits]] = True
+    return hit
+
+
+def _compatible(b: Fields, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Initials equal, or one side's a beginning of the other's (both known)."""
+    known = (b.n_initials[i] > 0) & (b.n_initials[j] > 0)
+    return np.asarray(known & (_is_beginning(b, i, j) | _is_beginning(b, j, i)))
+
+
+def completes(b: Fields, pairs: pd.DataFrame, open_rows: np.ndarray) -> np.ndarray:
+    """Per row of ``pairs`` (columns s, i, besluit): among ``open_rows`` (pairs without a
+    birthdate on the police side, the same surname, compatible initials, not a rival's),
+    those whose identity has the surname key and compatible initials of an identity
+    already matched to the same subject."""
+    hit = np.zeros(len(pairs), dtype=bool)
+    rows = np.flatnonzero(open_rows)
+    matched = pairs[pairs["besluit"].to_numpy() == "match"]
+    if not len(rows) or matched.empty:
+        return hit
+    cand = pd.DataFrame({"row": rows, "s": pairs["s"].to_numpy()[rows],
+                         "i": pairs["i"].to_numpy()[rows]})
+    cand["kern"] = b.surname.kern[cand["i"].to_numpy()]
+    done = pd.DataFrame({"s": matched["s"].to_numpy(), "j": matched["i"].to_numpy()})
+    done["kern"] = b.surname.kern[done["j"].to_numpy()]
+    joined = cand.merge(done, on=["s", "kern"])
+    fits = _compatible(b, joined["i"].to_numpy(), joined["j"].to_numpy())
+    hit[joined["row"].to_numpy()[fits]] = True
+    return hit
+
+
+def other_person_established(b: Fields, pairs: pd.DataFrame, conflict: np.ndarray
+                             ) -> np.ndarray:
+    """Per row of ``pairs`` (columns s, i, besluit, match_gewicht): among the ``conflict``
+    rows, those whose initials differ from the fullest initials of the subject's matched
+    identities in every position both have, two positions or more."""
+    hit = np.zeros(len(pairs), dtype=bool)
+    matched = pairs[pairs["besluit"].to_numpy() == "match"]
+    rows = np.flatnonzero(conflict)
+    if not len(rows) or matched.empty:
+        return hit
+    fullest = (matched.assign(n=b.n_initials[matched["i"].to_numpy()])
+               .sort_values(["n", "match_gewicht"], ascending=False)
+               .drop_duplicates("s").set_index("s")["i"])
+    s = pairs["s"].to_numpy()[rows]
+    known = np.isin(s, fullest.index.to_numpy())
+    rows, s = rows[known], s[known]
+    i, j = pairs["i"].to_numpy()[rows], fullest.reindex(s).to_numpy()
+    shared = np.minimum(np.minimum(b.n_initials[i], b.n_initials[j]), b.initials.shape[1])
+    column = np.arange(b.initials.shape[1])[None, :]
+    differ = ((b.initials[i] != b.initials[j]) | (column >= shared[:, None])).all(axis=1)
+    hit[rows[differ & (shared >= 2)]] = True
+    return hit
