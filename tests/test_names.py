@@ -18,13 +18,22 @@ from vhh.linkage.normalise.names import (
     ParsedSurname,
     first_initial,
     initials_compatible,
-    initials_string,
     normalise_text,
     parse_initials,
     parse_surname,
-    surname_components_match,
     surname_similarity,
 )
+
+
+def surname_components_match(a: ParsedSurname, b: ParsedSurname) -> bool:
+    """The specification of a partner or double name: some component of a is one of b's
+    (a married woman may appear under her own name, her partner's, or both in any order)."""
+    return not set(a.components).isdisjoint(b.components)
+
+
+def initials_string(initials: tuple[str, ...]) -> str:
+    """Dotted form: ("J", "P", "M") -> "J.P.M."; () -> "" (read back by parse_initials)."""
+    return "".join(f"{initial}." for initial in initials)
 
 MISSING_VALUES = [None, float("nan"), np.nan, pd.NA, ""]
 APOSTROPHES = ["'", "’", "`", "´"]

@@ -6,7 +6,9 @@ import importlib
 
 import pytest
 
-FACADES = ("vhh.linkage", "vhh.schemas", "vhh.pipelines", "vhh.linkage.synth")
+FACADES = ("vhh.linkage", "vhh.schemas", "vhh.pipelines", "vhh.linkage.synth",
+           *(f"vhh.linkage.{room}" for room in ("io", "normalise", "validate", "link", "study",
+                                                "privacy", "report", "analysis", "tools")))
 
 
 @pytest.mark.parametrize("package", FACADES)

@@ -18,9 +18,10 @@ A key whose block would give more than ``max_block_pairs`` pairs (a very common 
 1 January birthdates) is not paired in that pass; it is reported, and the other passes
 still cover its records.
 
-:data:`BLOCKING_PASSES` gives each pass's key as text: that is the specification, and the
-form the report shows. :func:`candidate_pairs` finds the same pairs from integer codes, so
-that no key string is built for each of millions of police identities.
+Each pass's key written as text is the specification (``tests/blocking_spec.py``, which a
+test holds equal to this module). :func:`candidate_pairs` finds the same pairs from
+integer codes, so that no key string is built for each of millions of police identities;
+the report shows a large block under its readable key.
 """
 
 from __future__ import annotations
@@ -33,31 +34,7 @@ import numpy as np
 import pandas as pd
 from vhh.linkage.normalise.distinct import per_distinct
 
-__all__ = ["BLOCKING_PASSES", "Blocking", "candidate_pairs"]
-
-
-def _birthdate(f: pd.DataFrame) -> pd.Series:
-    full = f["birth"].str.len().eq(8) & ~f["birth"].str.contains("00$|^....00", regex=True)
-    return f["birth"].where(full, "")
-
-
-def _phonetic_year(f: pd.DataFrame) -> pd.Series:
-    keys = f["phonetic"].explode().fillna("")
-    year = f["byear"].reindex(keys.index).astype(str)
-    return (keys + "|" + year).where((keys != "") & (year != "-1"), "")
-
-
-def _surname_initial(f: pd.DataFrame) -> pd.Series:
-    keys = f["parts"].explode().fillna("")
-    first = f["first"].reindex(keys.index)
-    return (keys + "|" + first).where((keys != "") & (first != ""), "")
-
-
-def _surname_day_month(f: pd.DataFrame) -> pd.Series:
-    keys = f["parts"].explode().fillna("")
-    mmdd = f["birth"].str[4:].reindex(keys.index).fillna("")
-    known = (mmdd.str.len() == 4) & (mmdd.str[:2] != "00") & (mmdd.str[2:] != "00")
-    return (keys + "|" + mmdd).where((keys != "") & known, "")
+__all__ = ["PASS_NAMES", "Blocking", "candidate_pairs"]
 
 
 def _begin(f: pd.DataFrame) -> pd.Series:
@@ -66,36 +43,6 @@ def _begin(f: pd.DataFrame) -> pd.Series:
 
 def _end(f: pd.DataFrame) -> pd.Series:
     return per_distinct(f["kern"], lambda u: u.map(lambda k: k[-3:] if len(k) >= 3 else ""))
-
-
-def _initial_year(f: pd.DataFrame) -> pd.Series:
-    year = f["byear"].astype(str)
-    return (f["first"] + "|" + year).where((f["first"] != "") & (year != "-1"), "")
-
-
-def _initial_day_month(f: pd.DataFrame) -> pd.Series:
-    mmdd = _month_day(f)
-    return (f["first"] + "|" + mmdd).where((f["first"] != "") & (mmdd != ""), "")
-
-
-def _begin_initial_year(f: pd.DataFrame) -> pd.Series:
-    begin, rest = _begin(f), _initial_year(f)
-    return (begin + "|" + rest).where((begin != "") & (rest != ""), "")
-
-
-def _end_initial_day_month(f: pd.DataFrame) -> pd.Series:
-    end, rest = _end(f), _initial_day_month(f)
-    return (end + "|" + rest).where((end != "") & (rest != ""), "")
-
-
-BLOCKING_PASSES: dict[str, Callable[[pd.DataFrame], pd.Series]] = {
-    "geboortedatum": _birthdate,
-    "fonetisch_jaar": _phonetic_year,
-    "achternaam_voorletter": _surname_initial,
-    "achternaam_dagmaand": _surname_day_month,
-    "begin_voorletter_jaar": _begin_initial_year,
-    "eind_voorletter_dagmaand": _end_initial_day_month,
-}
 
 
 def _exploded(column: str) -> Callable[[pd.DataFrame], pd.Series]:
@@ -147,7 +94,7 @@ def _initial_and(f: pd.DataFrame, number: pd.Series) -> pd.Series:
 class _Coded:
     """A pass as two parts compared for equality: ``a`` (per row, or exploded per surname
     component) and ``b`` (per row); "" / -1 mean no key. Same pairs as the pass's string
-    key ``a|b`` in :data:`BLOCKING_PASSES`, without building that string per identity."""
+    key ``a|b`` of the specification, without building that string per identity."""
 
     a: Callable[[pd.DataFrame], pd.Series]
     b: Callable[[pd.DataFrame], pd.Series]
@@ -165,6 +112,8 @@ _CODED: dict[str, _Coded] = {
     "eind_voorletter_dagmaand": _Coded(_end, lambda f: _initial_and(f, _month_day_number(f)),
                                        lambda a, b: f"{a}|{_letter(b)}|{_number(b) % 10_000:04d}"),
 }
+PASS_NAMES: tuple[str, ...] = tuple(_CODED)
+"""The blocking passes, in their order (``tests/blocking_spec.py`` gives each key as text)."""
 
 
 def _coded_keys(subjects: pd.DataFrame, identities: pd.DataFrame, coded: _Coded
@@ -258,7 +207,7 @@ def _combine(packed: list[np.ndarray], n_identities: int) -> tuple[pd.DataFrame,
     no per-pair Python, no (s, i) group-by and one 8-byte array for tens of millions of
     candidate pairs. A pass's count is the number of distinct pairs carrying its bit.
     """
-    names = sorted(BLOCKING_PASSES)
+    names = sorted(PASS_NAMES)
     allpairs = np.concatenate(packed) if packed else np.empty(0, dtype=np.int64)
     packed.clear()
     allpairs.sort()
@@ -275,7 +224,7 @@ def _combine(packed: list[np.ndarray], n_identities: int) -> tuple[pd.DataFrame,
     key = key[starts]
     del allpairs
     per_pass = {name: int(np.count_nonzero(flags & (1 << names.index(name))))
-                for name in BLOCKING_PASSES}
+                for name in PASS_NAMES}
     used = np.unique(flags)
     labels = ["+".join(n for k, n in enumerate(names) if f >> k & 1) for f in used]
     passes = pd.Categorical.from_codes(np.searchsorted(used, flags), categories=labels)
@@ -289,9 +238,9 @@ def candidate_pairs(subjects: pd.DataFrame, identities: pd.DataFrame, max_block_
                     ) -> Blocking:
     """All candidate (subject, identity) pairs over every blocking pass."""
     packed, largest, capped = [], [], []
-    names = sorted(BLOCKING_PASSES)
+    names = sorted(PASS_NAMES)
     n_identities = max(len(identities), 1)
-    for name in BLOCKING_PASSES:
+    for name in PASS_NAMES:
         left, right, label = _coded_keys(subjects, identities, _CODED[name])
         pairs, big, cap = _block(left, right, max_block_pairs, name, label)
         del left, right

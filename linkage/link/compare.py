@@ -23,7 +23,7 @@ from jellyfish import jaro_winkler_similarity
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 from vhh.linkage.link.birthdates import BirthDigits, birthdate_levels_pairs
-from vhh.linkage.normalise.names import ParsedSurname, initials_compatible, surname_similarity
+from vhh.linkage.normalise.names import ParsedSurname, surname_similarity
 
 __all__ = ["COMPARISON_COLUMNS", "Side", "compare_pairs"]
 
@@ -31,14 +31,6 @@ COMPARISON_COLUMNS = (
     "achternaam_gelijk", "achternaam_component", "achternaam_sim", "voorletters_gelijk",
     "voorletter", "geboortedatum", "geslacht_conflict",
 )
-
-
-def _first_initial_level(a: str, b: str) -> str:
-    if not a or not b:
-        return "missing"
-    if a == b:
-        return "equal"
-    return "compatible" if initials_compatible((a,), (b,)) else "different"
 
 
 def _similarity(core_a: str, comps_a: tuple[str, ...], core_b: str,
@@ -73,7 +65,7 @@ def _similarities(lcore: np.ndarray, lcomp: np.ndarray, rcore: np.ndarray, rcomp
 
 
 def _initial_levels(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """:func:`_first_initial_level` for arrays of first initials."""
+    """Per pair of first initials: equal, compatible (IJ ~ I/Y), missing or different."""
     missing = (a == "") | (b == "")
     ij = ((a == "IJ") & ((b == "I") | (b == "Y"))) | ((b == "IJ") & ((a == "I") | (a == "Y")))
     return np.where(missing, "missing", np.where(a == b, "equal",

@@ -56,12 +56,10 @@ __all__ = [
     "ParsedSurname",
     "first_initial",
     "initials_compatible",
-    "initials_string",
     "is_missing",
     "normalise_text",
     "parse_initials",
     "parse_surname",
-    "surname_components_match",
     "surname_similarity",
 ]
 
@@ -275,14 +273,6 @@ def parse_surname(achternaam: str | None, tussenvoegsel: str | None = None) -> P
     return ParsedSurname(prefix, "-".join(components), components, display)
 
 
-def surname_components_match(a: ParsedSurname, b: ParsedSurname) -> bool:
-    """True when any component of a equals any component of b.
-
-    A married woman may appear under her own name, her partner's, or both in either order.
-    """
-    return not set(a.components).isdisjoint(b.components)
-
-
 def _jaro_winkler(x: str, y: str) -> float:
     low, high = sorted((x, y))  # fixed argument order: symmetric whatever the library does
     return jellyfish.jaro_winkler_similarity(low, high)
@@ -364,8 +354,3 @@ def initials_compatible(a: str | tuple[str, ...], b: str | tuple[str, ...]) -> b
     if not first_a or not first_b:
         return False
     return first_a == first_b or frozenset({first_a, first_b}) in _IJ_ALTERNATIVES
-
-
-def initials_string(initials: tuple[str, ...]) -> str:
-    """Dotted display and key form: ("J", "P", "M") -> "J.P.M."; () -> ""."""
-    return "".join(f"{initial}." for initial in initials)
