@@ -149,7 +149,7 @@ def link_summary(link: LinkResult) -> LinkSummary:
         kandidaatparen=int(link.blocking.n_pairs),
         grootste_blokken=_blocks(link.blocking.largest_blocks),
         afgetopte_blokken=_blocks(link.blocking.capped_blocks),
-        besluiten_per_regel=link.decisions_by_rule, gevonden_per_regel=_counts(found["tier"]),
+        besluiten_per_regel=link.decisions_by_rule, gevonden_per_regel=_counts(found["regel"]),
         rijen_per_besluit=_counts(link.koppelingen["besluit"]),
         reviewwachtrij=int(len(link.review)),
         model=JsonValue(link.model) if link.model else None,

@@ -226,8 +226,8 @@ def study_variables(loaded: LoadedInputs, scoped: Scoped, started: Started, link
               for s, link in links.by_source.items()}
     frame["gevonden_bvh"] = status["bvh"]["gevonden"].astype(bool)
     frame["gevonden_hks"] = status["hks"]["gevonden"].astype(bool)
-    frame["koppelregel_bvh"] = status["bvh"]["tier"].astype(str)
-    frame["koppelregel_hks"] = status["hks"]["tier"].astype(str)
+    frame["koppelregel_bvh"] = status["bvh"]["regel"].astype(str)
+    frame["koppelregel_hks"] = status["hks"]["regel"].astype(str)
     for col in COUNT_COLUMNS:
         values = counted.counts[col].reindex(frame.index).astype("Int64")
         if col.endswith("_na"):

@@ -2,7 +2,7 @@
 
 Two runs on the same inputs with the same key must write the same files. What may differ:
 the clock (``start``, ``eind``, ``tijden``), the creation time pyreadstat stamps into a
-``.sav`` (so its hash in the report too), and the random AES-GCM nonce of the crosswalk and
+``.sav`` (so its hash in the report and the manifest too, and the manifest's signature), and the random AES-GCM nonce of the crosswalk and
 of the sealed full analysis frame (so they are compared decrypted). Everything else must be
 byte-identical.
 
@@ -32,7 +32,7 @@ def _json(data: bytes, ignore: tuple[str, ...] = ()) -> Any:
             doc.pop(key, None)
         files = doc.get("bestanden")
         if isinstance(files, dict):
-            files.pop("analysebestand.sav", None)
+            files.pop("analysebestand.sav", None)  # report and manifest: the .sav's stamp
     return doc
 
 
@@ -100,6 +100,10 @@ def differences(a: Path, b: Path, key_file: Path | None = None,
         elif name.name == "analysebestand_volledig.enc":
             same = _sealed_frame(pa_, key_file) == _sealed_frame(pb, key_file) and (
                 pa_.stat().st_size == pb.stat().st_size)
+        elif name.name == "manifest.sig":
+            # Ed25519 is deterministic: the signature differs exactly when the manifest does,
+            # which is compared (without the .sav's hash) on its own
+            same = len(pa_.read_bytes()) == len(pb.read_bytes())
         elif pa_.suffix == ".json":
             same = _json(pa_.read_bytes(), ignore) == _json(pb.read_bytes(), ignore)
         elif pa_.suffix == ".html":

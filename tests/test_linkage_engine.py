@@ -239,13 +239,13 @@ def test_explain_says_rejected_in_review():
     assert reasons.loc[0, "waarom"] == "rejected in review"
 
 
-def test_explain_lists_the_comparison_and_why_no_tier_held():
+def test_explain_lists_the_comparison_and_why_no_rule_held():
     reasons = _explained(_subjects(SUBJECT), _rows(("Kwakkelstein", "A.", "19800612", 0)), "G1")
     row = reasons.iloc[0]
     assert row["blokken"] == "achternaam_dagmaand+fonetisch_jaar+geboortedatum"
     assert (row["voorletter"], row["geboortedatum"], row["regel"]) == ("different", "exact",
                                                                         "geen")
-    assert row["waarom"] == "no tier holds: first initial differs"
+    assert row["waarom"] == "no rule holds: first initial differs"
 
 
 # --- the measured targets on high-noise synthetic data ------------------------------------

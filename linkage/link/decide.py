@@ -14,19 +14,19 @@ from vhh.linkage.link.rules import rule
 
 __all__ = ["decide_pairs", "resolve_per_identity"]
 
-NO_TIER = "geen"
+NO_RULE = "geen"
 
 
 def decide_pairs(pairs: pd.DataFrame, tiers: tuple[str, ...], surname_threshold: float
                  ) -> pd.DataFrame:
     """Add ``regel``, ``besluit``, ``rang`` (tier position) and ``score`` to every pair."""
     out = pairs.copy()
-    regel = pd.Series(NO_TIER, index=out.index, dtype=object)
+    regel = pd.Series(NO_RULE, index=out.index, dtype=object)
     besluit = pd.Series("geen", index=out.index, dtype=object)
     rang = pd.Series(len(tiers), index=out.index, dtype=int)
     for position, name in enumerate(tiers):
         r = rule(name)
-        free = regel == NO_TIER
+        free = regel == NO_RULE
         hit = free & r.holds(out, surname_threshold) if len(out) else free
         regel[hit] = name
         besluit[hit] = r.besluit
@@ -48,7 +48,7 @@ def _score(p: pd.DataFrame) -> pd.Series:
 
 def resolve_per_identity(decided: pd.DataFrame) -> pd.DataFrame:
     """Keep, per identity, the pairs at its best tier; ties between subjects go to review."""
-    kept = decided[decided["regel"] != NO_TIER]
+    kept = decided[decided["regel"] != NO_RULE]
     if kept.empty:
         return kept.assign(ambigu=pd.Series(dtype=bool))
     best = kept.groupby("i")["rang"].transform("min")

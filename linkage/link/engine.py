@@ -21,7 +21,7 @@ from vhh.linkage.contract import REVIEW_ACCEPTED
 from vhh.linkage.link.birthdates import within_one_slip_pairs
 from vhh.linkage.link.blocking import Blocking, candidate_pairs
 from vhh.linkage.link.compare import COMPARISON_COLUMNS, Side, compare_pairs
-from vhh.linkage.link.decide import NO_TIER, decide_pairs, resolve_per_identity
+from vhh.linkage.link.decide import NO_RULE, decide_pairs, resolve_per_identity
 from vhh.linkage.link.fellegi_sunter import LEVEL_COLUMNS, WATERFALL_COLUMNS, link_fellegi_sunter
 from vhh.linkage.link.fs_decide import FS_RULE_DESCRIPTIONS, REASONS, resolve
 from vhh.linkage.link.methods import rule_names
@@ -59,11 +59,11 @@ class LinkResult:
     row_rule: pd.Series         # per valid police row: the rule that linked it or ""
     koppelingen: pd.DataFrame   # one row per linked record and subject (match or review)
     review: pd.DataFrame        # the review queue
-    subjects: pd.DataFrame      # per subject: gcos_id, gevonden, tier, reden
+    subjects: pd.DataFrame      # per subject: gcos_id, gevonden, regel (the best rule), reden
     blocking: Blocking
     identities: int
     decisions_by_rule: dict[str, int]
-    # every candidate pair (s, i) with its comparisons, the tier that held (regel, besluit,
+    # every candidate pair (s, i) with its comparisons, the rule that held (regel, besluit,
     # rang, score) and what became of it (uitkomst_regel, uitkomst_besluit; "" = dropped)
     pairs: pd.DataFrame | None = None
     # method "probabilistic" only: the model (m, u and weight per level, prior, sessions)
@@ -97,7 +97,7 @@ def _subject_status(subjects: pd.DataFrame, pairs: pd.DataFrame, tiers: tuple[st
             .drop_duplicates("s").set_index("s")["regel"])
     in_review = set(pairs.loc[pairs["besluit"] == "review", "s"])
     status["gevonden"] = status.index.isin(best.index)
-    status["tier"] = best.reindex(status.index).fillna("").to_numpy()
+    status["regel"] = best.reindex(status.index).fillna("").to_numpy()
     no_initial = subjects["first"].to_numpy() == ""
     reason = np.where(status["gevonden"], "",
                       np.where(no_initial, NOT_FOUND_NO_INITIAL,
@@ -242,7 +242,7 @@ def _decide_lean(candidates: pd.DataFrame, subjects: pd.DataFrame, identities: p
     for lo, hi in zip(bounds[:-1], bounds[1:], strict=False):
         compared = compare_pairs(candidates.iloc[lo:hi], subjects, identities, sides)
         decided = decide_pairs(compared, settings.tiers, settings.surname_threshold)
-        parts.append(decided[decided["regel"] != NO_TIER])
+        parts.append(decided[decided["regel"] != NO_RULE])
     if not parts:
         empty = compare_pairs(candidates.iloc[:0], subjects, identities)
         return decide_pairs(empty, settings.tiers, settings.surname_threshold)

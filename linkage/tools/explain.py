@@ -21,7 +21,7 @@ import pandas as pd
 from vhh.linkage.contract import ID_COLUMN, IDENTITY_FIELDS, REVIEW_ACCEPTED, SOURCE_OF
 from vhh.linkage.link.birthdates import within_one_slip
 from vhh.linkage.link.compare import COMPARISON_COLUMNS
-from vhh.linkage.link.decide import NO_TIER
+from vhh.linkage.link.decide import NO_RULE
 from vhh.linkage.link.engine import LinkResult, link_identities, prepare_subjects
 from vhh.linkage.link.fellegi_sunter import LEVEL_COLUMNS, WATERFALL_COLUMNS
 from vhh.linkage.settings import LinkageSettings, Settings
@@ -86,7 +86,7 @@ def _no_tier(row: pd.Series, linkage: LinkageSettings) -> str:
     if not fails:
         fails.append(f"none of the configured tiers ({', '.join(linkage.tiers)}) accepts "
                      "these comparison values")
-    return "no tier holds: " + "; ".join(fails)
+    return "no rule holds: " + "; ".join(fails)
 
 
 def _why_not_fuzzy(row: pd.Series, pairs: pd.DataFrame, subjects: pd.DataFrame) -> str:
@@ -109,19 +109,19 @@ def _reason(row: pd.Series, pairs: pd.DataFrame, subjects: pd.DataFrame,
     others = _others(pairs, subjects, int(row["i"]), int(row["s"]))
     if outcome == "match":
         return ("accepted in review" if final == REVIEW_ACCEPTED
-                else f"linked by tier {final}")
+                else f"linked by rule {final}")
     if outcome == "review" and final.startswith("ambigu_"):
         return f"ambiguous: also fits {others} at the same tier; sent to review"
     if outcome == "review":
         why = (_why_not_fuzzy(row, pairs, subjects) if linkage.method == "rules"
                else f" ({row['reden']})")
-        return f"sent to review by tier {final}: a person decides{why}"
+        return f"sent to review by rule {final}: a person decides{why}"
     if final == "review_afgewezen":
         return "rejected in review"
     if final == "review_ander_subject_geaccepteerd":
         return f"another subject was accepted in review: {others}"
-    if row["regel"] not in (NO_TIER, "", "andere_persoon"):
-        return f"tier {row['regel']} held, but a better subject took it: {others}"
+    if row["regel"] not in (NO_RULE, "", "andere_persoon"):
+        return f"rule {row['regel']} held, but a better subject took it: {others}"
     return _no_tier(row, linkage)
 
 
@@ -188,7 +188,7 @@ def explain(settings: Settings, loaded: LoadedInputs, gcos_id: str,
                                  record_ids, settings.linkage, decisions)
         position = int(where[0])
         status = result.subjects.iloc[position]
-        detail = (f"found (tier {status['tier']})" if status["gevonden"]
+        detail = (f"found (rule {status['regel']})" if status["gevonden"]
                   else f"not found ({status['reden']})")
         shown = {f: str(subjects.at[position, f]) for f in (*IDENTITY_FIELDS, "voornamen")}
         out.append(Explanation(gcos_id, source, "in_scope", detail, shown, candidate_reasons(
@@ -218,7 +218,7 @@ def _candidate_lines(number: int, c: pd.Series) -> list[str]:
     return [f"  candidate {number}: {who}  ({c['aantal_rijen']} rows: {shown})",
             f"    blocking passes: {c['blokken']}",
             f"    {'match weight' if 'match_gewicht' in c else 'comparison'}: {values}",
-            f"    tier held: {'none' if c['regel'] in (NO_TIER, '') else c['regel']} "
+            f"    rule held: {'none' if c['regel'] in (NO_RULE, '') else c['regel']} "
             f"(score {c['score']}); decision: "
             f"{c['uitkomst_besluit'] or 'none'}",
             f"    why: {c['waarom']}"]
