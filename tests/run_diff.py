@@ -33,6 +33,8 @@ def _json(data: bytes, ignore: tuple[str, ...] = ()) -> Any:
         files = doc.get("bestanden")
         if isinstance(files, dict):
             files.pop("analysebestand.sav", None)  # report and manifest: the .sav's stamp
+            for report in ("auditrapport.json", "auditrapport.html"):  # the manifest: clocks
+                files.pop(report, None)
     return doc
 
 
