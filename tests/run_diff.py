@@ -2,8 +2,9 @@
 
 Two runs on the same inputs with the same key must write the same files. What may differ:
 the clock (``start``, ``eind``, ``tijden``), the creation time pyreadstat stamps into a
-``.sav`` (so its hash in the report and the manifest too, and the manifest's signature), and the random AES-GCM nonce of the crosswalk and
-of the sealed full analysis frame (so they are compared decrypted). Everything else must be
+``.sav`` (so its hash in the report and the manifest too, and the manifest's signature),
+and the random AES-GCM nonce of the crosswalk and of the sealed full analysis frame (so
+they are compared decrypted). Everything else must be
 byte-identical.
 
     python tests/run_diff.py RUN_A RUN_B --key-file RUN_A/demo.key
