@@ -34,6 +34,8 @@ that could own it, is that police person's row without its birthdate: it is matc
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from vhh.linkage.link.levels import BIRTHDATE, INITIALS, Fields
@@ -88,6 +90,95 @@ def _is_beginning(b: Fields, short: np.ndarray, long: np.ndarray) -> np.ndarray:
     return np.asarray(same.all(axis=1) & (b.n_initials[short] <= b.n_initials[long]))
 
 
+_LETTER_BITS = 5  # an initial's letter code (1-26) fits in five bits
+
+
+def _initials_code(b: Fields, ids: np.ndarray) -> np.ndarray:
+    """The initials of each identity (up to the compared width) as one int64, the first
+    initial in the highest bits."""
+    code = np.zeros(len(ids), dtype=np.int64)
+    for k in range(b.initials.shape[1]):
+        code = code << _LETTER_BITS | b.initials[ids, k].astype(np.int64)
+    return code
+
+
+def _prefix_code(width: int, initials: np.ndarray, length: np.ndarray | int) -> np.ndarray:
+    """The first ``length`` initials of ``initials`` (from :func:`_initials_code`) with
+    ``length`` above them: one code per beginning."""
+    dropped = (width - np.asarray(length, dtype=np.int64)) * _LETTER_BITS
+    return np.asarray(length, dtype=np.int64) << (width * _LETTER_BITS) | (
+        initials >> dropped << dropped)
+
+
+def _best_two(keys: np.ndarray, n: np.ndarray, j: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per distinct key (sorted): the two entries with the most initials ``n``, as keys
+    (k,), n (k, 2) and j (k, 2); a missing second entry has n = -1 and j = -1."""
+    order = np.lexsort((-n, keys))
+    keys, n, j = keys[order], n[order], j[order]
+    first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    second = np.minimum(first + 1, len(keys) - 1)
+    two = (first + 1 < len(keys)) & (keys[second] == keys[first])
+    return (keys[first], np.stack([n[first], np.where(two, n[second], -1)], axis=1),
+            np.stack([j[first], np.where(two, j[second], -1)], axis=1))
+
+
+@dataclass(frozen=True, eq=False)
+class _Offers:
+    """Each rival identity's beginnings of its initials: per length 0..width, the rivals
+    with at least that many initials (positions into ``rival``) and the beginning's code."""
+
+    rival: np.ndarray
+    n: np.ndarray
+    at: tuple[np.ndarray, ...]
+    code: tuple[np.ndarray, ...]
+
+    def __repr__(self) -> str:  # coded initials: their number only
+        return f"_Offers({len(self.rival)} rivals)"
+
+    @classmethod
+    def of(cls, b: Fields, rival: np.ndarray) -> _Offers:
+        n, width = b.n_initials[rival].astype(np.int64), b.initials.shape[1]
+        initials = _initials_code(b, rival)
+        at = tuple(np.flatnonzero(n >= length) for length in range(width + 1))
+        code = tuple(_prefix_code(width, initials[x], length) for length, x in enumerate(at))
+        return cls(rival, n, at, code)
+
+
+def _written_with_less(b: Fields, cand: np.ndarray, cand_group: np.ndarray,
+                       offers: _Offers, rival_group: np.ndarray) -> np.ndarray:
+    """Per candidate identity (``cand``, in ``cand_group``): some rival identity (in
+    ``rival_group``; -1 = a group no candidate has) other than itself whose initials it
+    begins (:func:`_is_beginning`).
+
+    Instead of joining every candidate to every rival of its group, each rival offers each
+    beginning of its initials as a key, and per key only the two rivals with the most
+    initials are kept: enough to find one other than the candidate itself.
+    """
+    n_cand = b.n_initials[cand].astype(np.int64)
+    width = b.initials.shape[1]
+    cand_key = cand_group << 32 | _prefix_code(width, _initials_code(b, cand),
+                                               np.minimum(n_cand, width))
+    keys, ns, js = [], [], []
+    for at, code in zip(offers.at, offers.code, strict=True):
+        group = rival_group[at]
+        key = group << 32 | code
+        wanted = np.flatnonzero((group >= 0) & np.asarray(pd.Series(key).isin(cand_key)))
+        keys.append(key[wanted])
+        ns.append(offers.n[at[wanted]])
+        js.append(offers.rival[at[wanted]])
+    hit = np.zeros(len(cand), dtype=bool)
+    if not sum(map(len, keys)):
+        return hit
+    top_keys, top_n, top_j = _best_two(np.concatenate(keys), np.concatenate(ns),
+                                       np.concatenate(js))
+    at = np.minimum(np.searchsorted(top_keys, cand_key), len(top_keys) - 1)
+    found = top_keys[at] == cand_key
+    for k in range(2):
+        hit |= found & (top_j[at, k] != cand) & (top_n[at, k] >= n_cand)
+    return hit
+
+
 def other_person_partial(b: Fields, pairs: pd.DataFrame, rivals: pd.DataFrame) -> np.ndarray:
     """Per row of ``pairs`` (columns s, i and the level names): the police identity could
     be a *rival* of the
@@ -100,17 +191,29 @@ def other_person_partial(b: Fields, pairs: pd.DataFrame, rivals: pd.DataFrame) -
     # only a police identity with less than the subject can be a rival's written with less
     less = np.flatnonzero(pairs["niveau_voorletters"].isin(("voorvoegsel", "ontbreekt")).to_numpy()
                           | (pairs["niveau_geboortedatum"] == "ontbreekt").to_numpy())
-    cand = pd.DataFrame({"row": less, "s": pairs["s"].to_numpy()[less],
-                         "i": pairs["i"].to_numpy()[less]})
-    cand["kern"] = b.surname.kern[cand["i"].to_numpy()]
-    riv = pd.DataFrame({"s": rivals["s"].to_numpy(), "j": rivals["i"].to_numpy()})
-    riv["kern"] = b.surname.kern[riv["j"].to_numpy()]
-    joined = cand.merge(riv, on=["s", "kern"])
-    joined = joined[joined["i"] != joined["j"]]
-    i, j = joined["i"].to_numpy(), joined["j"].to_numpy()
-    birth = (b.birth_key[i] == b.birth_key[j]) | b.birth.missing[i]
-    fits = birth & _is_beginning(b, i, j)
-    hit[joined["row"].to_numpy()[fits]] = True
+    i = pairs["i"].to_numpy().astype(np.int64)[less]
+    s = pairs["s"].to_numpy().astype(np.int64)[less]
+    rj = rivals["i"].to_numpy().astype(np.int64)
+    rs = rivals["s"].to_numpy().astype(np.int64)
+    # the same subject and surname key: only the rivals of a candidate's group matter
+    names = pd.Index(pd.unique(s << 32 | (b.surname.kern[i].astype(np.int64) + 1)))
+    by_name = names.get_indexer(s << 32 | (b.surname.kern[i].astype(np.int64) + 1))
+    rival_name = names.get_indexer(rs << 32 | (b.surname.kern[rj].astype(np.int64) + 1))
+    kept = np.flatnonzero(rival_name >= 0)
+    rj, rival_name = rj[kept], rival_name[kept].astype(np.int64)
+    offers = _Offers.of(b, rj)
+    # a candidate without a birthdate may be any rival's; one with a birthdate only one's
+    # with that birthdate
+    births = pd.Index(pd.unique(b.birth_key[i]))
+    width = len(births) + 1
+    by_birth = by_name * width + births.get_indexer(b.birth_key[i])
+    rival_birth = births.get_indexer(b.birth_key[rj])
+    rival_birth = np.where(rival_birth >= 0, rival_name * width + rival_birth, -1)
+    groups = pd.Index(pd.unique(by_birth))
+    any_birth = _written_with_less(b, i, by_name.astype(np.int64), offers, rival_name)
+    same_birth = _written_with_less(b, i, groups.get_indexer(by_birth).astype(np.int64),
+                                    offers, groups.get_indexer(rival_birth).astype(np.int64))
+    hit[less] = np.where(b.birth.missing[i], any_birth, same_birth)
     return hit
 
 
