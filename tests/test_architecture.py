@@ -8,6 +8,8 @@ a function to dodge a cycle is still a cycle. A leading underscore is private to
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -135,6 +137,15 @@ def test_the_synthetic_generator_is_used_only_by_the_cli_and_the_demo():
                     if mod.startswith("vhh.linkage.synth") or
                     (mod == "vhh.linkage" and "synth" in names)})
     assert users == ["vhh.pipelines.cli.study", "vhh.pipelines.demo"]
+
+
+def test_the_cli_starts_without_the_statistics_stack():
+    """statsmodels and scipy take seconds to import: only ``vhh-link analyse`` loads them."""
+    probe = ("import sys, vhh.pipelines.cli; "
+             "print(sorted(m for m in ('statsmodels', 'scipy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
 
 
 @pytest.mark.parametrize("limit", [400])

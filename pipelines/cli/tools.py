@@ -10,7 +10,6 @@ from vhh.linkage.privacy.keys import generate_key_file, load_key
 from vhh.linkage.privacy.signing import TrustAnchor
 from vhh.linkage.settings import DEFAULT_CONFIG, load_settings
 from vhh.linkage.validate.inputs import load_inputs
-from vhh.pipelines.analyse import analyse_export, analyse_run
 from vhh.pipelines.cli.options import WEAK_KEY_HELP
 
 __all__ = ["COMMANDS"]
@@ -170,6 +169,10 @@ def analyse(input_path: Path | None, run_dir: Path | None, key_file: Path | None
         raise click.UsageError("give --input FILE (outside) or --run RUN_DIR (inside)")
     if (run_dir is None) != (key_file is None):
         raise click.UsageError("--key-file goes with --run, and --run needs it")
+    # the statistics stack (statsmodels, scipy: seconds to import) only for this command,
+    # not for every start of vhh-link
+    from vhh.pipelines.analyse import analyse_export, analyse_run
+
     privacy = load_settings(config_path or DEFAULT_CONFIG).privacy
     if run_dir is not None and key_file is not None:
         key = load_key(key_file, allow_insecure=allow_insecure_key, allow_weak=allow_weak_key)
