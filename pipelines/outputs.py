@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 from vhh.linkage.errors import ConfigError
 from vhh.linkage.io.atomic import atomic_write_bytes, output_lock, remove_temporaries
+from vhh.linkage.io.csv_text import csv_bytes, csv_pieces
 from vhh.linkage.io.writers import write_csv, write_parquet, write_sav
 from vhh.linkage.link.review import review_file
 from vhh.linkage.privacy.crosswalk import encrypt_crosswalk
@@ -71,11 +72,6 @@ __all__ = ["REPORT_HTML", "REPORT_JSON", "FinalReport", "Retired", "export_write
 Writer = Callable[[Path], None]
 
 
-def _csv_bytes(frame: pd.DataFrame) -> bytes:
-    text: str = frame.to_csv(index=False, lineterminator="\n")
-    return text.encode("utf-8")
-
-
 def _text(content: str) -> Writer:
     def write(path: Path) -> None:
         path.write_text(content, encoding="utf-8")
@@ -97,11 +93,11 @@ def _write_remarks(secure: Path, validated: Mapping[str, Validated]) -> None:
     """What valid rows carry besides their values, and the unknown leefgebied names."""
     for source, v in validated.items():
         if len(v.remarks):
-            atomic_write_bytes(secure / "opmerkingen" / f"{source}.csv", _csv_bytes(v.remarks))
+            atomic_write_bytes(secure / "opmerkingen" / f"{source}.csv", csv_bytes(v.remarks))
     names = validated["gcos_subjecten"].unknown_domains
     if names:
         table = pd.DataFrame({"naam": list(names), "aantal": list(names.values())})
-        atomic_write_bytes(secure / "onbekende_leefgebieden.csv", _csv_bytes(table))
+        atomic_write_bytes(secure / "onbekende_leefgebieden.csv", csv_bytes(table))
 
 
 def _write_review(secure: Path, links: Links) -> None:
@@ -110,7 +106,7 @@ def _write_review(secure: Path, links: Links) -> None:
     atomic_write_bytes(secure / "review.csv", review_file(queue))
     stale = links.stale_decisions()
     if len(stale):
-        atomic_write_bytes(secure / "review_vervallen.csv", _csv_bytes(stale))
+        atomic_write_bytes(secure / "review_vervallen.csv", csv_bytes(stale))
 
 
 def write_secure(secure: Path, validated: Mapping[str, Validated], links: Links,
@@ -119,18 +115,18 @@ def write_secure(secure: Path, validated: Mapping[str, Validated], links: Links,
     """The files that never leave: decisions, review queue, quarantine, remarks, crosswalk,
     losses, and the analysis file at full resolution (sealed, for ``vhh-link analyse``)."""
     for source, v in validated.items():
-        atomic_write_bytes(secure / "quarantaine" / f"{source}.csv", _csv_bytes(v.quarantine))
+        atomic_write_bytes(secure / "quarantaine" / f"{source}.csv", csv_bytes(v.quarantine))
     _write_remarks(secure, validated)
     results = list(links.by_source.values())
-    atomic_write_bytes(secure / "koppelingen.csv",
-                       _csv_bytes(_concat([r.koppelingen for r in results])))
+    # a row per linked police row: written in pieces, never held as text whole
+    atomic_write_bytes(secure / "koppelingen.csv", csv_pieces([r.koppelingen for r in results]))
     _write_review(secure, links)
     atomic_write_bytes(secure / "crosswalk.enc", encrypt_crosswalk(
         pseudonymised.crosswalk, key, settings.project, internal.run_id))
     # before disclosure control: the inside route of vhh-link analyse checks its output
     atomic_write_bytes(secure / "analysebestand_volledig.enc", seal_frame(
         pseudonymised.analysis, key, settings.project, internal.run_id))
-    atomic_write_bytes(secure / "verlies_per_subject.csv", _csv_bytes(lost))
+    atomic_write_bytes(secure / "verlies_per_subject.csv", csv_bytes(lost))
     text = json.dumps(internal.to_json(), ensure_ascii=False, indent=2, default=str)
     atomic_write_bytes(secure / "auditrapport_intern.json", text.encode())
     atomic_write_bytes(secure / "auditrapport_intern.html", render_html(internal).encode("utf-8"))

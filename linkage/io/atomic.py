@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 __all__ = ["TEMP_MARKER", "atomic_write_bytes", "fsync_folder", "fsync_tree", "output_lock",
@@ -23,13 +23,15 @@ TEMP_MARKER = ".vhh-tmp-"
 LOCK_NAME = ".vhh-run.lock"
 
 
-def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Write a file via a temporary name in the same folder and an atomic rename."""
+def atomic_write_bytes(path: Path, data: bytes | Iterable[bytes], mode: int = 0o600) -> None:
+    """Write a file via a temporary name in the same folder and an atomic rename; ``data``
+    is the content, or its pieces in order (a large file is never held whole)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARKER}", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for piece in [data] if isinstance(data, bytes) else data:
+                handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
