@@ -112,8 +112,8 @@ def _funnel(a: Accounts) -> tuple[FunnelStep, ...]:
 
 
 def _in_review(rows: pd.DataFrame, link: LinkResult, id_col: str) -> pd.Series:
-    koppelingen = link.koppelingen
-    review_ids = set(koppelingen.loc[koppelingen["besluit"] == "review", "record_id"])
+    links = link.linked_rows
+    review_ids = set(links.column("record_id")[(links.column("besluit") == "review").to_numpy()])
     return rows[id_col].isin(review_ids)
 
 
@@ -150,7 +150,7 @@ def link_summary(link: LinkResult) -> LinkSummary:
         grootste_blokken=_blocks(link.blocking.largest_blocks),
         afgetopte_blokken=_blocks(link.blocking.capped_blocks),
         besluiten_per_regel=link.decisions_by_rule, gevonden_per_regel=_counts(found["regel"]),
-        rijen_per_besluit=_counts(link.koppelingen["besluit"]),
+        rijen_per_besluit=_counts(link.linked_rows.column("besluit")),
         reviewwachtrij=int(len(link.review)),
         model=JsonValue(link.model) if link.model else None,
         gewichten_histogram=_histogram(link.histogram))

@@ -119,7 +119,7 @@ def write_secure(secure: Path, validated: Mapping[str, Validated], links: Links,
     _write_remarks(secure, validated)
     results = list(links.by_source.values())
     # a row per linked police row: written in pieces, never held as text whole
-    atomic_write_bytes(secure / "koppelingen.csv", csv_pieces([r.koppelingen for r in results]))
+    atomic_write_bytes(secure / "koppelingen.csv", csv_pieces([r.linked_rows for r in results]))
     _write_review(secure, links)
     atomic_write_bytes(secure / "crosswalk.enc", encrypt_crosswalk(
         pseudonymised.crosswalk, key, settings.project, internal.run_id))

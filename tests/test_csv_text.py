@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from vhh.linkage.io.csv_text import csv_bytes, csv_pieces
+from vhh.linkage.io.csv_text import SharedRows, csv_bytes, csv_pieces
 
 # the characters that decide quoting, plus Dutch names and a character outside Latin-1
 _TEXT = st.text(alphabet=st.sampled_from(list("ab ,\"';éĳ'tvan der-\u20ac0.")), max_size=6)
@@ -65,8 +65,9 @@ def _frames(draw: st.DrawFn) -> list[pd.DataFrame]:
             data[name] = pd.Series(draw(st.lists(st.sampled_from([1, 1.0, True, "1", None]),
                                                  min_size=n, max_size=n)), dtype=object)
         else:
-            data[name] = pd.Series(draw(st.lists(st.one_of(st.none(), _TEXT), min_size=n,
-                                                 max_size=n)), dtype="string[pyarrow]")
+            data[name] = pd.Series(draw(st.lists(st.one_of(st.none(), _TEXT, _BREAKS),
+                                                 min_size=n, max_size=n)),
+                                   dtype="string[pyarrow]")
     frame = pd.DataFrame(data)
     cuts = sorted(draw(st.lists(st.integers(0, n), max_size=3)))
     bounds = [0, *cuts, n]
@@ -77,6 +78,25 @@ def _frames(draw: st.DrawFn) -> list[pd.DataFrame]:
 @given(_frames(), st.integers(1, 5))
 def test_pieces_are_the_bytes_pandas_writes(frames: list[pd.DataFrame], piece_rows: int) -> None:
     assert b"".join(csv_pieces(frames, piece_rows=piece_rows)) == _reference(frames)
+
+
+@settings(max_examples=100, deadline=None)
+@given(_frames(), st.lists(st.integers(0, 11), max_size=30), st.lists(_TEXT, max_size=30),
+       st.integers(1, 7))
+def test_shared_rows_are_written_as_their_rows(frames: list[pd.DataFrame], at: list[int],
+                                               own: list[str], piece_rows: int) -> None:
+    shared = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    at = [a % len(shared) for a in at] if len(shared) else []
+    own = (own * 30)[:len(at)] if own else [""] * len(at)
+    table = SharedRows(("eigen", *shared.columns), shared, np.array(at, dtype=np.int64),
+                       pd.DataFrame({"eigen": pd.Series(own, dtype=object)}))
+    expected = table.frame()
+    assert list(expected["eigen"]) == own and len(expected) == len(at)
+    halves = [SharedRows(table.columns, shared, table.at[:3], table.own.iloc[:3]),
+              SharedRows(table.columns, shared, table.at[3:], table.own.iloc[3:])]
+    assert b"".join(csv_pieces([table], piece_rows=piece_rows)) == _reference([expected])
+    assert b"".join(csv_pieces(halves, piece_rows=piece_rows)) == _reference(
+        [h.frame() for h in halves])
 
 
 def test_a_koppelingen_like_table_is_written_exactly() -> None:
@@ -104,6 +124,13 @@ def test_zero_and_minus_zero_and_dates_with_and_without_a_time() -> None:
     pieces = [when.iloc[:1], when.iloc[1:]]
     assert b"".join(csv_pieces(pieces)) == _reference(pieces)
     assert b"2020-01-01 00:00:00,a" in b"".join(csv_pieces(pieces))
+
+
+def test_ids_in_arrow_are_quoted_as_the_csv_module_quotes() -> None:
+    ids = ["B1", "B,2", 'B"3', "B\n4", "B\r5", "B 6", "", None, "van 't Hof"]
+    frame = pd.DataFrame({"record_id": pd.Series(ids, dtype="string[pyarrow]"),
+                          "n": range(len(ids))})
+    assert csv_bytes(frame) == _reference([frame])
 
 
 def test_frames_of_different_dtypes_are_joined_as_pandas_joins_them() -> None:

@@ -15,17 +15,58 @@ columns, frames whose dtypes differ) the text comes from ``to_csv`` itself.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["PIECE_ROWS", "csv_bytes", "csv_pieces"]
+__all__ = ["PIECE_ROWS", "SharedRows", "csv_bytes", "csv_pieces"]
 
 PIECE_ROWS = 250_000
 _TAIL = ",0"  # every distinct value is formatted next to a constant, then cut off
+
+
+@dataclass(frozen=True, eq=False)
+class SharedRows:
+    """A table whose rows repeat a few shared rows, held without the repeats: per row its
+    own columns (``own``) and the position ``at`` of its row in ``shared``; ``columns``
+    orders the whole. ``koppelingen.csv`` is one: a row per police row, the pair's rule and
+    weights shared by all rows of one police identity."""
+
+    columns: tuple[str, ...]
+    shared: pd.DataFrame
+    at: np.ndarray
+    own: pd.DataFrame
+
+    def __len__(self) -> int:
+        return len(self.at)
+
+    def __repr__(self) -> str:  # the frames hold ids: sizes only
+        return f"SharedRows({len(self.at)} rows, {len(self.shared)} shared)"
+
+    def column(self, name: str) -> pd.Series:
+        """One column, a value per row (index 0..n-1)."""
+        if name in self.own.columns:
+            return self.own[name].reset_index(drop=True)
+        return self.shared[name].take(self.at).reset_index(drop=True)
+
+    def frame(self) -> pd.DataFrame:
+        """The whole table, every row written out."""
+        return pd.DataFrame({name: self.column(name) for name in self.columns},
+                            index=pd.RangeIndex(len(self)))
+
+    @property
+    def dtypes(self) -> pd.Series:
+        return pd.Series({name: (self.own if name in self.own.columns else self.shared)[name]
+                          .dtype for name in self.columns}, dtype=object)
+
+
+Table: TypeAlias = pd.DataFrame | SharedRows
 
 
 def _whole(frame: pd.DataFrame) -> bytes:
@@ -59,9 +100,34 @@ def _by_whole_column(dtype: object) -> bool:
     return kind in ("M", "m")
 
 
-def _formatted(values: pd.Series) -> tuple[np.ndarray, pa.Array] | None:
+@functools.cache
+def _quoting() -> str:
+    """The characters that make ``to_csv`` quote a text (the csv module decides: with
+    ``\\n`` as line end, a ``\\r`` is not quoted in Python 3.11), found by asking it."""
+    probe = list(',"\n\r\t ;')
+    text: str = pd.DataFrame({"v": probe, "z": 0}).to_csv(index=False, header=False,
+                                                          lineterminator="\n")
+    return "".join(c for c in probe if f'"{c}' in text)
+
+
+def _arrow_cells(values: pd.Series) -> pa.Array:
+    """The cells of a column of Arrow strings, formatted per row inside Arrow."""
+    arrow = pa.array(values.array)
+    if isinstance(arrow, pa.ChunkedArray):
+        arrow = arrow.combine_chunks()
+    text = pc.fill_null(arrow.cast(pa.large_string()), "")
+    pattern = "[" + "".join("\\" + c if c in "\\]^-[" else c for c in _quoting()) + "]"
+    quoted = pc.binary_join_element_wise(_text('"'), pc.replace_substring(text, '"', '""'),
+                                         _text('"'), _text(""))
+    return pc.if_else(pc.match_substring_regex(text, pattern), quoted, text)
+
+
+def _formatted(values: pd.Series) -> tuple[np.ndarray | None, pa.Array] | None:
     """Each row's position in the column's formatted distinct values (the last one is the
-    empty cell of a missing value), or None when this column needs ``to_csv`` whole."""
+    empty cell of a missing value; None: one cell per row), or None when this column needs
+    ``to_csv`` whole."""
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        return None, _arrow_cells(values)  # ids: mostly distinct, formatted in Arrow
     distinct = _distinct(values)
     if distinct is None:
         return None
@@ -73,54 +139,93 @@ def _formatted(values: pd.Series) -> tuple[np.ndarray, pa.Array] | None:
         return None
     cells = [line[:-len(_TAIL)] for line in lines]
     cells.append("")
-    return np.where(codes < 0, len(cells) - 1, codes), pa.array(cells, type=pa.string())
+    return np.where(codes < 0, len(cells) - 1, codes), pa.array(cells, type=pa.large_string())
 
 
-def _frame_pieces(frame: pd.DataFrame, piece_rows: int) -> Iterator[bytes] | None:
-    columns = []
-    for k in range(frame.shape[1]):
-        formatted = _formatted(frame.iloc[:, k])
-        if formatted is None:
-            return None
-        columns.append(formatted)
+Cells = tuple[np.ndarray | None, pa.Array]
+
+
+def _text(value: str) -> pa.Scalar:
+    return pa.scalar(value, type=pa.large_string())
+
+
+def _cells(table: Table) -> list[Cells] | None:
+    """Per column: each row's formatted cell as a position into the column's cells."""
+    if isinstance(table, pd.DataFrame):
+        columns = [_formatted(table.iloc[:, k]) for k in range(table.shape[1])]
+    else:
+        columns = []
+        for name in table.columns:
+            own = name in table.own.columns
+            formatted = _formatted((table.own if own else table.shared)[name])
+            if formatted is not None and not own:
+                codes, text = formatted
+                formatted = (table.at if codes is None else codes[table.at]), text
+            columns.append(formatted)
+    return None if any(c is None for c in columns) else columns  # type: ignore[return-value]
+
+
+def _piece(cells: Cells, lo: int, hi: int) -> pa.Array:
+    codes, text = cells
+    return text.slice(lo, hi - lo) if codes is None else pc.take(text, pa.array(codes[lo:hi]))
+
+
+def _frame_pieces(table: Table, piece_rows: int) -> Iterator[bytes] | None:
+    columns = _cells(table)
+    if columns is None:
+        return None
 
     def pieces() -> Iterator[bytes]:
-        for lo in range(0, len(frame), piece_rows):
-            cells = [pc.take(text, pa.array(codes[lo:lo + piece_rows]))
-                     for codes, text in columns]
-            rows = pc.binary_join_element_wise(*cells, ",")
-            yield _buffer(pc.binary_join_element_wise(rows, "", "\n"))
+        for lo in range(0, len(table), piece_rows):
+            cells = [_piece(c, lo, lo + piece_rows) for c in columns]
+            rows = pc.binary_join_element_wise(*cells, _text(","))
+            yield _buffer(pc.binary_join_element_wise(rows, _text(""), _text("\n")))
     return pieces()
 
 
 def _buffer(rows: pa.Array) -> bytes:
     """The concatenated text of a string array without nulls."""
-    offsets = np.frombuffer(rows.buffers()[1], dtype=np.int32)[
+    if isinstance(rows, pa.ChunkedArray):
+        rows = rows.combine_chunks()
+    wide = pa.types.is_large_string(rows.type)
+    offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64 if wide else np.int32)[
         rows.offset:rows.offset + len(rows) + 1]
     return rows.buffers()[2].to_pybytes()[offsets[0]:offsets[-1]] if len(rows) else b""
 
 
-def csv_pieces(frames: Sequence[pd.DataFrame], piece_rows: int = PIECE_ROWS
-               ) -> Iterator[bytes]:
-    """UTF-8 CSV of the frames one after the other, header once, in pieces of
+def _names(table: Table) -> list[str]:
+    return list(table.columns)
+
+
+def _frame(table: Table) -> pd.DataFrame:
+    return table if isinstance(table, pd.DataFrame) else table.frame()
+
+
+def _joined(tables: list[Table]) -> pd.DataFrame:
+    frames = [_frame(t) for t in tables]
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def csv_pieces(tables: Sequence[Table], piece_rows: int = PIECE_ROWS) -> Iterator[bytes]:
+    """UTF-8 CSV of the tables one after the other, header once, in pieces of
     ``piece_rows`` rows: the bytes of ``to_csv(index=False, lineterminator="\\n")`` of the
-    frames with rows, concatenated (of the first frame when none has rows)."""
-    if not frames:
+    tables with rows, concatenated (of the first table when none has rows)."""
+    if not tables:
         raise ValueError("csv_pieces needs at least one frame")
-    full = [f for f in frames if len(f)]  # an empty frame adds no rows, nor its dtypes
-    first = full[0] if full else frames[0]
-    same = all(list(f.columns) == list(first.columns) and f.dtypes.equals(first.dtypes)
-               for f in full)
-    if not same or first.shape[1] < 2:
-        yield _whole(pd.concat(full, ignore_index=True) if len(full) > 1 else first)
+    full = [t for t in tables if len(t)]  # an empty table adds no rows, nor its dtypes
+    first = full[0] if full else tables[0]
+    same = all(_names(t) == _names(first) and t.dtypes.equals(first.dtypes) for t in full)
+    if not same or len(_names(first)) < 2 or (  # dates format by the whole column
+            len(full) > 1 and any(_by_whole_column(d) for d in first.dtypes)) or (
+            isinstance(first, SharedRows) and any(_by_whole_column(d) for d in first.dtypes)):
+        yield _whole(_joined(full) if full else _frame(first))
         return
-    if len(full) > 1 and any(_by_whole_column(d) for d in first.dtypes):
-        full = [pd.concat(full, ignore_index=True)]
-    yield _whole(first.iloc[:0])
-    for frame in full:
-        pieces = _frame_pieces(frame, piece_rows)
+    yield _whole(first.iloc[:0] if isinstance(first, pd.DataFrame)
+                 else pd.DataFrame(columns=list(first.columns)))
+    for table in full:
+        pieces = _frame_pieces(table, piece_rows)
         if pieces is None:
-            text: str = frame.to_csv(index=False, header=False, lineterminator="\n")
+            text: str = _frame(table).to_csv(index=False, header=False, lineterminator="\n")
             yield text.encode("utf-8")
         else:
             yield from pieces

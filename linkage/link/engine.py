@@ -17,7 +17,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from vhh.linkage.contract import REVIEW_ACCEPTED
+from vhh.linkage.io.csv_text import SharedRows
 from vhh.linkage.link.birthdates import within_one_slip_pairs
 from vhh.linkage.link.blocking import Blocking, candidate_pairs
 from vhh.linkage.link.compare import COMPARISON_COLUMNS, Side, compare_pairs
@@ -57,7 +60,8 @@ class LinkResult:
     source: str
     row_subject: pd.Series      # per valid police row (its index): gcos_id of the match or ""
     row_rule: pd.Series         # per valid police row: the rule that linked it or ""
-    koppelingen: pd.DataFrame   # one row per linked record and subject (match or review)
+    # one row per linked record and subject (match or review), the pair's columns held once
+    linked_rows: SharedRows
     review: pd.DataFrame        # the review queue
     subjects: pd.DataFrame      # per subject: gcos_id, gevonden, regel (the best rule), reden
     blocking: Blocking
@@ -75,10 +79,16 @@ class LinkResult:
     # the review_ids whose decision (from [linkage] review_decisions) met a pair under review
     review_applied: tuple[str, ...] = ()
 
+    @property
+    def koppelingen(self) -> pd.DataFrame:
+        """``koppelingen.csv`` as a frame, every row written out (large on a national
+        extract: the run writes :attr:`linked_rows` as it is)."""
+        return self.linked_rows.frame()
+
     def __repr__(self) -> str:  # the frames hold gcos_ids and compared names: counts only
         found = int(self.subjects["gevonden"].sum()) if "gevonden" in self.subjects else 0
         return (f"LinkResult({self.source}: {len(self.subjects)} subjects, {found} found, "
-                f"{self.identities} identities, {len(self.koppelingen)} decisions)")
+                f"{self.identities} identities, {len(self.linked_rows)} decisions)")
 
 
 def prepare_subjects(gcos: pd.DataFrame) -> pd.DataFrame:
@@ -157,8 +167,8 @@ def link_identities(source: str, subjects: pd.DataFrame, identities: pd.DataFram
     with clock.stage("resolve"):
         parts = _finish(source, subjects, identities, codes, record_ids, pairs, decisions,
                         columns, rule_names(settings))
-    row_subject, row_rule, koppelingen, review, status, by_rule, final = parts
-    return LinkResult(source, row_subject, row_rule, koppelingen, review, status, blocking,
+    row_subject, row_rule, linked_rows, review, status, by_rule, final = parts
+    return LinkResult(source, row_subject, row_rule, linked_rows, review, status, blocking,
                       len(identities), by_rule, _outcomes(decided, final) if keep_pairs else None,
                       extra.get("model"), extra.get("histogram"), clock.stages,
                       applied_decisions(final))
@@ -196,7 +206,7 @@ def _finish(source: str, subjects: pd.DataFrame, identities: pd.DataFrame, codes
             pairs.loc[done, "reden"] = pairs.loc[done, "regel"].map(REVIEWED).fillna("")
     live = pairs[pairs["besluit"].isin(("match", "review"))]
     review = review_queue(source, live, subjects, identities)
-    koppelingen = _koppelingen(source, live, subjects, record_ids, codes, columns)
+    linked_rows = _koppelingen(source, live, subjects, record_ids, codes, columns)
     match = live[live["besluit"] == "match"].set_index("i")
     row_i = pd.Series(codes, index=record_ids.index)
     row_subject = row_i.map(subjects["gcos_id"].reindex(match["s"]).set_axis(match.index)
@@ -204,7 +214,7 @@ def _finish(source: str, subjects: pd.DataFrame, identities: pd.DataFrame, codes
     row_rule = row_i.map(match["regel"]).fillna("")
     by_rule = {str(k): int(v) for k, v in pairs["regel"].value_counts().sort_index().items()}
     status = _subject_status(subjects, live, rules)
-    return (row_subject.astype(str), row_rule.astype(str), koppelingen, review, status,
+    return (row_subject.astype(str), row_rule.astype(str), linked_rows, review, status,
             by_rule, pairs)
 
 
@@ -258,13 +268,24 @@ def _outcomes(decided: pd.DataFrame, final: pd.DataFrame) -> pd.DataFrame:
 
 def _koppelingen(source: str, pairs: pd.DataFrame, subjects: pd.DataFrame,
                  record_ids: pd.Series, codes: np.ndarray, columns: tuple[str, ...]
-                 ) -> pd.DataFrame:
-    mine = np.isin(codes, pairs["i"].to_numpy())  # only rows of a linked identity
-    per_row = pd.DataFrame({"i": codes[mine],
-                            "record_id": record_ids[mine].astype(object).to_numpy()})
-    joined = per_row.merge(pairs, on="i", how="inner")
-    joined["gcos_id"] = subjects["gcos_id"].to_numpy()[joined["s"].to_numpy()]
-    joined["bron"] = source
-    joined["blokken"] = joined["passes"]
-    return (joined.loc[:, list(columns)]
-            .sort_values(["gcos_id", "record_id"]).reset_index(drop=True))
+                 ) -> SharedRows:
+    """A row per police row of a linked identity and each of its live pairs, sorted by
+    gcos_id and record_id; the pair's columns are held once per pair, not per row."""
+    pairs = pairs.reset_index(drop=True)
+    shared = pairs.assign(gcos_id=subjects["gcos_id"].to_numpy()[pairs["s"].to_numpy()],
+                          bron=source, blokken=pairs["passes"])
+    shared = shared.loc[:, [c for c in columns if c != "record_id"]]
+    identity = pairs["i"].to_numpy()
+    by_identity = np.argsort(identity, kind="stable")
+    mine = np.flatnonzero(np.isin(codes, identity))  # only rows of a linked identity
+    first = np.searchsorted(identity[by_identity], codes[mine], side="left")
+    count = np.searchsorted(identity[by_identity], codes[mine], side="right") - first
+    row = np.repeat(mine, count)
+    within = np.arange(len(row)) - np.repeat(np.cumsum(count) - count, count)
+    at = by_identity[np.repeat(first, count) + within]
+    ids = pa.array(record_ids.astype("string[pyarrow]").array).take(row)
+    gcos_rank = pd.factorize(shared["gcos_id"], sort=True)[0][at]
+    order = pc.sort_indices(pa.table({"g": gcos_rank, "r": ids}),
+                            sort_keys=[("g", "ascending"), ("r", "ascending")]).to_numpy()
+    own = pd.DataFrame({"record_id": pd.Series(pd.arrays.ArrowStringArray(ids.take(order)))})
+    return SharedRows(columns, shared, at[order], own)
