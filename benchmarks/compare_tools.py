@@ -91,6 +91,9 @@ SPLINK_SURNAME_JW = (0.92, 0.85)
 SPLINK_BIRTH_LEVENSHTEIN = (1, 2)
 SPLINK_U_MAX_PAIRS = 1e7
 SPLINK_THRESHOLD = 0.5
+# issue 17 compares with Splink at its best threshold: the 0.5 predictions (timed) are cut at
+# each of these afterwards (untimed) and each cut is scored against the truth
+SPLINK_SWEEP = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999)
 SPLINK_DETERMINISTIC_RECALL = 0.7
 RL_SURNAME_JW = 0.85
 RL_VOTES = 2
@@ -260,7 +263,7 @@ def _splink_pairs(predictions: pd.DataFrame) -> pd.DataFrame:
     pairs = pd.DataFrame({"record_id": bvh, "gcos_id": gcos,
                           "p": predictions["match_probability"]})
     best = pairs.sort_values("p", ascending=False, kind="stable").drop_duplicates("record_id")
-    return best.loc[:, ["record_id", "gcos_id"]].reset_index(drop=True)
+    return best.loc[:, ["record_id", "gcos_id", "p"]].reset_index(drop=True)
 
 
 def _link_splink(in_scope: pd.DataFrame, bvh: pd.DataFrame, settings: Any
@@ -348,6 +351,11 @@ def run_child(tool: str, data: Path, out: Path, classifier: str) -> None:
                "loadavg_1min": {"start": load_start, "end": os.getloadavg()[0]},
                "code_sha256": code, **info}
     metrics.update(after())
+    if "p" in pairs:  # Splink: each cut of the sweep, for the parent to score
+        for cut in SPLINK_SWEEP:
+            pairs.loc[pairs["p"] >= cut, ["record_id", "gcos_id"]].astype(str).to_parquet(
+                out / f"pairs_{tool}_t{cut}.parquet", index=False)
+        pairs = pairs.drop(columns="p")
     pairs.astype(str).to_parquet(out / f"pairs_{tool}.parquet", index=False)
     (out / f"metrics_{tool}.json").write_text(json.dumps(metrics, indent=2))
 
@@ -441,6 +449,11 @@ def _run_once(tool: str, data: Path, classifier: str, timeout: float | None
                 "log": str(data / f"{tool}.log")}
     metrics = json.loads((data / f"metrics_{tool}.json").read_text())
     seconds = metrics["seconds"]
+    sweep = {str(cut): _evaluate(data, data / f"pairs_{tool}_t{cut}.parquet")["f1"]
+             for cut in SPLINK_SWEEP if (data / f"pairs_{tool}_t{cut}.parquet").exists()}
+    if sweep:
+        best = max(sweep, key=lambda cut: sweep[cut])
+        metrics.update(f1_by_threshold=sweep, best_threshold=float(best), f1_best=sweep[best])
     return {**metrics, "status": "ok",
             "wall_s": round(seconds["edge"] + seconds["link"], 3), "link_s": seconds["link"],
             "edge_s": seconds["edge"],
@@ -472,6 +485,8 @@ def _ratios(results: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]:
         out[f"ours/{other}"] = {
             key: round(ours[key] / theirs[key], 3) if theirs[key] else float("nan")
             for key in ("wall_s", "link_s", "peak_rss_mb")}
+        if "f1_best" in theirs:  # issue 17: F1 at least that of the other at its best cut
+            out[f"ours/{other}"]["f1_minus_best"] = round(ours["f1"] - theirs["f1_best"], 4)
     return out
 
 
@@ -596,9 +611,15 @@ def print_table(sizes: list[dict[str, Any]]) -> None:
                   f"{r['candidate_pairs']:>11,} {r['matches']:>8,} {r['precision']:>6.3f} "
                   f"{r['recall']:>6.3f} {r['f1']:>6.3f} {r['recall_automatic']:>6.3f} "
                   f"{r['f1_automatic']:>7.3f}")
+            if "f1_best" in r:
+                print(f"{'':>5} {'':<13} best threshold {r['best_threshold']}: F1 "
+                      f"{r['f1_best']:.3f}  (sweep: {r['f1_by_threshold']})")
         for name, ratio in size["ratios"].items():
+            extra = (f"  F1 minus its best {ratio['f1_minus_best']:+.4f}"
+                     if "f1_minus_best" in ratio else "")
             print(f"{size['size']:>5} {name:<20} time (wall) {ratio['wall_s']:.2f}  "
-                  f"time (link) {ratio['link_s']:.2f}  peak memory {ratio['peak_rss_mb']:.2f}")
+                  f"time (link) {ratio['link_s']:.2f}  peak memory {ratio['peak_rss_mb']:.2f}"
+                  + extra)
     print()
 
 

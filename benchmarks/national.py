@@ -6,7 +6,9 @@ generator streams a study to ``--workdir/<size>`` (kept, so a rerun reuses it), 
 ``vhh-link run`` executes in a child process of its own. Measured per size: the generator's
 wall time and peak RSS, the run's wall time and peak RSS (``os.wait4`` of that child only),
 and the stage times of the run's report (``tijden``). Then the ratio of time per doubling of
-the rows (target <= 2.2: no quadratic step). Results go to ``--out`` as JSON.
+the rows (target <= 2.2: no quadratic step). The floor: ``pyarrow.csv.read_csv`` of the
+same BVH file in a child of its own just before the run, and the run's time as a multiple
+of it (issue 17: at most 10x). Results go to ``--out`` as JSON.
 
 Machines here are shared and noisy: compare the ratios within one run, not seconds across
 runs. The load average is recorded at the start and end of every child.
@@ -81,6 +83,21 @@ def prepare(folder: Path, subjects: int, bvh_rows: int, seed: int) -> dict[str, 
     return generated
 
 
+_PARSE = ("import sys, time, pyarrow.csv as c; head = open(sys.argv[1]).readline(); "
+          "sep = ';' if head.count(';') > head.count(',') else ','; t = time.perf_counter(); "
+          "n = c.read_csv(sys.argv[1], parse_options=c.ParseOptions(delimiter=sep)).num_rows; "
+          "print(time.perf_counter() - t, n)")
+
+
+def parse_floor(folder: Path) -> dict[str, Any]:
+    """The floor (issue 17): pyarrow.csv.read_csv of the same BVH file, in a child."""
+    log = folder / "parse.log"
+    result = measured([sys.executable, "-c", _PARSE, str(folder / "input" / "bvh_incidenten.csv")],
+                      log)
+    seconds, rows = log.read_text().split()
+    return {**result, "parse_s": round(float(seconds), 2), "rows": int(rows)}
+
+
 def run_once(folder: Path) -> dict[str, Any]:
     out = folder / "out"
     shutil.rmtree(out, ignore_errors=True)
@@ -113,12 +130,15 @@ def main() -> None:
         if generated:
             print(f"[{_label(rows)}] generated in {generated['seconds']} s, "
                   f"peak {generated['peak_mb']} MB", flush=True)
+        floor = parse_floor(folder)
         run = run_once(folder)
         results.append({"size": _label(rows), "subjects": args.subjects, "generate": generated,
-                        **run})
+                        "pyarrow_parse": floor,
+                        "times_parse": round(run["seconds"] / floor["parse_s"], 1), **run})
         print(f"[{_label(rows)}] {run['bvh_rows']:,} BVH + {run['hks_rows']:,} HKS rows: "
               f"{run['seconds']} s, peak {run['peak_mb']} MB (load {run['load_start']}"
-              f"-{run['load_end']})", flush=True)
+              f"-{run['load_end']}); pyarrow parses the BVH file in {floor['parse_s']} s: "
+              f"x{results[-1]['times_parse']}", flush=True)
         print("    " + ", ".join(f"{k} {v:.0f}s" for k, v in run["stages"].items()
                                  if "." not in k and v >= 1), flush=True)
     if len(results) > 1:
