@@ -74,17 +74,33 @@ def _whole(frame: pd.DataFrame) -> bytes:
     return text.encode("utf-8")
 
 
+def _text_distinct(values: np.ndarray) -> tuple[np.ndarray, object] | None:
+    """Codes and distinct texts of an object array of str (missing: -1), told apart by
+    Arrow: pandas' own hashing of texts stops at a NUL character ("a\\0b" and "a\\0c" get
+    one code). None for a text Arrow cannot hold (a lone surrogate)."""
+    try:
+        encoded = pa.array(values, type=pa.large_string(), from_pandas=True).dictionary_encode()
+    except (pa.ArrowException, UnicodeError):
+        return None
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+    return codes.astype(np.int64), np.array(encoded.dictionary.to_pylist(), dtype=object)
+
+
 def _distinct(values: pd.Series) -> tuple[np.ndarray, object] | None:
     """Codes and distinct values such that equal codes format alike, or None when hashing
     cannot tell that (an object column of mixed types: 1, 1.0 and True hash alike but
     format as 1, 1.0 and True; a nullable float column: 0.0 and -0.0)."""
+    if isinstance(values.dtype, pd.StringDtype):
+        return _text_distinct(values.to_numpy(dtype=object, na_value=None))
     if isinstance(values.dtype, np.dtype):
         raw = values.to_numpy()
         if raw.dtype.kind == "f":  # by bit pattern: 0.0 and -0.0 format differently
             codes, bits = pd.factorize(raw.view(f"i{raw.itemsize}"), use_na_sentinel=True)
             return codes, bits.view(raw.dtype)
-        if raw.dtype.kind not in "iubMmO" or (raw.dtype == object and pd.api.types.infer_dtype(
-                raw, skipna=True) not in ("string", "empty")):
+        if raw.dtype == object:
+            kind = pd.api.types.infer_dtype(raw, skipna=True)
+            return _text_distinct(raw) if kind in ("string", "empty") else None
+        if raw.dtype.kind not in "iubMm":
             return None
     elif pd.api.types.is_float_dtype(values.dtype):
         return None
