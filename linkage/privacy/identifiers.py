@@ -37,6 +37,14 @@ from vhh.linkage.normalise.names import (
     parse_initials,
     parse_surname,
 )
+from vhh.linkage.privacy.hashedids import (
+    HashedIds,
+    encodable,
+    hash_texts,
+    hash_utf8,
+    plain_ascii_ids,
+    sorted_distinct,
+)
 
 __all__ = ["ID_COLUMNS", "MIN_NUMERIC_ID", "MIN_SURNAME_TOKEN", "PARTICLES", "HashedIds",
            "IdentifierCollector", "Identifiers", "build_identifiers"]
@@ -48,121 +56,6 @@ PARTICLES: frozenset[str] = frozenset(
     | {"van", "der", "de", "den", "ter", "ten", "t", "het", "in", "op", "te", "la", "le",
        "du", "d", "s", "l", "uijt"})
 """Words of tussenvoegsels (normalised: 't -> t, d' -> d): never an identifier alone."""
-
-
-class HashedIds:
-    """A set of id strings held as a sorted array of distinct 64-bit hashes (8 bytes an id).
-
-    Twenty million ids as Python strings in a set take gigabytes; as hashes they take 160 MB.
-    Membership hashes the question the same way and looks it up with ``np.searchsorted``.
-    An id that is in the set is always found: equal strings give equal hashes, so a miss is
-    impossible. Two different strings may share a hash (about n / 2**64 per lookup): such a
-    false hit only blocks an export, the safe side. The hash (``pd.util.hash_array``, SipHash
-    under pandas' fixed, public key) is not a pseudonym: the array is as sensitive as the ids,
-    lives in memory only and is never written or shown.
-    """
-
-    __slots__ = ("_hashes",)
-
-    def __init__(self, hashes: np.ndarray | None = None) -> None:
-        """``hashes`` must be sorted and distinct (as from :func:`_sorted_distinct`)."""
-        self._hashes = np.empty(0, dtype=np.uint64) if hashes is None else hashes
-        self._hashes.flags.writeable = False
-
-    @classmethod
-    def from_strings(cls, values: Iterable[str]) -> HashedIds:
-        """The set of ``values`` as given (normalising them is the caller's business)."""
-        return cls(_sorted_distinct(_hash(list(values))))
-
-    def contains(self, values: Sequence[str]) -> np.ndarray:
-        """One boolean per value: whether it is in the set (one batch, vectorised)."""
-        if not len(self._hashes) or not len(values):
-            return np.zeros(len(values), dtype=bool)
-        wanted = _hash(values)
-        order = np.argsort(wanted)  # sorted needles: searchsorted walks on instead of jumping
-        wanted = wanted[order]
-        at = np.minimum(np.searchsorted(self._hashes, wanted), len(self._hashes) - 1)
-        found = np.empty(len(values), dtype=bool)
-        found[order] = self._hashes[at] == wanted
-        return found
-
-    def __contains__(self, value: object) -> bool:
-        return isinstance(value, str) and bool(self.contains([value])[0])
-
-    def __len__(self) -> int:
-        return len(self._hashes)
-
-    def __repr__(self) -> str:  # never show contents, not even hashed
-        return f"HashedIds({len(self)} ids)"
-
-
-def _hash(values: Sequence[str]) -> np.ndarray:
-    """64-bit hashes of strings, vectorised; the same string always gives the same hash."""
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    try:
-        return np.asarray(pd.util.hash_array(array, categorize=False), dtype=np.uint64)
-    except UnicodeEncodeError:  # a lone surrogate (a JSON escape, say): hash its bytes
-        array[:] = [_encodable(v) for v in values]
-        return np.asarray(pd.util.hash_array(array, categorize=False), dtype=np.uint64)
-
-
-def _hash_utf8(values: pa.LargeBinaryArray) -> np.ndarray:
-    """:func:`_hash` of the strings whose UTF-8 bytes ``values`` holds, without the strings.
-
-    ``pd.util.hash_array`` hashes a ``str`` as its UTF-8 encoding and ``bytes`` as they are:
-    the same bytes give the same hash, so these equal :func:`_hash` of the decoded texts."""
-    array = values.to_numpy(zero_copy_only=False)
-    return np.asarray(pd.util.hash_array(array, categorize=False), dtype=np.uint64)
-
-
-_ASCII_SPACE = np.array([chr(code).isspace() for code in range(128)] + [False] * 128)
-"""Per byte value: an ASCII character that ``str.strip()`` strips (tab to CR, FS to US, space)."""
-
-
-def _plain_ids(texts: pa.LargeStringArray) -> np.ndarray:
-    """Per text: whether it is an id whose normal form is its ASCII lowercase.
-
-    That is an ASCII text of at least :data:`MIN_NUMERIC_ID` characters with no whitespace
-    at either end: ``strip()`` leaves it as it is, it is not short however many digits it
-    has, and ``lower()`` changes only A-Z. Every other text (non-ASCII, short, empty or
-    padded) takes the general path, :meth:`IdentifierCollector._hash_ids`."""
-    size = len(texts)
-    _, offset_buffer, data_buffer = texts.buffers()
-    offsets = np.frombuffer(offset_buffer, dtype=np.int64)[texts.offset:texts.offset + size + 1]
-    plain = np.diff(offsets) >= MIN_NUMERIC_ID
-    plain &= pc.string_is_ascii(texts).to_numpy(zero_copy_only=False)
-    at = np.flatnonzero(plain)
-    if len(at):
-        data = np.frombuffer(data_buffer, dtype=np.uint8)
-        plain[at] = ~(_ASCII_SPACE[data[offsets[at]]] | _ASCII_SPACE[data[offsets[at + 1] - 1]])
-    return plain
-
-
-def _encodable(value: str) -> str:
-    """``value`` itself when UTF-8 can encode it, else its surrogate-passing bytes as text.
-
-    Deterministic, so equal strings still hash equal; at worst two strings now share a hash
-    (a false hit, the safe side).
-    """
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return value.encode("utf-8", "surrogatepass").decode("latin-1")
-    return value
-
-
-def _sorted_distinct(hashes: np.ndarray, *, runs: bool = False) -> np.ndarray:
-    """Sort in place and drop repeats. ``runs``: the array is a few sorted runs, which a
-    merge sort joins without sorting them again; hashes in no order sort ten times faster
-    with numpy's default (introsort, vectorised) than with the merge sort."""
-    if len(hashes) < 2:
-        return hashes
-    hashes.sort(kind="stable" if runs else None)
-    keep = np.empty(len(hashes), dtype=bool)
-    keep[0] = True
-    np.not_equal(hashes[1:], hashes[:-1], out=keep[1:])
-    return hashes[keep]
 
 
 @dataclass
@@ -251,7 +144,7 @@ def _factorised(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def _exact(text: str) -> bool:
     """A text that pandas' string table compares exactly: no NUL, no lone surrogate."""
-    return "\x00" not in text and (text.isascii() or _encodable(text) is text)
+    return "\x00" not in text and (text.isascii() or encodable(text) is text)
 
 
 class IdentifierCollector:
@@ -309,7 +202,7 @@ class IdentifierCollector:
         return found
 
     def _add_ids(self, values: pd.Series, source: str, column: str) -> None:
-        """The ids of one column of a chunk: the plain ones (:func:`_plain_ids`, nearly all)
+        """The ids of one column of a chunk: the plain ones (:func:`plain_ascii_ids`, nearly all)
         lowercased and hashed in Arrow, row by row without a Python string each; the others
         one distinct value at a time by :meth:`_hash_ids`."""
         texts = values.astype(str).to_numpy(dtype=object)
@@ -318,12 +211,12 @@ class IdentifierCollector:
         except UnicodeEncodeError:  # a lone surrogate (a JSON escape, say): all the general way
             plain = np.zeros(len(texts), dtype=bool)
         else:
-            plain = _plain_ids(arrow)
+            plain = plain_ascii_ids(arrow, MIN_NUMERIC_ID)
         hashes = []
         if plain.any():
             chosen = arrow if plain.all() else arrow.filter(pa.array(plain))
             lowered = pc.ascii_lower(chosen).cast(pa.large_binary())
-            hashes = [_hash_utf8(lowered.slice(start, _HASH_BATCH))
+            hashes = [hash_utf8(lowered.slice(start, _HASH_BATCH))
                       for start in range(0, len(lowered), _HASH_BATCH)]
         if not plain.all():
             # distinct by Python's own equality: pandas' hash table can lose a text with a
@@ -332,7 +225,7 @@ class IdentifierCollector:
             hashes += [self._hash_ids(others[start:start + _HASH_BATCH], source, column)
                        for start in range(0, len(others), _HASH_BATCH)]
         if hashes:
-            self._pending.append(_sorted_distinct(np.concatenate(hashes)))
+            self._pending.append(sorted_distinct(np.concatenate(hashes)))
             self._pending_size += len(self._pending[-1])
         if self._pending_size >= max(len(self._merged), _MERGE_AT_LEAST):
             self._merge()
@@ -351,7 +244,7 @@ class IdentifierCollector:
                 self._short_ids.add((source, column, value))
             else:
                 scannable.append(value.lower())
-        return _hash(scannable)
+        return hash_texts(scannable)
 
     def _merge(self) -> None:
         if not self._pending:
@@ -359,7 +252,7 @@ class IdentifierCollector:
         joined = np.concatenate([self._merged, *self._pending])
         self._pending, self._pending_size = [], 0  # free the parts before sorting
         self._merged = np.empty(0, dtype=np.uint64)
-        self._merged = _sorted_distinct(joined, runs=True)
+        self._merged = sorted_distinct(joined, runs=True)
 
     def _add_dates(self, values: pd.Series) -> None:
         """The birthdates of a column: each distinct notation parsed once over all chunks.
