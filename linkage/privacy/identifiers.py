@@ -21,11 +21,14 @@ Surnames are kept the way the scanner matches them (:mod:`vhh.linkage.privacy.le
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from vhh.linkage.contract import ID_COLUMN
 from vhh.linkage.normalise.dates import parse_dates
 from vhh.linkage.normalise.names import (
@@ -33,6 +36,14 @@ from vhh.linkage.normalise.names import (
     normalise_text,
     parse_initials,
     parse_surname,
+)
+from vhh.linkage.privacy.hashedids import (
+    HashedIds,
+    encodable,
+    hash_texts,
+    hash_utf8,
+    plain_ascii_ids,
+    sorted_distinct,
 )
 
 __all__ = ["ID_COLUMNS", "MIN_NUMERIC_ID", "MIN_SURNAME_TOKEN", "PARTICLES", "HashedIds",
@@ -45,87 +56,6 @@ PARTICLES: frozenset[str] = frozenset(
     | {"van", "der", "de", "den", "ter", "ten", "t", "het", "in", "op", "te", "la", "le",
        "du", "d", "s", "l", "uijt"})
 """Words of tussenvoegsels (normalised: 't -> t, d' -> d): never an identifier alone."""
-
-
-class HashedIds:
-    """A set of id strings held as a sorted array of distinct 64-bit hashes (8 bytes an id).
-
-    Twenty million ids as Python strings in a set take gigabytes; as hashes they take 160 MB.
-    Membership hashes the question the same way and looks it up with ``np.searchsorted``.
-    An id that is in the set is always found: equal strings give equal hashes, so a miss is
-    impossible. Two different strings may share a hash (about n / 2**64 per lookup): such a
-    false hit only blocks an export, the safe side. The hash (``pd.util.hash_array``, SipHash
-    under pandas' fixed, public key) is not a pseudonym: the array is as sensitive as the ids,
-    lives in memory only and is never written or shown.
-    """
-
-    __slots__ = ("_hashes",)
-
-    def __init__(self, hashes: np.ndarray | None = None) -> None:
-        """``hashes`` must be sorted and distinct (as from :func:`_sorted_distinct`)."""
-        self._hashes = np.empty(0, dtype=np.uint64) if hashes is None else hashes
-        self._hashes.flags.writeable = False
-
-    @classmethod
-    def from_strings(cls, values: Iterable[str]) -> HashedIds:
-        """The set of ``values`` as given (normalising them is the caller's business)."""
-        return cls(_sorted_distinct(_hash(list(values))))
-
-    def contains(self, values: Sequence[str]) -> np.ndarray:
-        """One boolean per value: whether it is in the set (one batch, vectorised)."""
-        if not len(self._hashes) or not len(values):
-            return np.zeros(len(values), dtype=bool)
-        wanted = _hash(values)
-        order = np.argsort(wanted)  # sorted needles: searchsorted walks on instead of jumping
-        wanted = wanted[order]
-        at = np.minimum(np.searchsorted(self._hashes, wanted), len(self._hashes) - 1)
-        found = np.empty(len(values), dtype=bool)
-        found[order] = self._hashes[at] == wanted
-        return found
-
-    def __contains__(self, value: object) -> bool:
-        return isinstance(value, str) and bool(self.contains([value])[0])
-
-    def __len__(self) -> int:
-        return len(self._hashes)
-
-    def __repr__(self) -> str:  # never show contents, not even hashed
-        return f"HashedIds({len(self)} ids)"
-
-
-def _hash(values: Sequence[str]) -> np.ndarray:
-    """64-bit hashes of strings, vectorised; the same string always gives the same hash."""
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    try:
-        return np.asarray(pd.util.hash_array(array, categorize=False), dtype=np.uint64)
-    except UnicodeEncodeError:  # a lone surrogate (a JSON escape, say): hash its bytes
-        array[:] = [_encodable(v) for v in values]
-        return np.asarray(pd.util.hash_array(array, categorize=False), dtype=np.uint64)
-
-
-def _encodable(value: str) -> str:
-    """``value`` itself when UTF-8 can encode it, else its surrogate-passing bytes as text.
-
-    Deterministic, so equal strings still hash equal; at worst two strings now share a hash
-    (a false hit, the safe side).
-    """
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return value.encode("utf-8", "surrogatepass").decode("latin-1")
-    return value
-
-
-def _sorted_distinct(hashes: np.ndarray) -> np.ndarray:
-    """Sort in place (a merge when the array is a few sorted runs) and drop repeats."""
-    if len(hashes) < 2:
-        return hashes
-    hashes.sort(kind="stable")  # timsort: sorted parts are merged, not re-sorted
-    keep = np.empty(len(hashes), dtype=bool)
-    keep[0] = True
-    np.not_equal(hashes[1:], hashes[:-1], out=keep[1:])
-    return hashes[keep]
 
 
 @dataclass
@@ -181,15 +111,52 @@ _MERGE_AT_LEAST = 1 << 20  # pending hashes before a merge is worth its while
 _HASH_BATCH = 1 << 16  # ids normalised and hashed at a time: few strings alive at once
 
 
+_SIMPLE_SURNAME = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+"""A surname of ASCII letters, double ones joined by single hyphens ("Bakker", "Jansen-Smit"):
+its components are the hyphen-separated words lowercased, with no prefix of its own (a lone
+word is its own core, even one that is a tussenvoegsel: the surname "Van")."""
+
+_WHOLE_ONLY = re.compile(r"[^\x00-\x7f]|[,'`]")
+"""What makes ``parse_surname`` look at a surname as a whole, not part by part: a comma (a
+prefix after it), an apostrophe (an elided article, "d'Ancona"), or any non-ASCII character
+(other hyphens, apostrophes and Unicode folding)."""
+
+
+def _factorised(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct texts of a column (as ``astype(str)`` gives them) and each row's code.
+
+    Distinct by exact equality: Arrow's dictionary, or Python's for a column with a lone
+    surrogate. Not ``pd.factorize``: its string table compares texts only up to a NUL
+    character ("A\x00B" is "A" to it) and can lose a text with a lone surrogate (pandas 2.3),
+    so a surname or a birthdate could be dropped as a repeat of another."""
+    texts = values.astype(str).to_numpy(dtype=object)
+    try:
+        encoded = pa.array(texts, type=pa.large_string()).dictionary_encode()
+    except UnicodeEncodeError:
+        seen: dict[str, int] = {}
+        codes = np.fromiter((seen.setdefault(text, len(seen)) for text in texts.tolist()),
+                            dtype=np.int64, count=len(texts))
+        return np.array(list(seen), dtype=object), codes
+    distinct = np.empty(len(encoded.dictionary), dtype=object)
+    distinct[:] = encoded.dictionary.to_pylist()
+    return distinct, encoded.indices.to_numpy().astype(np.int64)
+
+
+def _exact(text: str) -> bool:
+    """A text that pandas' string table compares exactly: no NUL, no lone surrogate."""
+    return "\x00" not in text and (text.isascii() or encodable(text) is text)
+
+
 class IdentifierCollector:
     """Collect identifiers from raw input frames fed one chunk at a time, in bounded memory.
 
     ``add`` each chunk of each source (the caller may free the chunk afterwards), then
     ``finish`` once. The result is the same as :func:`build_identifiers` on the whole
-    frames: ids as hashes (each chunk's distinct ids, merged when the pending ones outgrow the
-    merged set, so the work is not quadratic), surnames parsed once per distinct
-    (achternaam, tussenvoegsel) pair and birthdates once per distinct notation over all
-    chunks.
+    frames: ids as hashes (each chunk's ids hashed, the distinct hashes merged when the pending
+    ones outgrow the merged set, so the work is not quadratic), surnames parsed once per
+    distinct (achternaam, tussenvoegsel) pair and birthdates once per distinct notation over
+    all chunks. The shortcuts taken for speed (Arrow for the ids, surnames parsed part by
+    part) are held against a plain row-by-row definition in ``tests/test_identifiers_fast.py``.
     """
 
     def __init__(self) -> None:
@@ -199,6 +166,8 @@ class IdentifierCollector:
         self._pending_size = 0
         self._short_ids: set[tuple[str, str, str]] = set()   # (source, column, value)
         self._seen_names: set[tuple[str, str]] = set()
+        self._prefixes: dict[str, str] = {}  # tussenvoegsel as written -> canonical
+        self._parts: dict[str, tuple[str, str] | None] = {}  # part of a surname -> parse
         self._short_names: dict[tuple[str, str], tuple[str, ...]] = {}  # -> short cores
         self._seen_initials: set[tuple[str, str, str]] = set()
         self._seen_dates: set[str] = set()
@@ -229,14 +198,34 @@ class IdentifierCollector:
         found.unscannable_ids = len(self._short_ids)
         self._merged = np.empty(0, dtype=np.uint64)
         self._seen_names, self._seen_initials, self._seen_dates = set(), set(), set()
+        self._prefixes, self._parts = {}, {}
         return found
 
     def _add_ids(self, values: pd.Series, source: str, column: str) -> None:
-        distinct = values.astype(str).unique()
-        hashes = [self._hash_ids(distinct[start:start + _HASH_BATCH], source, column)
-                  for start in range(0, len(distinct), _HASH_BATCH)]
+        """The ids of one column of a chunk: the plain ones (:func:`plain_ascii_ids`, nearly all)
+        lowercased and hashed in Arrow, row by row without a Python string each; the others
+        one distinct value at a time by :meth:`_hash_ids`."""
+        texts = values.astype(str).to_numpy(dtype=object)
+        try:
+            arrow = pa.array(texts, type=pa.large_string())
+        except UnicodeEncodeError:  # a lone surrogate (a JSON escape, say): all the general way
+            plain = np.zeros(len(texts), dtype=bool)
+        else:
+            plain = plain_ascii_ids(arrow, MIN_NUMERIC_ID)
+        hashes = []
+        if plain.any():
+            chosen = arrow if plain.all() else arrow.filter(pa.array(plain))
+            lowered = pc.ascii_lower(chosen).cast(pa.large_binary())
+            hashes = [hash_utf8(lowered.slice(start, _HASH_BATCH))
+                      for start in range(0, len(lowered), _HASH_BATCH)]
+        if not plain.all():
+            # distinct by Python's own equality: pandas' hash table can lose a text with a
+            # lone surrogate (pandas 2.3), which only this path sees
+            others = list(dict.fromkeys(texts[~plain].tolist()))
+            hashes += [self._hash_ids(others[start:start + _HASH_BATCH], source, column)
+                       for start in range(0, len(others), _HASH_BATCH)]
         if hashes:
-            self._pending.append(_sorted_distinct(np.concatenate(hashes)))
+            self._pending.append(sorted_distinct(np.concatenate(hashes)))
             self._pending_size += len(self._pending[-1])
         if self._pending_size >= max(len(self._merged), _MERGE_AT_LEAST):
             self._merge()
@@ -255,7 +244,7 @@ class IdentifierCollector:
                 self._short_ids.add((source, column, value))
             else:
                 scannable.append(value.lower())
-        return _hash(scannable)
+        return hash_texts(scannable)
 
     def _merge(self) -> None:
         if not self._pending:
@@ -263,39 +252,92 @@ class IdentifierCollector:
         joined = np.concatenate([self._merged, *self._pending])
         self._pending, self._pending_size = [], 0  # free the parts before sorting
         self._merged = np.empty(0, dtype=np.uint64)
-        self._merged = _sorted_distinct(joined)
+        self._merged = sorted_distinct(joined, runs=True)
 
     def _add_dates(self, values: pd.Series) -> None:
-        new = [v for v in values.astype(str).unique() if v not in self._seen_dates]
+        """The birthdates of a column: each distinct notation parsed once over all chunks.
+
+        ``parse_dates`` puts its values through ``pd.factorize`` (see :func:`_factorised`):
+        the notations it could confuse (with a NUL or a lone surrogate, never a date) are
+        parsed one at a time, so none takes the place of a real date."""
+        distinct, _ = _factorised(values)
+        new = [text for text in distinct.tolist() if text not in self._seen_dates]
         if not new:
             return
         self._seen_dates.update(new)
-        parsed = parse_dates(pd.Series(new, dtype=object))
-        self._found.dates.update(parsed.key[parsed.status == "ok"].unique().tolist())
+        exact = [text for text in new if _exact(text)]
+        for batch in [exact] + [[text] for text in new if not _exact(text)]:
+            if not batch:
+                continue
+            parsed = parse_dates(pd.Series(batch, dtype=object))
+            self._found.dates.update(parsed.key[parsed.status == "ok"].unique().tolist())
 
     def _add_names(self, frame: pd.DataFrame) -> None:
         """Surnames of every row (each distinct spelling parsed once over all chunks), and
-        initials + surname for the short surnames, too short to scan as a word of their own."""
+        initials + surname for the short surnames, too short to scan as a word of their own.
+
+        The distinct (achternaam, tussenvoegsel) pairs come from the codes of each column
+        factorised once, not from a frame of pairs."""
         blank = pd.Series("", index=frame.index)
-        surname = frame["achternaam"].astype(str)
-        prefix = frame.get("tussenvoegsel", blank).astype(str)
-        pairs = pd.DataFrame({"a": surname, "t": prefix}).drop_duplicates()
-        for pair in pairs.itertuples(index=False, name=None):
+        surnames, surname_codes = _factorised(frame["achternaam"])
+        prefixes, prefix_codes = _factorised(frame.get("tussenvoegsel", blank))
+        pairs = pd.unique(surname_codes * len(prefixes) + prefix_codes)  # hashed, not sorted
+        for at, prefix_at in zip(*np.divmod(pairs, max(len(prefixes), 1)), strict=True):
+            pair = (surnames[at], prefixes[prefix_at])
             if pair not in self._seen_names:
                 self._seen_names.add(pair)
                 self._add_surname(*pair)
         if self._short_names:  # short names of earlier chunks take this chunk's initials too
-            self._add_initials(surname, prefix, frame.get("voorletters", blank).astype(str))
+            maybe = self._maybe_short(surnames, surname_codes)
+            initials = frame.get("voorletters", blank)[maybe].astype(str).to_numpy(dtype=object)
+            self._add_initials(surnames[surname_codes[maybe]], prefixes[prefix_codes[maybe]],
+                               initials)
+
+    def _given_prefix(self, prefix: str) -> str:
+        """The canonical tussenvoegsel of a tussenvoegsel column's value (a handful distinct)."""
+        given = self._prefixes.get(prefix)
+        if given is None:
+            given = self._prefixes[prefix] = parse_surname("", prefix).prefix
+        return given
+
+    def _alone(self, raw: str) -> tuple[str, tuple[str, ...]]:
+        """``prefix`` and ``components`` of ``parse_surname(raw)``, without a tussenvoegsel.
+
+        A surname with no comma, apostrophe or non-ASCII character is parsed part by part:
+        ``parse_surname`` normalises and splits each hyphen-separated part on its own, so
+        its components are those of its parts (each part parsed once over all chunks, and
+        a part that is one word not at all) and its prefix that of its first part that has
+        a word. The others are parsed whole. ``tests/test_identifiers_fast.py`` holds this
+        against ``parse_surname`` itself."""
+        if _SIMPLE_SURNAME.fullmatch(raw):
+            return "", tuple(raw.lower().split("-"))
+        if _WHOLE_ONLY.search(raw):
+            parsed = parse_surname(raw)
+            return parsed.prefix, parsed.components
+        parts = [self._part(part) for part in raw.split("-")]
+        cores = [part for part in parts if part is not None]
+        return (cores[0][0] if cores else ""), tuple(core for _, core in cores)
+
+    def _part(self, part: str) -> tuple[str, str] | None:
+        """(prefix, core) of one part of a surname (``None``: no word in it), cached."""
+        if part not in self._parts:
+            parsed = parse_surname(part)
+            self._parts[part] = (parsed.prefix, parsed.core) if parsed.core else None
+        return self._parts[part]
 
     def _add_surname(self, raw: str, prefix: str) -> None:
-        parsed = parse_surname(raw, prefix)
-        if not parsed.core:
+        """The surname of a pair: ``parse_surname(raw, prefix)`` has the components of
+        ``raw`` alone, and the prefix of the tussenvoegsel column when that has one."""
+        own, components = self._alone(raw)
+        if not components:
             return
+        core = "-".join(components)
         found = self._found
-        whole = {normalise_text(f"{parsed.prefix} {parsed.core}"), normalise_text(raw)}
+        whole = {normalise_text(f"{self._given_prefix(prefix) or own} {core}"),
+                 normalise_text(raw)}
         found.surnames_full.update(w for w in whole if w and not PARTICLES.issuperset(w.split()))
         short = []
-        for comp in parsed.components:
+        for comp in components:
             words = comp.split()
             if len(words) > 1:
                 if not PARTICLES.issuperset(words):
@@ -310,10 +352,15 @@ class IdentifierCollector:
             found.short_surnames.update(short)
             self._short_names[(raw, prefix)] = tuple(short)
 
-    def _add_initials(self, surname: pd.Series, prefix: pd.Series, initials: pd.Series) -> None:
-        maybe = surname.isin({raw for raw, _ in self._short_names})
-        rows = pd.DataFrame({"a": surname[maybe], "t": prefix[maybe], "v": initials[maybe]})
-        for row in rows.drop_duplicates().itertuples(index=False, name=None):
+    def _maybe_short(self, surnames: np.ndarray, codes: np.ndarray) -> np.ndarray:
+        """Per row: whether its achternaam is one with short cores (in any pair)."""
+        short = {raw for raw, _ in self._short_names}
+        return np.isin(codes, [at for at, raw in enumerate(surnames.tolist()) if raw in short])
+
+    def _add_initials(self, surname: np.ndarray, prefix: np.ndarray, initials: np.ndarray
+                      ) -> None:
+        rows = zip(surname.tolist(), prefix.tolist(), initials.tolist(), strict=True)
+        for row in dict.fromkeys(rows):  # distinct by Python's equality, see _factorised
             cores = self._short_names.get(row[:2])
             if cores is None or row in self._seen_initials:
                 continue
