@@ -4,7 +4,9 @@ The engine once spread every candidate pair's levels, supports and int64 positio
 whole arrays, and handed every conflicting pair (most of tens of millions) to
 :func:`vhh.linkage.link.persons.other_person_partial`. It now works from the pattern
 codes batch by batch and hands over only the rivals that can matter. The references
-below are the plain versions, on inputs with many batches (a batch of a few pairs).
+below are the plain versions, on inputs with many batches (a batch of a few pairs); the
+surname levels, now found once per distinct pair of surnames, against the pair-by-pair
+computation.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from vhh.linkage.link.persons import (
     other_person_partial,
     supported_conflict,
 )
+from vhh.linkage.link.surname_levels import _levels_of, surname_levels
 from vhh.linkage.normalise.identities import normalise_identities
 
 _SURNAMES = ("Jansen", "de Vries", "Bakker")
@@ -95,3 +98,24 @@ def test_the_rivals_handed_over_find_what_all_conflicting_pairs_find(pairs) -> N
                                                                   strict=True))
     assert (other_person_partial(b, decided, lean).tolist()
             == other_person_partial(b, decided, plain).tolist())
+
+
+_SPELLINGS = ("Jansen", "Janssen", "de Vries", "Vries", "Jansen-de Vries", "de Vries-Jansen",
+              "van der Berg", "Berg", "Meijer", "Meyer", "Wel", "Wyl", "", "Li", "Jansen Bakker")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, len(_SPELLINGS) - 1), min_size=1, max_size=12),
+       st.lists(st.integers(0, len(_SPELLINGS) - 1), min_size=1, max_size=12),
+       st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=50))
+def test_surname_levels_once_per_distinct_pair_of_surnames_are_those_pair_by_pair(
+        left, right, pairs) -> None:  # type: ignore[no-untyped-def]
+    frames = [normalise_identities(pd.DataFrame({
+        "achternaam": [_SPELLINGS[k] for k in side], "tussenvoegsel": "", "voornamen": "",
+        "geslacht": 9, "voorletters": "J.", "geboortedatum": "19800102"}))
+        for side in (left, right)]
+    a, b = fields_of(*frames)
+    s = np.array([x % len(left) for x, _ in pairs], dtype=np.int64)
+    i = np.array([y % len(right) for _, y in pairs], dtype=np.int64)
+    assert (surname_levels(a.surname, b.surname, s, i).tolist()
+            == _levels_of(a.surname, b.surname, s, i).tolist())
