@@ -181,7 +181,7 @@ def _join(left: pd.Series, right: pd.Series, n_identities: int, bit: int) -> np.
     straight into the packed array: no merged frame of tens of millions of rows.
     """
     rk = right.to_numpy(np.int64)
-    order = np.argsort(rk, kind="stable")
+    order = np.argsort(rk)
     rk, ri = rk[order], right.index.to_numpy(np.int64)[order]
     lk, ls = left.to_numpy(np.int64), left.index.to_numpy(np.int64)
     lo = np.searchsorted(rk, lk, side="left")
