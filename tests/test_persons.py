@@ -7,10 +7,13 @@ rivals up by key. The reference below is that join, written as the docstring say
 
 from __future__ import annotations
 
+from unittest import mock
+
 import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from vhh.linkage.link import persons
 from vhh.linkage.link.levels import INITIALS, fields_of
 from vhh.linkage.link.persons import other_person_partial
 from vhh.linkage.normalise.identities import normalise_identities
@@ -57,6 +60,20 @@ def _reference(b, pairs: pd.DataFrame, rivals: pd.DataFrame) -> np.ndarray:  # t
        st.lists(st.tuples(st.integers(0, 2), st.integers(0, 13), st.booleans(),
                           st.booleans()), max_size=40))
 def test_rivals_looked_up_by_key_equal_the_join(identities, pairs) -> None:  # type: ignore[no-untyped-def]
+    _rivals_equal_the_join(identities, pairs)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 8), st.integers(0, 3)),
+                min_size=1, max_size=14),
+       st.lists(st.tuples(st.integers(0, 2), st.integers(0, 13), st.booleans(),
+                          st.booleans()), max_size=40))
+def test_rivals_looked_up_a_few_at_a_time_equal_the_join(identities, pairs) -> None:  # type: ignore[no-untyped-def]
+    with mock.patch.object(persons, "_RIVAL_CHUNK", 3):  # the rivals in many chunks
+        _rivals_equal_the_join(identities, pairs)
+
+
+def _rivals_equal_the_join(identities, pairs) -> None:  # type: ignore[no-untyped-def]
     ids = _identities(identities)
     _, b = fields_of(ids.iloc[:1], ids)
     seen = {(s, i % len(ids)): (less, rival) for s, i, less, rival in pairs}

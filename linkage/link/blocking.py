@@ -169,11 +169,42 @@ class Blocking:
         return replace(self, pairs=self.pairs.iloc[:0])
 
 
+_PIECE = 2_000_000  # pairs spread at a time by _join
+
+
+def _join(left: pd.Series, right: pd.Series, n_identities: int, bit: int) -> np.ndarray:
+    """Every pair of rows with equal integer keys (``left`` indexed by subject position,
+    ``right`` by identity position) packed as ((s * n_identities + i) << _PASS_BITS) | bit.
+
+    The right side is sorted by key once and each left row's run of equal keys found by
+    binary search; the runs are spread a piece of about :data:`_PIECE` pairs at a time
+    straight into the packed array: no merged frame of tens of millions of rows.
+    """
+    rk = right.to_numpy(np.int64)
+    order = np.argsort(rk)
+    rk, ri = rk[order], right.index.to_numpy(np.int64)[order]
+    lk, ls = left.to_numpy(np.int64), left.index.to_numpy(np.int64)
+    lo = np.searchsorted(rk, lk, side="left")
+    count = np.searchsorted(rk, lk, side="right") - lo
+    ends = np.cumsum(count)
+    total = int(ends[-1]) if len(ends) else 0
+    out = np.empty(total, dtype=np.int64)
+    cuts = np.searchsorted(ends, np.arange(_PIECE, total, _PIECE), side="left") + 1
+    bounds = np.unique(np.r_[0, np.minimum(cuts, len(lk)), len(lk)])
+    for a, b in zip(bounds[:-1], bounds[1:], strict=False):
+        first = int(ends[a] - count[a])
+        rows = np.repeat(np.arange(a, b), count[a:b])
+        at = lo[rows] + (np.arange(first, int(ends[b - 1])) - (ends[rows] - count[rows]))
+        out[first:int(ends[b - 1])] = (ls[rows] * n_identities + ri[at]) << _PASS_BITS | bit
+    return out
+
+
 def _block(left: pd.Series, right: pd.Series, cap: int, name: str,
-           label: Callable[[int], str]
-           ) -> tuple[pd.DataFrame, list[dict[str, object]], list[dict[str, object]]]:
-    """Pairs of equal integer keys (rows without a key are absent); blocks over ``cap``
-    pairs are skipped and reported under their readable ``label``."""
+           label: Callable[[int], str], n_identities: int, bit: int
+           ) -> tuple[np.ndarray, list[dict[str, object]], list[dict[str, object]]]:
+    """Pairs of equal integer keys (rows without a key are absent), packed by
+    :func:`_join`; blocks over ``cap`` pairs are skipped and reported under their readable
+    ``label``."""
     lcount = left.value_counts()
     rcount = right.value_counts()
     sizes = (lcount * rcount.reindex(lcount.index).fillna(0)).astype(int)
@@ -182,21 +213,10 @@ def _block(left: pd.Series, right: pd.Series, cap: int, name: str,
     biggest = [{"pass": name, "key": label(k), "pairs": int(v)} for k, v in sizes.head(5).items()]
     capped_list = [{"pass": name, "key": label(k), "pairs": int(v)} for k, v in capped.items()]
     keep_l = left[~left.isin(capped.index)]
-    merged = pd.merge(
-        pd.DataFrame({"s": keep_l.index, "key": keep_l.to_numpy()}),
-        pd.DataFrame({"i": right.index, "key": right.to_numpy()}),
-        on="key",
-    )[["s", "i"]]
-    return merged, biggest, capped_list
+    return _join(keep_l, right, n_identities, bit), biggest, capped_list
 
 
 _PASS_BITS = 8  # low bits of a packed pair hold its pass (one bit per pass)
-
-
-def _packed(pairs: pd.DataFrame, n_identities: int, bit: int) -> np.ndarray:
-    """Each pair as one int64: ((s * n_identities + i) << _PASS_BITS) | bit."""
-    key = pairs["s"].to_numpy(dtype=np.int64) * n_identities + pairs["i"].to_numpy(dtype=np.int64)
-    return np.asarray((key << _PASS_BITS) | bit)
 
 
 def _combine(packed: list[np.ndarray], n_identities: int) -> tuple[pd.DataFrame, dict[str, int]]:
@@ -242,10 +262,10 @@ def candidate_pairs(subjects: pd.DataFrame, identities: pd.DataFrame, max_block_
     n_identities = max(len(identities), 1)
     for name in PASS_NAMES:
         left, right, label = _coded_keys(subjects, identities, _CODED[name])
-        pairs, big, cap = _block(left, right, max_block_pairs, name, label)
+        pairs, big, cap = _block(left, right, max_block_pairs, name, label, n_identities,
+                                 1 << names.index(name))
         del left, right
-        packed.append(_packed(pairs, n_identities, 1 << names.index(name)))
-        del pairs
+        packed.append(pairs)
         largest.extend(big)
         capped.extend(cap)
     combined, per_pass = _combine(packed, n_identities)

@@ -45,13 +45,13 @@ from vhh.linkage.link.levels import (
 from vhh.linkage.link.model import FsModel, estimate_model
 from vhh.linkage.link.persons import (
     COMPLETION_RULE,
+    MIN_SUPPORT,
     OTHER_PERSON_RULE,
     completes,
     conflicting,
     other_person_established,
     other_person_partial,
     support,
-    supported_conflict,
 )
 from vhh.linkage.link.training import join_pairs
 from vhh.linkage.settings import LinkageSettings
@@ -95,9 +95,17 @@ def _codes(a: Fields, b: Fields, s: np.ndarray, i: np.ndarray) -> np.ndarray:
     return out
 
 
-def _other_person(codes: np.ndarray, i: np.ndarray, backing: np.ndarray) -> np.ndarray:
-    lv = pattern_levels(codes)
-    return np.asarray(supported_conflict(lv[1], lv[2], i, backing))
+_CONFLICTS = conflicting(*pattern_levels(np.arange(N_PATTERNS))[1:3])  # per pattern code
+
+
+def _other_person(codes: np.ndarray, i: np.ndarray, backed: np.ndarray) -> np.ndarray:
+    """:func:`~vhh.linkage.link.persons.supported_conflict` per pair, from the pattern
+    codes (``backed``: per identity, its support reaches ``MIN_SUPPORT``), batch by batch:
+    one byte per pair, no levels or supports spread over all pairs."""
+    out = np.empty(len(codes), dtype=bool)
+    for part in _batches(len(codes)):
+        out[part] = _CONFLICTS[codes[part]] & backed[i[part]]
+    return out
 
 
 def _birth_pass(passes: pd.Series) -> np.ndarray:
@@ -115,7 +123,7 @@ def _session_counts(a: Fields, b: Fields, codes: np.ndarray, candidates: pd.Data
     """The birthdate session is the candidates of the birthdate pass (that pass is the
     join on the complete birthdate); the surname session is a join of its own. Pairs of
     another person (:mod:`vhh.linkage.link.persons`) are left out of both."""
-    i = candidates["i"].to_numpy(np.int64)
+    i = candidates["i"].to_numpy()
     birth = _birth_pass(candidates["passes"]) & ~_other_person(codes, i, backing)
     s2, i2, total = join_pairs(a.surname.kern.astype(np.int64),
                                b.surname.kern.astype(np.int64), max_pairs)
@@ -134,10 +142,20 @@ def _waterfall(model: FsModel, b: Fields, codes: np.ndarray, i: np.ndarray,
     return {k: np.round(parts[k], _DECIMALS) for k in WATERFALL_COLUMNS}
 
 
+def _identity_terms(w: np.ndarray, i: np.ndarray, n_identities: int, identity_share: float
+                    ) -> np.ndarray:
+    """:func:`~vhh.linkage.link.fs_decide.identity_term` of every pair, batch by batch (the
+    sums added in the same order: the same numbers without whole-array temporaries)."""
+    totals = identity_totals(w, i, n_identities)
+    out = np.empty(len(w), dtype=np.float64)
+    for part in _batches(len(w)):
+        out[part] = identity_term(w[part], i[part], totals, identity_share)
+    return out
+
+
 def _pairwise_again(model: FsModel, codes: np.ndarray, b: Fields, i: np.ndarray,
-                    rows: np.ndarray) -> np.ndarray:
-    """The pairwise weight of ``rows`` (left out of the identity sums, still shown)."""
-    at = np.flatnonzero(rows)
+                    at: np.ndarray) -> np.ndarray:
+    """The pairwise weight of the pairs at ``at`` (left out of the identity sums)."""
     return np.asarray(model.pairwise(codes[at], pattern_levels(codes[at]), b, i[at]))
 
 
@@ -178,30 +196,48 @@ def _batch(model: FsModel, a: Fields, b: Fields, ps: np.ndarray, pi: np.ndarray,
     return rows, wf, total, rule, besluit
 
 
+def _rivals(b: Fields, codes: np.ndarray, s: np.ndarray, i: np.ndarray, decided: pd.DataFrame
+            ) -> pd.DataFrame:
+    """The conflicting candidate pairs (the rivals of
+    :func:`~vhh.linkage.link.persons.other_person_partial`), in candidate order, of only
+    those subjects and surname keys that some ``decided`` pair has: a rival of another
+    subject or surname key is never looked at, and on a national extract most of the tens
+    of millions of candidate pairs conflict."""
+    kern = b.surname.kern.astype(np.int64) + 1
+    names = np.unique(decided["s"].to_numpy(np.int64) << 32 | kern[decided["i"].to_numpy()])
+    rs, ri = [np.empty(0, s.dtype)], [np.empty(0, i.dtype)]
+    for part in _batches(len(s)):
+        at = np.flatnonzero(_CONFLICTS[codes[part]])
+        ps, pi = s[part][at], i[part][at]
+        mine = np.isin(ps.astype(np.int64) << 32 | kern[pi], names)
+        rs.append(ps[mine])
+        ri.append(pi[mine])
+    return pd.DataFrame({"s": np.concatenate(rs), "i": np.concatenate(ri)})
+
+
 def _decided(model: FsModel, a: Fields, b: Fields, candidates: pd.DataFrame,
-             codes: np.ndarray, weights: tuple[np.ndarray, np.ndarray], backing: np.ndarray,
+             codes: np.ndarray, weights: tuple[np.ndarray, np.ndarray], backed: np.ndarray,
              t: Thresholds, keep_all: bool, histogram: WeightHistogram) -> pd.DataFrame:
-    s, i = candidates["s"].to_numpy(np.int64), candidates["i"].to_numpy(np.int64)
-    parts, rivals = [], []
+    s, i = candidates["s"].to_numpy(), candidates["i"].to_numpy()
+    passes = candidates["passes"]
+    parts = []
     for part in _batches(len(s)):
         ps, pi, pc = s[part], i[part], codes[part]
         histogram.add(np.round(weights[0][part] + weights[1][part], _DECIMALS))
         rows, wf, total, rule, besluit = _batch(model, a, b, ps, pi, pc,
                                                 (weights[0][part], weights[1][part]), t,
                                                 keep_all)
-        lv = pattern_levels(pc)
-        rival = conflicting(lv[1], lv[2])
-        rivals.append(pd.DataFrame({"s": ps[rival], "i": pi[rival]}))
-        lv = tuple(x[rows] for x in lv)
-        other = supported_conflict(lv[1], lv[2], pi[rows], backing)
+        lv = pattern_levels(pc[rows])
+        other = _other_person(pc[rows], pi[rows], backed)
         rule[other & (besluit > 0)], besluit[other] = _OTHER, 0
         keep = np.ones(len(rows), bool) if keep_all else (besluit > 0) | _may_complete(lv)
-        parts.append(_frame(ps[rows][keep], pi[rows][keep],
-                            candidates["passes"].iloc[part].to_numpy()[rows][keep],
+        at = rows[keep]
+        parts.append(_frame(ps[at].astype(np.int64), pi[at].astype(np.int64),
+                            passes.iloc[part].iloc[at].to_numpy(),
                             tuple(x[keep] for x in lv), {k: v[keep] for k, v in wf.items()},
                             total[keep], _RULES[rule[keep]], _DECISIONS[besluit[keep]]))
     out = pd.concat(parts, ignore_index=True)
-    _persons(b, out, pd.concat(rivals, ignore_index=True))
+    _persons(b, out, _rivals(b, codes, s, i, out))
     if not keep_all:
         out = out[out["besluit"] != "geen"].reset_index(drop=True)
     out["reden"] = _reasons(out)
@@ -256,22 +292,25 @@ def link_fellegi_sunter(candidates: pd.DataFrame, subjects: pd.DataFrame,
     a, b = fields_of(subjects, identities)
     rows = (identities["n_rijen"].to_numpy(np.int64) if "n_rijen" in identities
             else np.ones(len(identities), np.int64))
-    backing = support(b, rows)
-    s, i = candidates["s"].to_numpy(np.int64), candidates["i"].to_numpy(np.int64)
+    backed = support(b, rows) >= MIN_SUPPORT
+    # s and i stay as blocking gave them (int32): no 8-byte copies of tens of millions
+    s, i = candidates["s"].to_numpy(), candidates["i"].to_numpy()
     codes = _codes(a, b, s, i)
-    model = estimate_model(a, b, _session_counts(a, b, codes, candidates, backing,
+    model = estimate_model(a, b, _session_counts(a, b, codes, candidates, backed,
                                                  settings.em_session_pairs),
                            u_pairs=settings.u_random_pairs,
                            term_frequencies=settings.term_frequencies)
     w = np.empty(len(s), dtype=np.float64)
     for part in _batches(len(s)):
         w[part] = model.pairwise(codes[part], pattern_levels(codes[part]), b, i[part])
-    w[_other_person(codes, i, backing)] = -np.inf  # another person's: no share in the sums
-    term = identity_term(w, i, identity_totals(w, i, len(b)), model.identity_share)
-    w[np.isneginf(w)] = _pairwise_again(model, codes, b, i, np.isneginf(w))
+    w[_other_person(codes, i, backed)] = -np.inf  # another person's: no share in the sums
+    term = _identity_terms(w, i, len(b), model.identity_share)
+    for part in _batches(len(s)):  # those pairs' own weight, still shown
+        wp, at = w[part], np.flatnonzero(np.isneginf(w[part]))
+        wp[at] = _pairwise_again(model, codes[part], b, i[part], at)
     t = Thresholds(settings.match_weight, settings.review_weight,
                    settings.subject_without_initial == "review")
     histogram = WeightHistogram()
-    pairs = _decided(model, a, b, candidates, codes, (w, term), backing, t, keep_pairs,
+    pairs = _decided(model, a, b, candidates, codes, (w, term), backed, t, keep_pairs,
                      histogram)
     return FsOutcome(pairs, model, histogram.as_dict(t))

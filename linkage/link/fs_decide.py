@@ -75,6 +75,7 @@ REASONS = {
                              "beslist",
 }
 _MAX_BITS = 200.0  # 2^w stays finite
+_BATCH = 1_000_000
 _WOMAN, _MAN = 1, 0
 
 
@@ -89,9 +90,11 @@ class Thresholds:
 
 
 def identity_totals(w: np.ndarray, i: np.ndarray, n_identities: int) -> np.ndarray:
-    """Per identity: the sum of 2^w over its candidate pairs."""
+    """Per identity: the sum of 2^w over its candidate pairs (added in pair order, a
+    batch of pairs at a time)."""
     out = np.zeros(n_identities, dtype=np.float64)
-    np.add.at(out, i, np.exp2(np.minimum(w, _MAX_BITS)))
+    for lo in range(0, len(w), _BATCH):
+        np.add.at(out, i[lo:lo + _BATCH], np.exp2(np.minimum(w[lo:lo + _BATCH], _MAX_BITS)))
     return out
 
 

@@ -34,8 +34,6 @@ that could own it, is that police person's row without its birthdate: it is matc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 from vhh.linkage.link.levels import BIRTHDATE, INITIALS, Fields
@@ -123,59 +121,63 @@ def _best_two(keys: np.ndarray, n: np.ndarray, j: np.ndarray
             np.stack([j[first], np.where(two, j[second], -1)], axis=1))
 
 
-@dataclass(frozen=True, eq=False)
-class _Offers:
-    """Each rival identity's beginnings of its initials: per length 0..width, the rivals
-    with at least that many initials (positions into ``rival``) and the beginning's code."""
-
-    rival: np.ndarray
-    n: np.ndarray
-    at: tuple[np.ndarray, ...]
-    code: tuple[np.ndarray, ...]
-
-    def __repr__(self) -> str:  # coded initials: their number only
-        return f"_Offers({len(self.rival)} rivals)"
-
-    @classmethod
-    def of(cls, b: Fields, rival: np.ndarray) -> _Offers:
-        n, width = b.n_initials[rival].astype(np.int64), b.initials.shape[1]
-        initials = _initials_code(b, rival)
-        at = tuple(np.flatnonzero(n >= length) for length in range(width + 1))
-        code = tuple(_prefix_code(width, initials[x], length) for length, x in enumerate(at))
-        return cls(rival, n, at, code)
+_RIVAL_CHUNK = 1_000_000  # rivals looked at a time (a national extract has millions)
 
 
-def _written_with_less(b: Fields, cand: np.ndarray, cand_group: np.ndarray,
-                       offers: _Offers, rival_group: np.ndarray) -> np.ndarray:
-    """Per candidate identity (``cand``, in ``cand_group``): some rival identity (in
-    ``rival_group``; -1 = a group no candidate has) other than itself whose initials it
-    begins (:func:`_is_beginning`).
+def _candidate_keys(b: Fields, cand: np.ndarray, cand_group: np.ndarray) -> np.ndarray:
+    """Per candidate identity (``cand``, in ``cand_group``): its group and its initials
+    (up to the compared width, with their number) as one key."""
+    n_cand = np.minimum(b.n_initials[cand].astype(np.int64), b.initials.shape[1])
+    return np.asarray(cand_group << 32 | _prefix_code(b.initials.shape[1],
+                                                      _initials_code(b, cand), n_cand))
+
+
+def _offer(b: Fields, rival: np.ndarray, rival_group: np.ndarray, asked: pd.Index,
+           offers: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> None:
+    """Each rival identity (in ``rival_group``; -1 = a group no candidate has) offers each
+    beginning of its initials as a key (its group and the beginning); of the offers that
+    some candidate's key asks for (``asked``), the two with the most initials per key are
+    appended to ``offers`` as (key, the rival's number of initials, the rival)."""
+    n, width = b.n_initials[rival].astype(np.int64), b.initials.shape[1]
+    initials = _initials_code(b, rival)
+    keys, ns, js = [], [], []
+    for length in range(width + 1):
+        at = np.flatnonzero((n >= length) & (rival_group >= 0))
+        key = rival_group[at] << 32 | _prefix_code(width, initials[at], length)
+        wanted = np.flatnonzero(asked.get_indexer(key) >= 0)
+        keys.append(key[wanted])
+        ns.append(n[at[wanted]])
+        js.append(rival[at[wanted]])
+    if sum(map(len, keys)):
+        top_keys, top_n, top_j = _best_two(np.concatenate(keys), np.concatenate(ns),
+                                           np.concatenate(js))
+        real = top_n.ravel() >= 0
+        offers.append((np.repeat(top_keys, 2)[real], top_n.ravel()[real],
+                       top_j.ravel()[real]))
+
+
+def _written_with_less(b: Fields, cand: np.ndarray, cand_key: np.ndarray,
+                       offers: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Per candidate identity (``cand``, its key from :func:`_candidate_keys`): some rival
+    identity of its group other than itself whose initials it begins
+    (:func:`_is_beginning`), among the ``offers`` of :func:`_offer`.
 
     Instead of joining every candidate to every rival of its group, each rival offers each
     beginning of its initials as a key, and per key only the two rivals with the most
-    initials are kept: enough to find one other than the candidate itself.
+    initials are kept: enough to find one other than the candidate itself (a rival is
+    offered once per key, so the two are two identities). The two of a chunk of rivals are
+    kept, and the two of those.
     """
     n_cand = b.n_initials[cand].astype(np.int64)
-    width = b.initials.shape[1]
-    cand_key = cand_group << 32 | _prefix_code(width, _initials_code(b, cand),
-                                               np.minimum(n_cand, width))
-    keys, ns, js = [], [], []
-    for at, code in zip(offers.at, offers.code, strict=True):
-        group = rival_group[at]
-        key = group << 32 | code
-        wanted = np.flatnonzero((group >= 0) & np.asarray(pd.Series(key).isin(cand_key)))
-        keys.append(key[wanted])
-        ns.append(offers.n[at[wanted]])
-        js.append(offers.rival[at[wanted]])
     hit = np.zeros(len(cand), dtype=bool)
-    if not sum(map(len, keys)):
+    if not offers:
         return hit
-    top_keys, top_n, top_j = _best_two(np.concatenate(keys), np.concatenate(ns),
-                                       np.concatenate(js))
+    top_keys, top_n, top_j = _best_two(*(np.concatenate([x[k] for x in offers])
+                                         for k in range(3)))
     at = np.minimum(np.searchsorted(top_keys, cand_key), len(top_keys) - 1)
-    found = top_keys[at] == cand_key
+    known = top_keys[at] == cand_key
     for k in range(2):
-        hit |= found & (top_j[at, k] != cand) & (top_n[at, k] >= n_cand)
+        hit |= known & (top_j[at, k] != cand) & (top_n[at, k] >= n_cand)
     return hit
 
 
@@ -184,7 +186,11 @@ def other_person_partial(b: Fields, pairs: pd.DataFrame, rivals: pd.DataFrame) -
     be a *rival* of the
     same subject (``rivals``: columns s, i of pairs that conflict) written with less: the
     same surname key, its birthdate equal to the rival's or missing, its initials a
-    beginning of the rival's or missing."""
+    beginning of the rival's or missing.
+
+    The rivals (most of the candidate pairs on a national extract) are looked at a chunk
+    at a time, each keeping only the keys some candidate asks for.
+    """
     hit = np.zeros(len(pairs), dtype=bool)
     if pairs.empty or rivals.empty:
         return hit
@@ -193,26 +199,33 @@ def other_person_partial(b: Fields, pairs: pd.DataFrame, rivals: pd.DataFrame) -
                           | (pairs["niveau_geboortedatum"] == "ontbreekt").to_numpy())
     i = pairs["i"].to_numpy().astype(np.int64)[less]
     s = pairs["s"].to_numpy().astype(np.int64)[less]
-    rj = rivals["i"].to_numpy().astype(np.int64)
-    rs = rivals["s"].to_numpy().astype(np.int64)
     # the same subject and surname key: only the rivals of a candidate's group matter
     names = pd.Index(pd.unique(s << 32 | (b.surname.kern[i].astype(np.int64) + 1)))
     by_name = names.get_indexer(s << 32 | (b.surname.kern[i].astype(np.int64) + 1))
-    rival_name = names.get_indexer(rs << 32 | (b.surname.kern[rj].astype(np.int64) + 1))
-    kept = np.flatnonzero(rival_name >= 0)
-    rj, rival_name = rj[kept], rival_name[kept].astype(np.int64)
-    offers = _Offers.of(b, rj)
     # a candidate without a birthdate may be any rival's; one with a birthdate only one's
     # with that birthdate
     births = pd.Index(pd.unique(b.birth_key[i]))
     width = len(births) + 1
     by_birth = by_name * width + births.get_indexer(b.birth_key[i])
-    rival_birth = births.get_indexer(b.birth_key[rj])
-    rival_birth = np.where(rival_birth >= 0, rival_name * width + rival_birth, -1)
     groups = pd.Index(pd.unique(by_birth))
-    any_birth = _written_with_less(b, i, by_name.astype(np.int64), offers, rival_name)
-    same_birth = _written_with_less(b, i, groups.get_indexer(by_birth).astype(np.int64),
-                                    offers, groups.get_indexer(rival_birth).astype(np.int64))
+    any_key = _candidate_keys(b, i, by_name.astype(np.int64))
+    same_key = _candidate_keys(b, i, groups.get_indexer(by_birth).astype(np.int64))
+    asked = pd.Index(pd.unique(any_key)), pd.Index(pd.unique(same_key))
+    any_offers: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    same_offers: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    all_j, all_s = rivals["i"].to_numpy(), rivals["s"].to_numpy()
+    for lo in range(0, len(rivals), _RIVAL_CHUNK):
+        rj = all_j[lo:lo + _RIVAL_CHUNK].astype(np.int64)
+        rs = all_s[lo:lo + _RIVAL_CHUNK].astype(np.int64)
+        rival_name = names.get_indexer(rs << 32 | (b.surname.kern[rj].astype(np.int64) + 1))
+        kept = np.flatnonzero(rival_name >= 0)
+        rj, rival_name = rj[kept], rival_name[kept].astype(np.int64)
+        rival_birth = births.get_indexer(b.birth_key[rj])
+        rival_birth = np.where(rival_birth >= 0, rival_name * width + rival_birth, -1)
+        _offer(b, rj, rival_name, asked[0], any_offers)
+        _offer(b, rj, groups.get_indexer(rival_birth).astype(np.int64), asked[1], same_offers)
+    any_birth = _written_with_less(b, i, any_key, any_offers)
+    same_birth = _written_with_less(b, i, same_key, same_offers)
     hit[less] = np.where(b.birth.missing[i], any_birth, same_birth)
     return hit
 
