@@ -38,9 +38,11 @@ from pandas.api.types import union_categoricals
 from vhh.linkage.contract import ID_COLUMN, IDENTITY_FIELDS
 from vhh.linkage.errors import LinkageError
 from vhh.linkage.io.readers import RawTable
+from vhh.linkage.normalise.distinct import TextCodes, text_codes
 from vhh.linkage.validate.sources import (
     DUPLICATE_REASON,
     EXACT_COPY_REASON,
+    Distinct,
     Validated,
     quarantine_late,
     validate_source,
@@ -86,29 +88,31 @@ class _IdentityIndex:
         self._hash_b = np.empty(0, dtype=np.uint64)
         self._frames: list[pd.DataFrame] = []
 
-    def add(self, keys: pd.DataFrame) -> np.ndarray:
-        """Identity positions for the rows of ``keys`` (text columns IDENTITY_FIELDS)."""
-        if keys.empty:
+    def add(self, fields: list[TextCodes]) -> np.ndarray:
+        """Identity positions for rows given by their IDENTITY_FIELDS as text codes (see
+        :func:`_identity_fields`): rows are one local identity when every field's text is
+        equal, and each distinct identity is hashed once (as its first row was hashed)."""
+        if not len(fields[0].codes):
             return np.empty(0, dtype=np.int32)
+        local, n_local = _tuple_codes([f.codes for f in fields], [len(f.uniques) for f in fields])
+        first = np.zeros(n_local, dtype=np.int64)
+        first[local[::-1]] = np.arange(len(local))[::-1]  # first row of each local identity
+        keys = pd.DataFrame({name: f.uniques[f.codes[first]]
+                             for name, f in zip(IDENTITY_FIELDS, fields, strict=True)})
         hash_a = pd.util.hash_pandas_object(keys, index=False, hash_key=_KEY_A).to_numpy()
         hash_b = pd.util.hash_pandas_object(keys, index=False, hash_key=_KEY_B).to_numpy()
-        local, uniques = pd.factorize(hash_a)
-        first = np.zeros(len(uniques), dtype=np.int64)
-        first[local[::-1]] = np.arange(len(local))[::-1]  # first row of each local identity
-        found = self._hash_a.get_indexer(uniques)
-        known = found >= 0
-        if (self._hash_b[found[known]] != hash_b[first[known]]).any() or (
-                pd.Series(hash_b).groupby(local).nunique() > 1).any():
+        found = self._hash_a.get_indexer(hash_a) if pd.Index(hash_a).is_unique else None
+        if found is None or (self._hash_b[found[found >= 0]] != hash_b[found >= 0]).any():
             raise LinkageError("two different police identities share a 64-bit hash, so "
                                "they cannot be told apart; this should never happen: report "
                                "it to the maintainers (the run has stopped, nothing written)")
-        new = np.flatnonzero(~known)
+        new = np.flatnonzero(found < 0)
         start = len(self._hash_a)
         found[new] = start + np.arange(len(new))
-        self._hash_a = self._hash_a.append(pd.Index(uniques[new]))
-        self._hash_b = np.concatenate([self._hash_b, hash_b[first[new]]])
+        self._hash_a = self._hash_a.append(pd.Index(hash_a[new]))
+        self._hash_b = np.concatenate([self._hash_b, hash_b[new]])
         # Arrow strings: ~60 bytes an identity instead of ~300 as Python strings
-        self._frames.append(keys.iloc[first[new]].reset_index(drop=True).astype(_ARROW))
+        self._frames.append(keys.iloc[new].reset_index(drop=True).astype(_ARROW))
         return np.asarray(found[local], dtype=np.int32)
 
     def frame(self) -> pd.DataFrame:
@@ -121,14 +125,119 @@ class _IdentityIndex:
         return identities
 
 
-def _row_hashes(chunk: pd.DataFrame) -> pd.Series:
-    """A 64-bit hash of every raw row's content (all columns but ``bronrij``), by bronrij."""
+def _tuple_codes(codes: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray, int]:
+    """One code per row for the tuple of its codes (``codes[i]`` in ``range(sizes[i])``),
+    numbered in order of first appearance: rows get the same code iff all their codes are
+    equal (mixed radix, re-factorized before the number could pass 2**62)."""
+    key, size = codes[0].astype(np.int64), max(sizes[0], 1)
+    for more, n in zip(codes[1:], sizes[1:], strict=True):
+        if size * max(n, 1) >= 2**62:
+            key, distinct = pd.factorize(key)
+            size = max(len(distinct), 1)
+        key, size = key * max(n, 1) + more, size * max(n, 1)
+    local, distinct = pd.factorize(key)
+    return np.asarray(local, dtype=np.intp), len(distinct)
+
+
+def _as_text(values: pd.Series) -> TextCodes:
+    """``values.astype(str)`` as text codes; a column of whole numbers (``geslacht``) is
+    factorized first and only its distinct numbers written as text."""
+    if pd.api.types.is_integer_dtype(values.dtype):
+        codes, uniques = pd.factorize(values.to_numpy())
+        text = pd.Series(uniques, dtype=values.dtype).astype(str).to_numpy(dtype=object)
+        return TextCodes(np.asarray(codes, dtype=np.intp), text)  # distinct numbers: distinct
+    fast = text_codes(values)  # Python strings: astype(str) leaves them as they are
+    if fast is not None:
+        return fast
+    codes, uniques = pd.factorize(values.astype(str).to_numpy(dtype=object))
+    return TextCodes(np.asarray(codes, dtype=np.intp), np.asarray(uniques, dtype=object))
+
+
+def _identity_fields(valid: pd.DataFrame, positions: np.ndarray | None, distinct: Distinct
+                     ) -> list[TextCodes]:
+    """The IDENTITY_FIELDS of the valid rows as text (``astype(str)``), as codes: from the
+    raw chunk's codes (``positions``: the valid rows' positions in it) where prepare left
+    the column as read, else factorized here."""
+    fields = []
+    for name in IDENTITY_FIELDS:
+        raw = distinct.get(name)
+        if positions is not None and raw is not None and name not in _PREPARED:
+            fields.append(raw.take(positions))  # Python strings: astype(str) leaves them
+            continue
+        fields.append(_as_text(valid[name]))
+    return fields
+
+
+_PREPARED = ("geboortedatum", "geslacht")  # identity fields that prepare() rewrites
+
+
+def _factorized(chunk: pd.DataFrame) -> dict[str, TextCodes]:
+    """Every text column of the chunk that is Python strings only, factorized once."""
+    out = {}
+    for col in chunk.columns:
+        if col != "bronrij" and (codes := text_codes(chunk[col])) is not None:
+            out[str(col)] = codes
+    return out
+
+
+_U8MAX = np.uint64(np.iinfo(np.uint64).max)
+
+
+def _row_hashes(chunk: pd.DataFrame, distinct: Distinct) -> np.ndarray:
+    """A 64-bit hash of every raw row's content (all columns but ``bronrij``), per row.
+
+    ``pd.util.hash_pandas_object(content, index=False)``, value for value: a column of
+    Python strings is hashed per distinct value (as pandas does inside, after factorizing
+    it again) and the columns are combined as pandas combines them.
+    """
     content = chunk.drop(columns="bronrij")
-    hashes = pd.util.hash_pandas_object(content, index=False).to_numpy(dtype=np.uint64)
-    return pd.Series(hashes, index=chunk["bronrij"].to_numpy(dtype=np.int64))
+    if not all(str(c) in distinct or isinstance(content[c].dtype, np.dtype)
+               for c in content.columns):
+        return np.asarray(pd.util.hash_pandas_object(content, index=False), dtype=np.uint64)
+    columns = []
+    for col in content.columns:
+        codes = distinct.get(str(col))
+        if codes is None:
+            columns.append(pd.util.hash_array(content[col].to_numpy()))
+        else:
+            columns.append(pd.util.hash_array(codes.uniques, categorize=False)[codes.codes])
+    return _combine_hashes(columns, len(content))
 
 
-def _compact(source: str, valid: pd.DataFrame, codes: np.ndarray, hashes: pd.Series
+def _combine_hashes(columns: list[np.ndarray], rows: int) -> np.ndarray:
+    """pandas' combination of per-column hashes into one per row (``combine_hash_arrays``
+    in pandas.core.util.hashing, as hash_pandas_object uses it for a frame)."""
+    if not columns:
+        return np.empty(0, dtype=np.uint64) if rows == 0 else np.full(
+            rows, np.uint64(0x345678) + np.uint64(97531), dtype=np.uint64)
+    mult = np.uint64(1000003)
+    out = np.zeros_like(columns[0]) + np.uint64(0x345678)
+    with np.errstate(over="ignore"):
+        for i, hashed in enumerate(columns):
+            inverse = len(columns) - i
+            out ^= hashed
+            out *= mult
+            mult += np.uint64(82520 + inverse + inverse)
+        out += np.uint64(97531)
+    return out
+
+
+def _positions(chunk: pd.DataFrame, bronrij: np.ndarray) -> np.ndarray:
+    """The positions in ``chunk`` of the rows numbered ``bronrij`` (each must be there)."""
+    numbers = chunk["bronrij"].to_numpy(dtype=np.int64)
+    if len(numbers) > 1 and (np.diff(numbers) > 0).all():
+        at = np.searchsorted(numbers, bronrij)
+    else:
+        at = pd.Index(numbers).get_indexer(bronrij)
+    at = np.asarray(at, dtype=np.intp)
+    inside = (at >= 0) & (at < len(numbers))
+    if not inside.all() or not np.array_equal(numbers[at], bronrij):
+        raise LinkageError("a validated row has no row number of its chunk; this should "
+                           "never happen: report it to the maintainers")
+    return at
+
+
+def _compact(source: str, valid: pd.DataFrame, codes: np.ndarray, hashes: np.ndarray
              ) -> pd.DataFrame:
     columns = EVENT_COLUMNS[source]
     out = pd.DataFrame({"bronrij": valid["bronrij"].to_numpy(dtype=np.int64)},
@@ -141,7 +250,7 @@ def _compact(source: str, valid: pd.DataFrame, codes: np.ndarray, hashes: pd.Ser
             values = values.astype("category")
         out[col] = values
     out["identiteit"] = codes
-    out[_HASH] = hashes.reindex(out["bronrij"].to_numpy()).to_numpy(dtype=np.uint64)
+    out[_HASH] = hashes
     return out
 
 
@@ -245,9 +354,10 @@ def _renumber(rows: pd.DataFrame, identities: pd.DataFrame
 
 
 def _checked(source: str, chunk: pd.DataFrame, file: str, hks_date_column: str,
-             latest: dt.date | None, today: dt.date | None) -> Validated:
+             latest: dt.date | None, today: dt.date | None, distinct: Distinct) -> Validated:
     """One chunk validated, with late event dates set aside (when ``latest`` is given)."""
-    checked = validate_source(source, chunk, file=file, hks_date_column=hks_date_column)
+    checked = validate_source(source, chunk, file=file, hks_date_column=hks_date_column,
+                              distinct=distinct)
     if latest is None:
         return checked
     column, kolom = (("incidentdatum", "incidentdatum") if source == "bvh_incidenten"
@@ -273,15 +383,18 @@ def reduce_police_chunks(source: str, table: RawTable, chunks: Iterable[pd.DataF
             on_chunk(chunk)
         if rows_read and chunk.empty:
             continue
-        checked = _checked(source, chunk, str(table.path), hks_date_column, latest, today)
-        hashes = _row_hashes(chunk)
+        distinct = _factorized(chunk)
+        checked = _checked(source, chunk, str(table.path), hks_date_column, latest, today,
+                           distinct)
+        hashes = _row_hashes(chunk, distinct)
         large = len(chunk) >= _COLLECT_FROM
         rows_read += checked.rows_read
-        keys = checked.valid.loc[:, list(IDENTITY_FIELDS)].astype(str)
-        parts.append(_compact(source, checked.valid, index.add(keys), hashes))
-        quarantines.append(checked.quarantine.assign(**{_HASH: hashes.reindex(
-            checked.quarantine["bronrij"].to_numpy(dtype=np.int64)).to_numpy(dtype=np.uint64)}))
-        del chunk, checked, keys, hashes
+        valid = _positions(chunk, checked.valid["bronrij"].to_numpy(dtype=np.int64))
+        fields = _identity_fields(checked.valid, valid, distinct)
+        parts.append(_compact(source, checked.valid, index.add(fields), hashes[valid]))
+        quarantines.append(checked.quarantine.assign(**{_HASH: hashes[_positions(
+            chunk, checked.quarantine["bronrij"].to_numpy(dtype=np.int64))]}))
+        del chunk, checked, fields, hashes, distinct
         # pandas' string accessors leave reference cycles that keep a chunk's million
         # strings alive until a full collection; without this, memory grows with every
         # chunk (measured on 5M BVH rows: peak 3.8 GB without, 2.5 GB with). A full
