@@ -14,14 +14,21 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_validate_speed_equivalence import raw_frames  # noqa: F401  (the fixture)
+from test_validate_speed_equivalence import (  # noqa: F401  (raw_frames: the fixture)
+    BIRTHDATES,
+    SEXES,
+    SURNAMES,
+    TEXTS,
+    raw_frames,
+)
 from vhh.linkage.contract import IDENTITY_FIELDS
 from vhh.linkage.errors import LinkageError
 from vhh.linkage.normalise.distinct import per_distinct, text_codes
 from vhh.linkage.validate import police
-from vhh.linkage.validate.sources import validate_source
+from vhh.linkage.validate.sources import _cases_per_value, prepare, validate_source
 
 SOURCES = ("gcos_subjecten", "gcos_besprekingen", "bvh_incidenten", "hks_antecedenten")
+ID_SOURCES = ("bvh_incidenten", "hks_antecedenten")
 
 # few letters, so values repeat; white space and look-alikes that must stay apart
 _TEXT = st.lists(st.sampled_from(["a", "A", " ", "\xa0", "1", "é", "e\u0301", ""]),
@@ -132,3 +139,49 @@ def test_validation_with_shared_codes_is_validation_without(raw_frames, source):
         pd.testing.assert_frame_equal(fast.quarantine, plain.quarantine, check_exact=True)
         pd.testing.assert_frame_equal(fast.remarks, plain.remarks, check_exact=True)
         assert fast.unknown_domains == plain.unknown_domains
+
+
+def _bvh_rows(values: list[tuple[str, str, str, str, str, str, str]]) -> pd.DataFrame:
+    columns = ("achternaam", "voorletters", "geboortedatum", "geslacht", "incidentdatum",
+               "mk_code", "rol")
+    frame = pd.DataFrame(values, columns=list(columns), dtype=object)
+    n = len(frame)
+    return frame.assign(bronrij=np.arange(2, n + 2), bvh_id=[f"B{i}" for i in range(n)],
+                        registratienummer=[f"R{i % 7}" for i in range(n)],
+                        tussenvoegsel=np.where(np.arange(n) % 3 == 0, "van", ""))
+
+
+_ODD = st.sampled_from(SURNAMES + TEXTS)
+_DAY = st.sampled_from(BIRTHDATES)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_ODD, _ODD, _DAY, st.sampled_from(SEXES), _DAY, _ODD, _ODD),
+                min_size=1, max_size=12), st.integers(2, 5), st.sampled_from(ID_SOURCES))
+def test_checks_once_per_value_find_what_the_whole_frame_finds(rows, repeat, source):
+    frame = _bvh_rows(rows * repeat)  # every value repeats, so the columns go per value
+    if source == "hks_antecedenten":
+        frame = frame.rename(columns={"bvh_id": "hks_id", "incidentdatum": "pleegdatum"})
+        frame = frame.drop(columns=["registratienummer", "mk_code", "rol"])
+        frame["afdoening"] = "x"
+    distinct = police._factorized(frame)
+    prepared = prepare(source, frame, distinct=distinct)
+    fast = _cases_per_value(source, prepared, "pleegdatum", distinct)
+    assert fast is not None  # checked per value: no fallback for these rows
+    plain = validate_source(source, frame, file="x.csv")
+    new = validate_source(source, frame, file="x.csv", distinct=distinct)
+    pd.testing.assert_frame_equal(new.valid, plain.valid, check_exact=True)
+    pd.testing.assert_frame_equal(new.quarantine, plain.quarantine, check_exact=True)
+
+
+def test_a_row_failing_twice_in_one_column_is_validated_whole():
+    frame = _bvh_rows([("Jansen", "J", "01-01-1980", "M", "01-01-2013", "A", "B")] * 4)
+    frame["bvh_id"] = ["", "", "B2", "B3"]  # empty and repeated: two reasons under bvh_id
+    frame["registratienummer"] = "R"
+    distinct = police._factorized(frame)
+    prepared = prepare("bvh_incidenten", frame, distinct=distinct)
+    assert _cases_per_value("bvh_incidenten", prepared, "pleegdatum", distinct) is None
+    plain = validate_source("bvh_incidenten", frame, file="x.csv")
+    new = validate_source("bvh_incidenten", frame, file="x.csv", distinct=distinct)
+    pd.testing.assert_frame_equal(new.quarantine, plain.quarantine, check_exact=True)
+    assert plain.quarantine["kolom"].tolist() == ["bvh_id", "bvh_id"]
