@@ -114,8 +114,8 @@ def test_identity_index_finds_identities_as_text(chunks, from_raw):
 
 def test_two_identities_with_one_hash_stop_the_run(monkeypatch):
     frame = pd.DataFrame({f: ["a", "b"] for f in IDENTITY_FIELDS})
-    monkeypatch.setattr(pd.util, "hash_pandas_object",
-                        lambda keys, **_: pd.Series(np.zeros(len(keys), dtype=np.uint64)))
+    monkeypatch.setattr(pd.util, "hash_array",
+                        lambda values, **_: np.zeros(len(values), dtype=np.uint64))
     with pytest.raises(LinkageError):
         police._IdentityIndex().add(police._identity_fields(frame, None, {}))
 
@@ -185,3 +185,18 @@ def test_a_row_failing_twice_in_one_column_is_validated_whole():
     new = validate_source("bvh_incidenten", frame, file="x.csv", distinct=distinct)
     pd.testing.assert_frame_equal(new.quarantine, plain.quarantine, check_exact=True)
     assert plain.quarantine["kolom"].tolist() == ["bvh_id", "bvh_id"]
+
+
+def test_a_column_that_hardly_repeats_is_hashed_without_codes():
+    n = 400
+    frame = pd.DataFrame({"bronrij": np.arange(2, n + 2),
+                          "id": [f"B{i}" for i in range(n)],
+                          "reg": [f"R{i}" if i % 50 else "" for i in range(n)],
+                          "odd": [f"R{i}" if i % 50 else None for i in range(n)],
+                          "code": [("a", "b", " ")[i % 3] for i in range(n)]}, dtype=object)
+    frame["bronrij"] = frame["bronrij"].astype(np.int64)
+    distinct = police._factorized(frame, "id")
+    assert set(distinct) == {"id", "code"}  # reg and odd repeat nothing: not factorized
+    expected = pd.util.hash_pandas_object(frame.drop(columns="bronrij"), index=False)
+    np.testing.assert_array_equal(police._row_hashes(frame, distinct),
+                                  expected.to_numpy(dtype=np.uint64))

@@ -97,10 +97,12 @@ class _IdentityIndex:
         local, n_local = _tuple_codes([f.codes for f in fields], [len(f.uniques) for f in fields])
         first = np.zeros(n_local, dtype=np.int64)
         first[local[::-1]] = np.arange(len(local))[::-1]  # first row of each local identity
-        keys = pd.DataFrame({name: f.uniques[f.codes[first]]
-                             for name, f in zip(IDENTITY_FIELDS, fields, strict=True)})
-        hash_a = pd.util.hash_pandas_object(keys, index=False, hash_key=_KEY_A).to_numpy()
-        hash_b = pd.util.hash_pandas_object(keys, index=False, hash_key=_KEY_B).to_numpy()
+        codes = [f.codes[first] for f in fields]  # each local identity's own text codes
+        # hash_pandas_object of the identities' text, each distinct text hashed once
+        hash_a, hash_b = (_combine_hashes([pd.util.hash_array(f.uniques, hash_key=key,
+                                                              categorize=False)[c]
+                                           for f, c in zip(fields, codes, strict=True)],
+                                          n_local) for key in (_KEY_A, _KEY_B))
         found = self._hash_a.get_indexer(hash_a) if pd.Index(hash_a).is_unique else None
         if found is None or (self._hash_b[found[found >= 0]] != hash_b[found >= 0]).any():
             raise LinkageError("two different police identities share a 64-bit hash, so "
@@ -112,7 +114,9 @@ class _IdentityIndex:
         self._hash_a = self._hash_a.append(pd.Index(hash_a[new]))
         self._hash_b = np.concatenate([self._hash_b, hash_b[new]])
         # Arrow strings: ~60 bytes an identity instead of ~300 as Python strings
-        self._frames.append(keys.iloc[new].reset_index(drop=True).astype(_ARROW))
+        keys = pd.DataFrame({name: f.uniques[c[new]]
+                             for name, f, c in zip(IDENTITY_FIELDS, fields, codes, strict=True)})
+        self._frames.append(keys.astype(_ARROW))
         return np.asarray(found[local], dtype=np.int32)
 
     def frame(self) -> pd.DataFrame:
@@ -171,16 +175,23 @@ def _identity_fields(valid: pd.DataFrame, positions: np.ndarray | None, distinct
 _PREPARED = ("geboortedatum", "geslacht")  # identity fields that prepare() rewrites
 
 
-def _factorized(chunk: pd.DataFrame) -> dict[str, TextCodes]:
-    """Every text column of the chunk that is Python strings only, factorized once."""
+_SAMPLE = 20_000  # rows that tell a column that hardly repeats (a registration number)
+
+
+def _factorized(chunk: pd.DataFrame, id_column: str | None = None) -> dict[str, TextCodes]:
+    """The text columns of the chunk that are Python strings only, factorized once: the
+    id (its codes tell its duplicates) and every column that repeats its values (judged
+    on the first rows: nothing is gained by factorizing a column of distinct values)."""
     out = {}
     for col in chunk.columns:
-        if col != "bronrij" and (codes := text_codes(chunk[col])) is not None:
+        if col == "bronrij":
+            continue
+        head = chunk[col].iloc[:_SAMPLE]
+        if col != id_column and 2 * len(pd.unique(head.to_numpy())) > len(head) > 100:
+            continue
+        if (codes := text_codes(chunk[col])) is not None:
             out[str(col)] = codes
     return out
-
-
-_U8MAX = np.uint64(np.iinfo(np.uint64).max)
 
 
 def _row_hashes(chunk: pd.DataFrame, distinct: Distinct) -> np.ndarray:
@@ -197,8 +208,10 @@ def _row_hashes(chunk: pd.DataFrame, distinct: Distinct) -> np.ndarray:
     columns = []
     for col in content.columns:
         codes = distinct.get(str(col))
-        if codes is None:
-            columns.append(pd.util.hash_array(content[col].to_numpy()))
+        if codes is None:  # categorize (factorizing first) changes nothing for strings
+            values = content[col].to_numpy()
+            strings = pd.api.types.infer_dtype(values, skipna=False) == "string"
+            columns.append(pd.util.hash_array(values, categorize=not strings))
         else:
             columns.append(pd.util.hash_array(codes.uniques, categorize=False)[codes.codes])
     return _combine_hashes(columns, len(content))
@@ -383,7 +396,7 @@ def reduce_police_chunks(source: str, table: RawTable, chunks: Iterable[pd.DataF
             on_chunk(chunk)
         if rows_read and chunk.empty:
             continue
-        distinct = _factorized(chunk)
+        distinct = _factorized(chunk, ID_COLUMN[source])
         checked = _checked(source, chunk, str(table.path), hks_date_column, latest, today,
                            distinct)
         hashes = _row_hashes(chunk, distinct)
