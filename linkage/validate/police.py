@@ -176,18 +176,20 @@ _PREPARED = ("geboortedatum", "geslacht")  # identity fields that prepare() rewr
 
 
 _SAMPLE = 20_000  # rows that tell a column that hardly repeats (a registration number)
+_ALL_BUT = 0.95   # ... when this share of them is distinct (birthdates: 0.6 of 20k rows)
 
 
 def _factorized(chunk: pd.DataFrame, id_column: str | None = None) -> dict[str, TextCodes]:
     """The text columns of the chunk that are Python strings only, factorized once: the
     id (its codes tell its duplicates) and every column that repeats its values (judged
-    on the first rows: nothing is gained by factorizing a column of distinct values)."""
+    on its first rows: nothing is gained by factorizing a column of distinct values)."""
     out = {}
     for col in chunk.columns:
         if col == "bronrij":
             continue
         head = chunk[col].iloc[:_SAMPLE]
-        if col != id_column and 2 * len(pd.unique(head.to_numpy())) > len(head) > 100:
+        if col != id_column and len(head) > 100 and len(pd.unique(head.to_numpy())) >= (
+                _ALL_BUT * len(head)):
             continue
         if (codes := text_codes(chunk[col])) is not None:
             out[str(col)] = codes
@@ -201,20 +203,20 @@ def _row_hashes(chunk: pd.DataFrame, distinct: Distinct) -> np.ndarray:
     Python strings is hashed per distinct value (as pandas does inside, after factorizing
     it again) and the columns are combined as pandas combines them.
     """
-    content = chunk.drop(columns="bronrij")
-    if not all(str(c) in distinct or isinstance(content[c].dtype, np.dtype)
-               for c in content.columns):
-        return np.asarray(pd.util.hash_pandas_object(content, index=False), dtype=np.uint64)
+    names = [c for c in chunk.columns if c != "bronrij"]  # no copy of the chunk (drop)
+    if not all(str(c) in distinct or isinstance(chunk[c].dtype, np.dtype) for c in names):
+        return np.asarray(pd.util.hash_pandas_object(chunk.drop(columns="bronrij"),
+                                                     index=False), dtype=np.uint64)
     columns = []
-    for col in content.columns:
+    for col in names:
         codes = distinct.get(str(col))
         if codes is None:  # categorize (factorizing first) changes nothing for strings
-            values = content[col].to_numpy()
+            values = chunk[col].to_numpy()
             strings = pd.api.types.infer_dtype(values, skipna=False) == "string"
             columns.append(pd.util.hash_array(values, categorize=not strings))
         else:
             columns.append(pd.util.hash_array(codes.uniques, categorize=False)[codes.codes])
-    return _combine_hashes(columns, len(content))
+    return _combine_hashes(columns, len(chunk))
 
 
 def _combine_hashes(columns: list[np.ndarray], rows: int) -> np.ndarray:
