@@ -24,8 +24,9 @@ from test_validate_speed_equivalence import (  # noqa: F401  (raw_frames: the fi
 from vhh.linkage.contract import IDENTITY_FIELDS
 from vhh.linkage.errors import LinkageError
 from vhh.linkage.normalise.distinct import per_distinct, text_codes
-from vhh.linkage.validate import police
-from vhh.linkage.validate.sources import _cases_per_value, prepare, validate_source
+from vhh.linkage.validate import hashing, police
+from vhh.linkage.validate.per_value import cases_per_value
+from vhh.linkage.validate.sources import _reasons, prepare, validate_source
 
 SOURCES = ("gcos_subjecten", "gcos_besprekingen", "bvh_incidenten", "hks_antecedenten")
 ID_SOURCES = ("bvh_incidenten", "hks_antecedenten")
@@ -48,7 +49,7 @@ def _frame(columns: list[list[object]]) -> pd.DataFrame:
 def test_row_hashes_are_pandas_hashes(columns):
     frame = _frame(columns)
     expected = pd.util.hash_pandas_object(frame.drop(columns="bronrij"), index=False)
-    got = police._row_hashes(frame, police._factorized(frame))
+    got = hashing.row_hashes(frame, hashing.factorized(frame))
     np.testing.assert_array_equal(got, expected.to_numpy(dtype=np.uint64))
 
 
@@ -102,9 +103,9 @@ def test_identity_index_finds_identities_as_text(chunks, from_raw):
     got = []
     for frame in frames:
         # from_raw: the three name fields come from the raw chunk's codes, as in a run
-        distinct = police._factorized(frame) if from_raw else {}
+        distinct = hashing.factorized(frame) if from_raw else {}
         positions = np.arange(len(frame)) if from_raw else None
-        got.append(index.add(police._identity_fields(frame, positions, distinct)))
+        got.append(index.add(hashing.identity_fields(frame, positions, distinct)))
     codes, identities = _plain_identities(frames)
     np.testing.assert_array_equal(np.concatenate(got), codes)
     found = index.frame().drop(columns="voornamen")
@@ -117,16 +118,16 @@ def test_two_identities_with_one_hash_stop_the_run(monkeypatch):
     monkeypatch.setattr(pd.util, "hash_array",
                         lambda values, **_: np.zeros(len(values), dtype=np.uint64))
     with pytest.raises(LinkageError):
-        police._IdentityIndex().add(police._identity_fields(frame, None, {}))
+        police._IdentityIndex().add(hashing.identity_fields(frame, None, {}))
 
 
 def test_positions_are_found_by_row_number():
     chunk = pd.DataFrame({"bronrij": [5, 7, 9, 12]})
-    np.testing.assert_array_equal(police._positions(chunk, np.array([7, 12])), [1, 3])
+    np.testing.assert_array_equal(hashing.positions(chunk, np.array([7, 12])), [1, 3])
     unsorted = pd.DataFrame({"bronrij": [9, 5, 12]})
-    np.testing.assert_array_equal(police._positions(unsorted, np.array([12, 9])), [2, 0])
+    np.testing.assert_array_equal(hashing.positions(unsorted, np.array([12, 9])), [2, 0])
     with pytest.raises(LinkageError):
-        police._positions(chunk, np.array([8]))
+        hashing.positions(chunk, np.array([8]))
 
 
 @pytest.mark.parametrize("source", SOURCES)
@@ -134,11 +135,15 @@ def test_validation_with_shared_codes_is_validation_without(raw_frames, source):
     raw = raw_frames[source]
     for part in (raw, raw.iloc[len(raw) // 3: 2 * len(raw) // 3]):
         plain = validate_source(source, part, file="x.csv")
-        fast = validate_source(source, part, file="x.csv", distinct=police._factorized(part))
+        fast = validate_source(source, part, file="x.csv", distinct=hashing.factorized(part))
         pd.testing.assert_frame_equal(fast.valid, plain.valid, check_exact=True)
         pd.testing.assert_frame_equal(fast.quarantine, plain.quarantine, check_exact=True)
         pd.testing.assert_frame_equal(fast.remarks, plain.remarks, check_exact=True)
         assert fast.unknown_domains == plain.unknown_domains
+
+
+def _kolom(cases: pd.DataFrame) -> list[str]:
+    return _reasons(cases, "pleegdatum")[0]
 
 
 def _bvh_rows(values: list[tuple[str, str, str, str, str, str, str]]) -> pd.DataFrame:
@@ -164,9 +169,9 @@ def test_checks_once_per_value_find_what_the_whole_frame_finds(rows, repeat, sou
         frame = frame.rename(columns={"bvh_id": "hks_id", "incidentdatum": "pleegdatum"})
         frame = frame.drop(columns=["registratienummer", "mk_code", "rol"])
         frame["afdoening"] = "x"
-    distinct = police._factorized(frame)
+    distinct = hashing.factorized(frame)
     prepared = prepare(source, frame, distinct=distinct)
-    fast = _cases_per_value(source, prepared, "pleegdatum", distinct)
+    fast = cases_per_value(source, prepared, "pleegdatum", distinct, _kolom)
     assert fast is not None  # checked per value: no fallback for these rows
     plain = validate_source(source, frame, file="x.csv")
     new = validate_source(source, frame, file="x.csv", distinct=distinct)
@@ -178,9 +183,9 @@ def test_a_row_failing_twice_in_one_column_is_validated_whole():
     frame = _bvh_rows([("Jansen", "J", "01-01-1980", "M", "01-01-2013", "A", "B")] * 4)
     frame["bvh_id"] = ["", "", "B2", "B3"]  # empty and repeated: two reasons under bvh_id
     frame["registratienummer"] = "R"
-    distinct = police._factorized(frame)
+    distinct = hashing.factorized(frame)
     prepared = prepare("bvh_incidenten", frame, distinct=distinct)
-    assert _cases_per_value("bvh_incidenten", prepared, "pleegdatum", distinct) is None
+    assert cases_per_value("bvh_incidenten", prepared, "pleegdatum", distinct, _kolom) is None
     plain = validate_source("bvh_incidenten", frame, file="x.csv")
     new = validate_source("bvh_incidenten", frame, file="x.csv", distinct=distinct)
     pd.testing.assert_frame_equal(new.quarantine, plain.quarantine, check_exact=True)
@@ -195,8 +200,8 @@ def test_a_column_that_hardly_repeats_is_hashed_without_codes():
                           "odd": [f"R{i}" if i % 50 else None for i in range(n)],
                           "code": [("a", "b", " ")[i % 3] for i in range(n)]}, dtype=object)
     frame["bronrij"] = frame["bronrij"].astype(np.int64)
-    distinct = police._factorized(frame, "id")
+    distinct = hashing.factorized(frame, "id")
     assert set(distinct) == {"id", "code"}  # reg and odd repeat nothing: not factorized
     expected = pd.util.hash_pandas_object(frame.drop(columns="bronrij"), index=False)
-    np.testing.assert_array_equal(police._row_hashes(frame, distinct),
+    np.testing.assert_array_equal(hashing.row_hashes(frame, distinct),
                                   expected.to_numpy(dtype=np.uint64))

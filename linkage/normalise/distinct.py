@@ -9,13 +9,13 @@ passed to ``transform`` like any other value, so their handling does not change 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["TextCodes", "per_distinct", "text_codes"]
+__all__ = ["Distinct", "TextCodes", "per_distinct", "text_codes"]
 
 
 def per_distinct(values: pd.Series, transform: Callable[[pd.Series], pd.Series]) -> pd.Series:
@@ -68,3 +68,8 @@ def text_codes(values: pd.Series) -> TextCodes | None:
     if codes.min() < 0 or pd.api.types.infer_dtype(uniques, skipna=False) != "string":
         return None
     return TextCodes(np.asarray(codes, dtype=np.intp), np.asarray(uniques, dtype=object))
+
+
+Distinct = Mapping[str, TextCodes]
+"""Columns of a raw frame factorized once (:func:`text_codes`), aligned with its rows; a
+column may be absent (then it is worked on as it is)."""

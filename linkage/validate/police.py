@@ -38,11 +38,18 @@ from pandas.api.types import union_categoricals
 from vhh.linkage.contract import ID_COLUMN, IDENTITY_FIELDS
 from vhh.linkage.errors import LinkageError
 from vhh.linkage.io.readers import RawTable
-from vhh.linkage.normalise.distinct import TextCodes, text_codes
+from vhh.linkage.normalise.distinct import Distinct, TextCodes
+from vhh.linkage.validate.hashing import (
+    combine_hashes,
+    factorized,
+    identity_fields,
+    positions,
+    row_hashes,
+    tuple_codes,
+)
 from vhh.linkage.validate.sources import (
     DUPLICATE_REASON,
     EXACT_COPY_REASON,
-    Distinct,
     Validated,
     quarantine_late,
     validate_source,
@@ -90,16 +97,16 @@ class _IdentityIndex:
 
     def add(self, fields: list[TextCodes]) -> np.ndarray:
         """Identity positions for rows given by their IDENTITY_FIELDS as text codes (see
-        :func:`_identity_fields`): rows are one local identity when every field's text is
+        :func:`identity_fields`): rows are one local identity when every field's text is
         equal, and each distinct identity is hashed once (as its first row was hashed)."""
         if not len(fields[0].codes):
             return np.empty(0, dtype=np.int32)
-        local, n_local = _tuple_codes([f.codes for f in fields], [len(f.uniques) for f in fields])
+        local, n_local = tuple_codes([f.codes for f in fields], [len(f.uniques) for f in fields])
         first = np.zeros(n_local, dtype=np.int64)
         first[local[::-1]] = np.arange(len(local))[::-1]  # first row of each local identity
         codes = [f.codes[first] for f in fields]  # each local identity's own text codes
         # hash_pandas_object of the identities' text, each distinct text hashed once
-        hash_a, hash_b = (_combine_hashes([pd.util.hash_array(f.uniques, hash_key=key,
+        hash_a, hash_b = (combine_hashes([pd.util.hash_array(f.uniques, hash_key=key,
                                                               categorize=False)[c]
                                            for f, c in zip(fields, codes, strict=True)],
                                           n_local) for key in (_KEY_A, _KEY_B))
@@ -127,129 +134,6 @@ class _IdentityIndex:
             identities = pd.DataFrame({f: pd.Series(dtype=_ARROW) for f in IDENTITY_FIELDS})
         identities["voornamen"] = ""
         return identities
-
-
-def _tuple_codes(codes: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray, int]:
-    """One code per row for the tuple of its codes (``codes[i]`` in ``range(sizes[i])``),
-    numbered in order of first appearance: rows get the same code iff all their codes are
-    equal (mixed radix, re-factorized before the number could pass 2**62)."""
-    key, size = codes[0].astype(np.int64), max(sizes[0], 1)
-    for more, n in zip(codes[1:], sizes[1:], strict=True):
-        if size * max(n, 1) >= 2**62:
-            key, distinct = pd.factorize(key)
-            size = max(len(distinct), 1)
-        key, size = key * max(n, 1) + more, size * max(n, 1)
-    local, distinct = pd.factorize(key)
-    return np.asarray(local, dtype=np.intp), len(distinct)
-
-
-def _as_text(values: pd.Series) -> TextCodes:
-    """``values.astype(str)`` as text codes; a column of whole numbers (``geslacht``) is
-    factorized first and only its distinct numbers written as text."""
-    if pd.api.types.is_integer_dtype(values.dtype):
-        codes, uniques = pd.factorize(values.to_numpy())
-        text = pd.Series(uniques, dtype=values.dtype).astype(str).to_numpy(dtype=object)
-        return TextCodes(np.asarray(codes, dtype=np.intp), text)  # distinct numbers: distinct
-    fast = text_codes(values)  # Python strings: astype(str) leaves them as they are
-    if fast is not None:
-        return fast
-    codes, uniques = pd.factorize(values.astype(str).to_numpy(dtype=object))
-    return TextCodes(np.asarray(codes, dtype=np.intp), np.asarray(uniques, dtype=object))
-
-
-def _identity_fields(valid: pd.DataFrame, positions: np.ndarray | None, distinct: Distinct
-                     ) -> list[TextCodes]:
-    """The IDENTITY_FIELDS of the valid rows as text (``astype(str)``), as codes: from the
-    raw chunk's codes (``positions``: the valid rows' positions in it) where prepare left
-    the column as read, else factorized here."""
-    fields = []
-    for name in IDENTITY_FIELDS:
-        raw = distinct.get(name)
-        if positions is not None and raw is not None and name not in _PREPARED:
-            fields.append(raw.take(positions))  # Python strings: astype(str) leaves them
-            continue
-        fields.append(_as_text(valid[name]))
-    return fields
-
-
-_PREPARED = ("geboortedatum", "geslacht")  # identity fields that prepare() rewrites
-
-
-_SAMPLE = 20_000  # rows that tell a column that hardly repeats (a registration number)
-_ALL_BUT = 0.95   # ... when this share of them is distinct (birthdates: 0.6 of 20k rows)
-
-
-def _factorized(chunk: pd.DataFrame, id_column: str | None = None) -> dict[str, TextCodes]:
-    """The text columns of the chunk that are Python strings only, factorized once: the
-    id (its codes tell its duplicates) and every column that repeats its values (judged
-    on its first rows: nothing is gained by factorizing a column of distinct values)."""
-    out = {}
-    for col in chunk.columns:
-        if col == "bronrij":
-            continue
-        head = chunk[col].iloc[:_SAMPLE]
-        if col != id_column and len(head) > 100 and len(pd.unique(head.to_numpy())) >= (
-                _ALL_BUT * len(head)):
-            continue
-        if (codes := text_codes(chunk[col])) is not None:
-            out[str(col)] = codes
-    return out
-
-
-def _row_hashes(chunk: pd.DataFrame, distinct: Distinct) -> np.ndarray:
-    """A 64-bit hash of every raw row's content (all columns but ``bronrij``), per row.
-
-    ``pd.util.hash_pandas_object(content, index=False)``, value for value: a column of
-    Python strings is hashed per distinct value (as pandas does inside, after factorizing
-    it again) and the columns are combined as pandas combines them.
-    """
-    names = [c for c in chunk.columns if c != "bronrij"]  # no copy of the chunk (drop)
-    if not all(str(c) in distinct or isinstance(chunk[c].dtype, np.dtype) for c in names):
-        return np.asarray(pd.util.hash_pandas_object(chunk.drop(columns="bronrij"),
-                                                     index=False), dtype=np.uint64)
-    columns = []
-    for col in names:
-        codes = distinct.get(str(col))
-        if codes is None:  # categorize (factorizing first) changes nothing for strings
-            values = chunk[col].to_numpy()
-            strings = pd.api.types.infer_dtype(values, skipna=False) == "string"
-            columns.append(pd.util.hash_array(values, categorize=not strings))
-        else:
-            columns.append(pd.util.hash_array(codes.uniques, categorize=False)[codes.codes])
-    return _combine_hashes(columns, len(chunk))
-
-
-def _combine_hashes(columns: list[np.ndarray], rows: int) -> np.ndarray:
-    """pandas' combination of per-column hashes into one per row (``combine_hash_arrays``
-    in pandas.core.util.hashing, as hash_pandas_object uses it for a frame)."""
-    if not columns:
-        return np.empty(0, dtype=np.uint64) if rows == 0 else np.full(
-            rows, np.uint64(0x345678) + np.uint64(97531), dtype=np.uint64)
-    mult = np.uint64(1000003)
-    out = np.zeros_like(columns[0]) + np.uint64(0x345678)
-    with np.errstate(over="ignore"):
-        for i, hashed in enumerate(columns):
-            inverse = len(columns) - i
-            out ^= hashed
-            out *= mult
-            mult += np.uint64(82520 + inverse + inverse)
-        out += np.uint64(97531)
-    return out
-
-
-def _positions(chunk: pd.DataFrame, bronrij: np.ndarray) -> np.ndarray:
-    """The positions in ``chunk`` of the rows numbered ``bronrij`` (each must be there)."""
-    numbers = chunk["bronrij"].to_numpy(dtype=np.int64)
-    if len(numbers) > 1 and (np.diff(numbers) > 0).all():
-        at = np.searchsorted(numbers, bronrij)
-    else:
-        at = pd.Index(numbers).get_indexer(bronrij)
-    at = np.asarray(at, dtype=np.intp)
-    inside = (at >= 0) & (at < len(numbers))
-    if not inside.all() or not np.array_equal(numbers[at], bronrij):
-        raise LinkageError("a validated row has no row number of its chunk; this should "
-                           "never happen: report it to the maintainers")
-    return at
 
 
 def _compact(source: str, valid: pd.DataFrame, codes: np.ndarray, hashes: np.ndarray
@@ -398,16 +282,16 @@ def reduce_police_chunks(source: str, table: RawTable, chunks: Iterable[pd.DataF
             on_chunk(chunk)
         if rows_read and chunk.empty:
             continue
-        distinct = _factorized(chunk, ID_COLUMN[source])
+        distinct = factorized(chunk, ID_COLUMN[source])
         checked = _checked(source, chunk, str(table.path), hks_date_column, latest, today,
                            distinct)
-        hashes = _row_hashes(chunk, distinct)
+        hashes = row_hashes(chunk, distinct)
         large = len(chunk) >= _COLLECT_FROM
         rows_read += checked.rows_read
-        valid = _positions(chunk, checked.valid["bronrij"].to_numpy(dtype=np.int64))
-        fields = _identity_fields(checked.valid, valid, distinct)
+        valid = positions(chunk, checked.valid["bronrij"].to_numpy(dtype=np.int64))
+        fields = identity_fields(checked.valid, valid, distinct)
         parts.append(_compact(source, checked.valid, index.add(fields), hashes[valid]))
-        quarantines.append(checked.quarantine.assign(**{_HASH: hashes[_positions(
+        quarantines.append(checked.quarantine.assign(**{_HASH: hashes[positions(
             chunk, checked.quarantine["bronrij"].to_numpy(dtype=np.int64))]}))
         del chunk, checked, fields, hashes, distinct
         # pandas' string accessors leave reference cycles that keep a chunk's million
