@@ -72,8 +72,8 @@ def cases_per_value(source: str, frame: pd.DataFrame, date_column: str, distinct
     (the order of its reasons follows pandera's order of the cases; then validate whole).
     """
     schema = INPUT_MODELS[source].to_schema()
-    if source not in _PER_VALUE_SOURCES or frame.empty:
-        return None
+    if source not in _PER_VALUE_SOURCES or frame.empty or schema.checks:
+        return None  # frame-level checks see whole rows: only the whole frame will do
     codes = _value_codes(schema, frame, date_column, distinct)
     if not codes:
         return None
