@@ -28,6 +28,10 @@ __all__ = [
 # which was 40% of validation time on large extracts. The named checks below still run; a
 # check that works on text in Python does so once per distinct value (``per_distinct``) or
 # in one vectorised pass, never once per row: an extract repeats its names and dates.
+# Every column check must stay element-wise (a value passes or fails wherever it stands):
+# the police columns that repeat their values are checked once per distinct value
+# (vhh.linkage.validate.per_value); a check that looks at other rows belongs in a
+# frame-level check (a model with one is validated on the whole chunk).
 Text = Series[object]
 
 _DATE_OK = ("ok",)

@@ -24,6 +24,7 @@ from vhh.linkage.link.engine import link_identities
 from vhh.linkage.link.fellegi_sunter import link_fellegi_sunter
 from vhh.linkage.link.levels import compare_levels, fields_of
 from vhh.linkage.normalise.dates import parse_dates
+from vhh.linkage.normalise.distinct import text_codes
 from vhh.linkage.normalise.identities import normalise_identities
 from vhh.linkage.normalise.names import parse_surname
 from vhh.linkage.privacy.identifiers import Identifiers, build_identifiers
@@ -141,6 +142,7 @@ def carriers(demo_run, identifiers) -> dict[str, object]:
                                       filtered, counted, pseudonymised.analysis, protected),
                              demo_run.result.report, protected.frame, pseudonymised, clock),
         "dates": parse_dates(gcos["geboortedatum"].astype(str)),
+        "text codes": text_codes(gcos["achternaam"].astype(str)),
         "surname": parse_surname(str(gcos["achternaam"].iloc[0]), ""),
         "side": Side.of(scoped.subjects), "births": BirthDigits(scoped.subjects["birth"]),
         "explanations": explain(settings, loaded, subject, ("bvh", "hks"), None),

@@ -9,11 +9,13 @@ passed to ``transform`` like any other value, so their handling does not change 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["per_distinct"]
+__all__ = ["Distinct", "TextCodes", "per_distinct", "text_codes"]
 
 
 def per_distinct(values: pd.Series, transform: Callable[[pd.Series], pd.Series]) -> pd.Series:
@@ -27,3 +29,47 @@ def per_distinct(values: pd.Series, transform: Callable[[pd.Series], pd.Series])
     result = transform(distinct)
     return pd.Series(result.to_numpy()[codes], index=values.index, name=values.name,
                      dtype=result.dtype)
+
+
+@dataclass(frozen=True, repr=False)
+class TextCodes:
+    """A text column factorized once: ``uniques[codes]`` is the column, value for value.
+
+    Made only for a column of Python strings with no missing value (see
+    :func:`text_codes`), so that every step that works per distinct value of the column
+    (parsing, hashing, telling duplicates) can share one factorization instead of each
+    hashing a million strings again.
+    """
+
+    codes: np.ndarray    # intp, a position in ``uniques`` per row
+    uniques: np.ndarray  # object: the distinct strings in order of first appearance
+
+    def __repr__(self) -> str:  # the values are names and birthdates: sizes only
+        return f"TextCodes({len(self.codes)} values, {len(self.uniques)} distinct)"
+
+    def take(self, positions: np.ndarray) -> TextCodes:
+        """The rows at ``positions`` (the distinct values are kept, used or not)."""
+        return TextCodes(self.codes[positions], self.uniques)
+
+    def spread(self, transform: Callable[[pd.Series], pd.Series], index: pd.Index,
+               name: object = None) -> pd.Series:
+        """``per_distinct(column, transform)``, without factorizing the column again."""
+        result = transform(pd.Series(self.uniques, dtype=object, name=name))
+        return pd.Series(result.to_numpy()[self.codes], index=index, name=name,
+                         dtype=result.dtype)
+
+
+def text_codes(values: pd.Series) -> TextCodes | None:
+    """The column factorized, or None unless it is object dtype, Python strings only and
+    not empty (then every caller takes its plain path, as before)."""
+    if values.dtype != object or values.empty:
+        return None
+    codes, uniques = pd.factorize(values.to_numpy(), use_na_sentinel=True)
+    if codes.min() < 0 or pd.api.types.infer_dtype(uniques, skipna=False) != "string":
+        return None
+    return TextCodes(np.asarray(codes, dtype=np.intp), np.asarray(uniques, dtype=object))
+
+
+Distinct = Mapping[str, TextCodes]
+"""Columns of a raw frame factorized once (:func:`text_codes`), aligned with its rows; a
+column may be absent (then it is worked on as it is)."""

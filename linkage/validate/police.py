@@ -38,6 +38,15 @@ from pandas.api.types import union_categoricals
 from vhh.linkage.contract import ID_COLUMN, IDENTITY_FIELDS
 from vhh.linkage.errors import LinkageError
 from vhh.linkage.io.readers import RawTable
+from vhh.linkage.normalise.distinct import Distinct, TextCodes
+from vhh.linkage.validate.hashing import (
+    combine_hashes,
+    factorized,
+    identity_fields,
+    positions,
+    row_hashes,
+    tuple_codes,
+)
 from vhh.linkage.validate.sources import (
     DUPLICATE_REASON,
     EXACT_COPY_REASON,
@@ -86,29 +95,35 @@ class _IdentityIndex:
         self._hash_b = np.empty(0, dtype=np.uint64)
         self._frames: list[pd.DataFrame] = []
 
-    def add(self, keys: pd.DataFrame) -> np.ndarray:
-        """Identity positions for the rows of ``keys`` (text columns IDENTITY_FIELDS)."""
-        if keys.empty:
+    def add(self, fields: list[TextCodes]) -> np.ndarray:
+        """Identity positions for rows given by their IDENTITY_FIELDS as text codes (see
+        :func:`identity_fields`): rows are one local identity when every field's text is
+        equal, and each distinct identity is hashed once (as its first row was hashed)."""
+        if not len(fields[0].codes):
             return np.empty(0, dtype=np.int32)
-        hash_a = pd.util.hash_pandas_object(keys, index=False, hash_key=_KEY_A).to_numpy()
-        hash_b = pd.util.hash_pandas_object(keys, index=False, hash_key=_KEY_B).to_numpy()
-        local, uniques = pd.factorize(hash_a)
-        first = np.zeros(len(uniques), dtype=np.int64)
+        local, n_local = tuple_codes([f.codes for f in fields], [len(f.uniques) for f in fields])
+        first = np.zeros(n_local, dtype=np.int64)
         first[local[::-1]] = np.arange(len(local))[::-1]  # first row of each local identity
-        found = self._hash_a.get_indexer(uniques)
-        known = found >= 0
-        if (self._hash_b[found[known]] != hash_b[first[known]]).any() or (
-                pd.Series(hash_b).groupby(local).nunique() > 1).any():
+        codes = [f.codes[first] for f in fields]  # each local identity's own text codes
+        # hash_pandas_object of the identities' text, each distinct text hashed once
+        hash_a, hash_b = (combine_hashes([pd.util.hash_array(f.uniques, hash_key=key,
+                                                              categorize=False)[c]
+                                           for f, c in zip(fields, codes, strict=True)],
+                                          n_local) for key in (_KEY_A, _KEY_B))
+        found = self._hash_a.get_indexer(hash_a) if pd.Index(hash_a).is_unique else None
+        if found is None or (self._hash_b[found[found >= 0]] != hash_b[found >= 0]).any():
             raise LinkageError("two different police identities share a 64-bit hash, so "
                                "they cannot be told apart; this should never happen: report "
                                "it to the maintainers (the run has stopped, nothing written)")
-        new = np.flatnonzero(~known)
+        new = np.flatnonzero(found < 0)
         start = len(self._hash_a)
         found[new] = start + np.arange(len(new))
-        self._hash_a = self._hash_a.append(pd.Index(uniques[new]))
-        self._hash_b = np.concatenate([self._hash_b, hash_b[first[new]]])
+        self._hash_a = self._hash_a.append(pd.Index(hash_a[new]))
+        self._hash_b = np.concatenate([self._hash_b, hash_b[new]])
         # Arrow strings: ~60 bytes an identity instead of ~300 as Python strings
-        self._frames.append(keys.iloc[first[new]].reset_index(drop=True).astype(_ARROW))
+        keys = pd.DataFrame({name: f.uniques[c[new]]
+                             for name, f, c in zip(IDENTITY_FIELDS, fields, codes, strict=True)})
+        self._frames.append(keys.astype(_ARROW))
         return np.asarray(found[local], dtype=np.int32)
 
     def frame(self) -> pd.DataFrame:
@@ -121,14 +136,7 @@ class _IdentityIndex:
         return identities
 
 
-def _row_hashes(chunk: pd.DataFrame) -> pd.Series:
-    """A 64-bit hash of every raw row's content (all columns but ``bronrij``), by bronrij."""
-    content = chunk.drop(columns="bronrij")
-    hashes = pd.util.hash_pandas_object(content, index=False).to_numpy(dtype=np.uint64)
-    return pd.Series(hashes, index=chunk["bronrij"].to_numpy(dtype=np.int64))
-
-
-def _compact(source: str, valid: pd.DataFrame, codes: np.ndarray, hashes: pd.Series
+def _compact(source: str, valid: pd.DataFrame, codes: np.ndarray, hashes: np.ndarray
              ) -> pd.DataFrame:
     columns = EVENT_COLUMNS[source]
     out = pd.DataFrame({"bronrij": valid["bronrij"].to_numpy(dtype=np.int64)},
@@ -141,7 +149,7 @@ def _compact(source: str, valid: pd.DataFrame, codes: np.ndarray, hashes: pd.Ser
             values = values.astype("category")
         out[col] = values
     out["identiteit"] = codes
-    out[_HASH] = hashes.reindex(out["bronrij"].to_numpy()).to_numpy(dtype=np.uint64)
+    out[_HASH] = hashes
     return out
 
 
@@ -245,9 +253,10 @@ def _renumber(rows: pd.DataFrame, identities: pd.DataFrame
 
 
 def _checked(source: str, chunk: pd.DataFrame, file: str, hks_date_column: str,
-             latest: dt.date | None, today: dt.date | None) -> Validated:
+             latest: dt.date | None, today: dt.date | None, distinct: Distinct) -> Validated:
     """One chunk validated, with late event dates set aside (when ``latest`` is given)."""
-    checked = validate_source(source, chunk, file=file, hks_date_column=hks_date_column)
+    checked = validate_source(source, chunk, file=file, hks_date_column=hks_date_column,
+                              distinct=distinct)
     if latest is None:
         return checked
     column, kolom = (("incidentdatum", "incidentdatum") if source == "bvh_incidenten"
@@ -273,15 +282,18 @@ def reduce_police_chunks(source: str, table: RawTable, chunks: Iterable[pd.DataF
             on_chunk(chunk)
         if rows_read and chunk.empty:
             continue
-        checked = _checked(source, chunk, str(table.path), hks_date_column, latest, today)
-        hashes = _row_hashes(chunk)
+        distinct = factorized(chunk, ID_COLUMN[source])
+        checked = _checked(source, chunk, str(table.path), hks_date_column, latest, today,
+                           distinct)
+        hashes = row_hashes(chunk, distinct)
         large = len(chunk) >= _COLLECT_FROM
         rows_read += checked.rows_read
-        keys = checked.valid.loc[:, list(IDENTITY_FIELDS)].astype(str)
-        parts.append(_compact(source, checked.valid, index.add(keys), hashes))
-        quarantines.append(checked.quarantine.assign(**{_HASH: hashes.reindex(
-            checked.quarantine["bronrij"].to_numpy(dtype=np.int64)).to_numpy(dtype=np.uint64)}))
-        del chunk, checked, keys, hashes
+        valid = positions(chunk, checked.valid["bronrij"].to_numpy(dtype=np.int64))
+        fields = identity_fields(checked.valid, valid, distinct)
+        parts.append(_compact(source, checked.valid, index.add(fields), hashes[valid]))
+        quarantines.append(checked.quarantine.assign(**{_HASH: hashes[positions(
+            chunk, checked.quarantine["bronrij"].to_numpy(dtype=np.int64))]}))
+        del chunk, checked, fields, hashes, distinct
         # pandas' string accessors leave reference cycles that keep a chunk's million
         # strings alive until a full collection; without this, memory grows with every
         # chunk (measured on 5M BVH rows: peak 3.8 GB without, 2.5 GB with). A full
