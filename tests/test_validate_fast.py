@@ -205,3 +205,13 @@ def test_a_column_that_hardly_repeats_is_hashed_without_codes():
     expected = pd.util.hash_pandas_object(frame.drop(columns="bronrij"), index=False)
     np.testing.assert_array_equal(hashing.row_hashes(frame, distinct),
                                   expected.to_numpy(dtype=np.uint64))
+
+
+def test_texts_pandas_cannot_tell_apart_take_the_plain_path() -> None:
+    """pandas' string table stops at a NUL and merges lone surrogates: no shared codes."""
+    from vhh.linkage.normalise.distinct import text_codes
+
+    assert text_codes(pd.Series(["Jan\x00sen", "Jan\x00ssen"], dtype=object)) is None
+    assert text_codes(pd.Series(["a\ud800", "a\ud801"], dtype=object)) is None
+    codes = text_codes(pd.Series(["Jansen", "Bakker", "Jansen"], dtype=object))
+    assert codes is not None and list(codes.codes) == [0, 1, 0]

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 __all__ = ["Distinct", "TextCodes", "per_distinct", "text_codes"]
 
@@ -65,9 +67,21 @@ def text_codes(values: pd.Series) -> TextCodes | None:
     if values.dtype != object or values.empty:
         return None
     codes, uniques = pd.factorize(values.to_numpy(), use_na_sentinel=True)
-    if codes.min() < 0 or pd.api.types.infer_dtype(uniques, skipna=False) != "string":
+    if codes.min() < 0 or pd.api.types.infer_dtype(uniques, skipna=False) != "string" or \
+            not _told_apart(uniques):
         return None
     return TextCodes(np.asarray(codes, dtype=np.intp), np.asarray(uniques, dtype=object))
+
+
+def _told_apart(uniques: np.ndarray) -> bool:
+    """Whether pandas' string table told these texts apart exactly: it compares texts only
+    up to a NUL character and can merge texts with lone surrogates ("a\\0b" and "a\\0c"
+    get one code), so a column holding either takes the plain path."""
+    try:
+        arrow = pa.array(uniques, type=pa.large_string())
+    except (pa.ArrowException, UnicodeError):
+        return False
+    return not pc.any(pc.match_substring(arrow, "\x00")).as_py()
 
 
 Distinct = Mapping[str, TextCodes]
