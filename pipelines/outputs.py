@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import platform
 import shutil
@@ -26,6 +25,7 @@ import pandas as pd
 from vhh.linkage.errors import ConfigError
 from vhh.linkage.io.atomic import atomic_write_bytes, output_lock, remove_temporaries
 from vhh.linkage.io.csv_text import csv_bytes, csv_pieces
+from vhh.linkage.io.digest import file_sha256
 from vhh.linkage.io.writers import write_csv, write_parquet, write_sav
 from vhh.linkage.link.review import review_file
 from vhh.linkage.privacy.crosswalk import encrypt_crosswalk
@@ -268,7 +268,7 @@ def export_writers(frame: pd.DataFrame, book: Mapping[str, object], report: Audi
     writers["codeboek.json"] = _text(codebook_json(book))
 
     def write_report(path: Path) -> None:  # last but one: it lists the others' hashes
-        hashes = {name: hashlib.sha256((path.parent / name).read_bytes()).hexdigest()
+        hashes = {name: file_sha256(path.parent / name)
                   for name in writers if name != path.name and (path.parent / name).exists()}
         final.report = replace(report, bestanden=hashes, tijden=dict(clock.stages),
                                eind=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))

@@ -22,7 +22,6 @@ scans the same files in the staging folder and publishes nothing.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -31,6 +30,7 @@ from pathlib import Path
 
 from vhh.linkage.errors import ExportBlocked
 from vhh.linkage.io.atomic import fsync_folder, fsync_tree
+from vhh.linkage.io.digest import file_sha256
 from vhh.linkage.privacy.exportscan import scan_export_file
 from vhh.linkage.privacy.identifiers import Identifiers
 from vhh.linkage.privacy.leakscan import LeakHit
@@ -106,14 +106,6 @@ def retire_export(target: Path) -> tuple[Path, str] | None:
     return aside, run_id
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def scan_folder(folder: Path, names: Iterable[str], identifiers: Identifiers,
                 own: OwnTextOf) -> list[LeakHit]:
     """The leak scan of the named files in ``folder`` (the gate's, and ``verify``'s)."""
@@ -161,7 +153,7 @@ def publish_export(target: Path, writers: Mapping[str, Callable[[Path], None]],
         names = _files(staging)
         _scan(staging, names, identifiers, own)
         if seal is not None:
-            sealing = seal({name: _sha256(staging / name) for name in names})
+            sealing = seal({name: file_sha256(staging / name) for name in names})
             for name, data in sealing.items():
                 (staging / name).write_bytes(data)
             _scan(staging, list(sealing), identifiers, own)

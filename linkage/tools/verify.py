@@ -23,12 +23,12 @@ names only (never a cell value):
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
 
 from vhh.linkage.errors import VerificationError
+from vhh.linkage.io.digest import file_sha256
 from vhh.linkage.privacy.signing import MANIFEST_FILES, TrustAnchor
 from vhh.linkage.report.funnel import check_funnel, check_reconciliation
 from vhh.linkage.report.html import render_html
@@ -106,10 +106,6 @@ def require_all(checks: Iterable[Check]) -> None:
                                 + "; ".join(failed))
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def check_files(export: Path, report: AuditReport) -> Check:
     """1. Every listed file present with its hash; no unlisted file."""
     listed = report.bestanden
@@ -120,7 +116,7 @@ def check_files(export: Path, report: AuditReport) -> Check:
         return Check(FILES, False, f"{len(unsafe)} listed names are not plain file names")
     present = {p.relative_to(export).as_posix() for p in export.rglob("*") if p.is_file()}
     missing = sorted(set(listed) - present)
-    changed = sorted(n for n in set(listed) & present if _sha256(export / n) != listed[n])
+    changed = sorted(n for n in set(listed) & present if file_sha256(export / n) != listed[n])
     extra = present - set(listed) - {REPORT_JSON, REPORT_HTML, *MANIFEST_FILES}
     problems = []
     if changed:

@@ -12,10 +12,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from vhh.linkage.io.digest import file_sha256
 from vhh.linkage.privacy.signing import (
     MANIFEST,
     MANIFEST_FILES,
@@ -86,14 +86,6 @@ def _authentic(data: bytes, signature: bytes, manifest: Manifest,
                  f"the manifest claims {manifest.vingerafdruk}")
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _provenance(manifest: Manifest, report: AuditReport) -> list[str]:
     """Fields the manifest and the report both name, that differ (by field name only)."""
     pairs = {"run_id": (manifest.run_id, report.run_id),
@@ -117,7 +109,7 @@ def check_manifest_files(export: Path, manifest: Manifest | None,
     present = {p.relative_to(export).as_posix() for p in entries if p.is_file()}
     extra = len(entries) - len(present & set(listed))
     missing = sorted(set(listed) - present)
-    changed = sorted(n for n in set(listed) & present if _sha256(export / n) != listed[n])
+    changed = sorted(n for n in set(listed) & present if file_sha256(export / n) != listed[n])
     problems = [f"{len(changed)} differ ({', '.join(changed)})"] if changed else []
     problems += [f"{len(missing)} missing ({', '.join(missing)})"] if missing else []
     problems += [f"{extra} unlisted entries in the folder"] if extra else []
