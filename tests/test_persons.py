@@ -11,6 +11,7 @@ from unittest import mock
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from vhh.linkage.link import persons
@@ -54,22 +55,20 @@ def _reference(b, pairs: pd.DataFrame, rivals: pd.DataFrame) -> np.ndarray:  # t
     return hit
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 8), st.integers(0, 3)),
-                min_size=1, max_size=14),
-       st.lists(st.tuples(st.integers(0, 2), st.integers(0, 13), st.booleans(),
-                          st.booleans()), max_size=40))
-def test_rivals_looked_up_by_key_equal_the_join(identities, pairs) -> None:  # type: ignore[no-untyped-def]
-    _rivals_equal_the_join(identities, pairs)
+_IDENTITIES = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 8), st.integers(0, 3)),
+                       min_size=1, max_size=14)
+_PAIRS = st.lists(st.tuples(st.integers(0, 2), st.integers(0, 13), st.booleans(), st.booleans()),
+                  max_size=40)
 
 
+@pytest.mark.parametrize("chunk", [None, 3])  # as shipped, and the rivals in many chunks
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 8), st.integers(0, 3)),
-                min_size=1, max_size=14),
-       st.lists(st.tuples(st.integers(0, 2), st.integers(0, 13), st.booleans(),
-                          st.booleans()), max_size=40))
-def test_rivals_looked_up_a_few_at_a_time_equal_the_join(identities, pairs) -> None:  # type: ignore[no-untyped-def]
-    with mock.patch.object(persons, "_RIVAL_CHUNK", 3):  # the rivals in many chunks
+@given(_IDENTITIES, _PAIRS)
+def test_rivals_looked_up_by_key_equal_the_join(chunk, identities, pairs) -> None:  # type: ignore[no-untyped-def]
+    if chunk is None:
+        _rivals_equal_the_join(identities, pairs)
+        return
+    with mock.patch.object(persons, "_RIVAL_CHUNK", chunk):
         _rivals_equal_the_join(identities, pairs)
 
 
