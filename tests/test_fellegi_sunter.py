@@ -179,20 +179,56 @@ def test_em_recovers_m_and_the_match_share_with_u_fixed() -> None:
     assert np.allclose(fit.m[0], m[0], atol=0.03) and np.allclose(fit.m[1], m[1], atol=0.03)
 
 
+def _split_other_persons(rng: np.random.Generator, m: list[np.ndarray], u: list[np.ndarray],
+                         lam: float, n: int, backed: float
+                         ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
+    """A mixture whose non-matches at level 2 of the first comparison (a conflict) are,
+    with probability ``backed``, known to be other persons: (all counts, the known ones)."""
+    counts, levels = _mixture(rng, m, u, lam, n)
+    conflict_nonmatch = counts * (levels[0] == 2) * (1 - lam * m[0][2] / (
+        lam * m[0][2] + (1 - lam) * u[0][2]))
+    known = np.floor(conflict_nonmatch * backed)
+    return counts, known, levels
+
+
+def test_known_other_persons_count_as_non_matches_not_as_missing_pairs() -> None:
+    """Leaving the other persons' pairs out of a session makes the non-matches that remain
+    look like matches (they agree more often than u says); counted as known non-matches,
+    the fit recovers m and the match share. (Level 2 of the first comparison is the
+    conflict: rare among matches, as a changed first initial is.)"""
+    rng = np.random.default_rng(5)
+    m = [np.array([0.845, 0.15, 0.005]), np.array([0.7, 0.3])]
+    u = [np.array([0.05, 0.15, 0.8]), np.array([0.1, 0.9])]
+    counts, known, levels = _split_other_persons(rng, m, u, 0.1, 60_000, backed=0.9)
+    u3 = (u[0], u[1], np.array([0.2, 0.8]))
+    start = (np.array([0.4, 0.3, 0.3]), np.array([0.5, 0.5]), np.array([0.5, 0.5]))
+    flat = tuple(np.zeros(len(x)) for x in u3)
+    told = fit_m(counts - known, levels, u3, start, (-1, -1, -1), flat, 0.5,
+                 known_nonmatches=known)
+    assert abs(told.lam - 0.1) < 0.01
+    assert np.allclose(told.m[0], m[0], atol=0.03) and np.allclose(told.m[1], m[1], atol=0.03)
+    dropped = fit_m(counts - known, levels, u3, start, (-1, -1, -1), flat, 0.5)
+    assert dropped.lam > 0.2  # the old way: the share of matches doubled, m distorted
+    assert abs(dropped.m[1][1] - m[1][1]) > 0.1 or abs(dropped.m[0][1] - m[0][1]) > 0.1
+
+
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.integers(0, 200), min_size=12, max_size=12), st.floats(0.05, 0.95))
-def test_em_never_lowers_its_objective(counts: list[int], lam0: float) -> None:
+@given(st.lists(st.integers(0, 200), min_size=12, max_size=12), st.floats(0.05, 0.95),
+       st.lists(st.integers(0, 50), min_size=12, max_size=12))
+def test_em_never_lowers_its_objective(counts: list[int], lam0: float, known: list[int]
+                                       ) -> None:
     grid = np.arange(12)
     levels = (grid // 4, grid % 4)
     u = (np.array([0.6, 0.3, 0.1]), np.array([0.4, 0.3, 0.2, 0.1]))
     prior = (np.array([1.0, 0.5, 0.5]), np.array([1.0, 1.0, 0.2, 0.2]))
     fit = fit_m(np.array(counts, float), levels, u, (np.array([0.2, 0.3, 0.5]),
                                                      np.array([0.1, 0.2, 0.3, 0.4])),
-                (-1, -1), prior, lam0, max_iterations=30)
+                (-1, -1), prior, lam0, known_nonmatches=np.array(known, float),
+                max_iterations=30)
     trace = np.array(fit.objective)
     assert (np.diff(trace) >= -1e-7 * np.maximum(1.0, np.abs(trace[1:]))).all()
     assert np.isclose(trace[-1], objective(np.array(counts, float), levels, fit.m, u,
-                                           (-1, -1), fit.lam, prior))
+                                           (-1, -1), fit.lam, prior, np.array(known, float)))
 
 
 # --- decisions on a generated study with planted rows --------------------------------------

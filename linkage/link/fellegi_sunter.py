@@ -119,19 +119,30 @@ def _birth_pass(passes: pd.Series) -> np.ndarray:
 
 
 def _session_counts(a: Fields, b: Fields, codes: np.ndarray, candidates: pd.DataFrame,
-                    backing: np.ndarray, max_pairs: int) -> dict[str, tuple[np.ndarray, int]]:
-    """The birthdate session is the candidates of the birthdate pass (that pass is the
-    join on the complete birthdate); the surname session is a join of its own. Pairs of
-    another person (:mod:`vhh.linkage.link.persons`) are left out of both."""
+                    backing: np.ndarray, max_pairs: int
+                    ) -> dict[str, tuple[np.ndarray, np.ndarray, int]]:
+    """Per EM session: the pattern counts of its pairs, of those among them of another
+    person (:mod:`vhh.linkage.link.persons`: non-matches for the EM, see
+    :mod:`vhh.linkage.link.em`), and the size of its whole join. The birthdate session is
+    the candidates of the birthdate pass (that pass is the join on the complete birthdate);
+    the surname session is a join of its own, sampled when large (its counts weighted back
+    to the whole join, scaled to the number of pairs drawn, so that the prior on m weighs
+    as much as on the pairs themselves)."""
     i = candidates["i"].to_numpy()
-    birth = _birth_pass(candidates["passes"]) & ~_other_person(codes, i, backing)
-    s2, i2, total = join_pairs(a.surname.kern.astype(np.int64),
-                               b.surname.kern.astype(np.int64), max_pairs)
+    birth = _birth_pass(candidates["passes"])
+    s2, i2, weight, total = join_pairs(a.surname.kern.astype(np.int64),
+                                       b.surname.kern.astype(np.int64), max_pairs)
     codes2 = _codes(a, b, s2, i2)
-    codes2 = codes2[~_other_person(codes2, i2, backing)]
-    return {"geboortedatum_gelijk": (np.bincount(codes[birth], minlength=N_PATTERNS),
-                                     int(birth.sum())),
-            "achternaam_gelijk": (np.bincount(codes2, minlength=N_PATTERNS), total)}
+    weight = weight * (len(weight) / weight.sum()) if len(weight) else weight
+    births = codes[birth]
+    return {"geboortedatum_gelijk": (
+                np.bincount(births, minlength=N_PATTERNS),
+                np.bincount(births[_other_person(births, i[birth], backing)],
+                            minlength=N_PATTERNS), len(births)),
+            "achternaam_gelijk": (  # weighted to the whole join, as many pairs as drawn
+                np.bincount(codes2, weights=weight, minlength=N_PATTERNS),
+                np.bincount(codes2, weights=weight * _other_person(codes2, i2, backing),
+                            minlength=N_PATTERNS), total)}
 
 
 def _waterfall(model: FsModel, b: Fields, codes: np.ndarray, i: np.ndarray,

@@ -83,7 +83,8 @@ _NAMES = tuple(c.name for c in COMPARISONS)
 @dataclass(frozen=True)
 class SessionFit:
     session: Session
-    pairs: int
+    pairs: int           # all pairs of the session (or of its sample)
+    other_persons: int   # of which known to be of two persons (non-matches in the EM)
     fit: EmFit
 
 
@@ -190,6 +191,7 @@ class FsModel:
                                         strict=True)}
         sessions = [{"naam": f.session.name, "paren": f.session.selects, "traint":
                      list(f.session.trains), "aantal_paren": f.pairs,
+                     "waarvan_andere_persoon": f.other_persons,
                      "iteraties": f.fit.iterations, "geconvergeerd": f.fit.converged,
                      "aandeel_matches": round(f.fit.lam, 6)} for f in self.sessions]
         return {"prior_gewicht": round(self.prior, 3), "niveaus": levels, "sessies": sessions,
@@ -289,24 +291,30 @@ def _bits(mean: float, share: np.ndarray) -> np.ndarray:
     return np.where((share > 0) & (mean > 0), np.clip(bits, -TF_MAX_BITS, TF_MAX_BITS), 0.0)
 
 
-def _fit_sessions(session_counts: dict[str, np.ndarray], u: tuple[np.ndarray, ...]
+def _fit_sessions(session_counts: dict[str, tuple[np.ndarray, np.ndarray]],
+                  u: tuple[np.ndarray, ...]
                   ) -> tuple[tuple[np.ndarray, ...], tuple[SessionFit, ...]]:
-    """m per comparison: each comparison's m averaged over the sessions that train it."""
+    """m per comparison: each comparison's m averaged over the sessions that train it
+    (``session_counts``: per session the pattern counts of its pairs and of those among
+    them known to be of two persons, see :func:`estimate_model`)."""
     lv = pattern_levels(np.arange(N_PATTERNS))
     prior_mean = {name: np.asarray(M_PRIOR[name]) for name in _NAMES}
     trained: dict[str, list[np.ndarray]] = {name: [] for name in _NAMES}
     fits = []
     for session in SESSIONS:
-        counts = np.asarray(session_counts.get(session.name, np.zeros(N_PATTERNS)), float)
+        counts, other = (np.asarray(x, float) for x in session_counts.get(
+            session.name, (np.zeros(N_PATTERNS), np.zeros(N_PATTERNS))))
+        free = counts - other
         keep = counts > 0
         idx = [_NAMES.index(name) for name in session.trains]
-        fit = fit_m(counts[keep], tuple(lv[k][keep] for k in idx), tuple(u[k] for k in idx),
+        fit = fit_m(free[keep], tuple(lv[k][keep] for k in idx), tuple(u[k] for k in idx),
                     tuple(prior_mean[_NAMES[k]] for k in idx),
                     tuple(COMPARISONS[k].null_index for k in idx),
-                    tuple(prior_mean[_NAMES[k]] * PRIOR_STRENGTH for k in idx), 0.5)
+                    tuple(prior_mean[_NAMES[k]] * PRIOR_STRENGTH for k in idx), 0.5,
+                    known_nonmatches=other[keep])
         for k, m in zip(idx, fit.m, strict=True):
             trained[_NAMES[k]].append(m)
-        fits.append(SessionFit(session, int(counts.sum()), fit))
+        fits.append(SessionFit(session, int(counts.sum()), int(other.sum()), fit))
     estimated = tuple(_bounded(name, np.mean(trained[name], axis=0) if trained[name]
                                else prior_mean[name]) for name in _NAMES)
     return estimated, tuple(fits)
@@ -345,14 +353,17 @@ def _expected_matches(fits: tuple[SessionFit, ...], totals: dict[str, int],
     return float(np.mean(estimates)) if estimates else 0.0
 
 
-def estimate_model(a: Fields, b: Fields, session_counts: dict[str, tuple[np.ndarray, int]],
+def estimate_model(a: Fields, b: Fields,
+                   session_counts: dict[str, tuple[np.ndarray, np.ndarray, int]],
                    *, u_pairs: int, term_frequencies: bool = True) -> FsModel:
     """Estimate the model for subjects ``a`` and police identities ``b`` from the pattern
-    counts of each session's pairs and the size of its whole join (by session name, see
-    :data:`SESSIONS` and :func:`vhh.linkage.link.training.session_pairs`)."""
+    counts of each session's pairs, the counts of those among them that are known to be of
+    two persons, and the size of its whole join (by session name, see
+    :data:`SESSIONS`; the surname session's pairs come from
+    :func:`vhh.linkage.link.training.join_pairs`)."""
     u, known, compared = estimate_u(a, b, u_pairs)
-    m, fits = _fit_sessions({k: c for k, (c, _) in session_counts.items()}, u)
-    expected = _expected_matches(fits, {k: n for k, (_, n) in session_counts.items()}, m,
+    m, fits = _fit_sessions({k: (c, o) for k, (c, o, _) in session_counts.items()}, u)
+    expected = _expected_matches(fits, {k: n for k, (_, _, n) in session_counts.items()}, m,
                                  known)
     space = max(len(a) * len(b), 1)
     lam = min(max(expected / space, 1e-15), 0.5)
