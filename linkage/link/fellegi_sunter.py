@@ -207,6 +207,15 @@ def _batch(model: FsModel, a: Fields, b: Fields, ps: np.ndarray, pi: np.ndarray,
     return rows, wf, total, rule, besluit
 
 
+def _in_sorted(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """``np.isin(keys, sorted_keys)`` for sorted distinct ``sorted_keys``, by binary search:
+    ``isin`` sorts both arrays again on every call, and this is called per batch."""
+    if not len(sorted_keys):
+        return np.zeros(len(keys), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return np.asarray(sorted_keys[at] == keys)
+
+
 def _rivals(b: Fields, codes: np.ndarray, s: np.ndarray, i: np.ndarray, decided: pd.DataFrame
             ) -> pd.DataFrame:
     """The conflicting candidate pairs (the rivals of
@@ -220,7 +229,7 @@ def _rivals(b: Fields, codes: np.ndarray, s: np.ndarray, i: np.ndarray, decided:
     for part in _batches(len(s)):
         at = np.flatnonzero(_CONFLICTS[codes[part]])
         ps, pi = s[part][at], i[part][at]
-        mine = np.isin(ps.astype(np.int64) << 32 | kern[pi], names)
+        mine = _in_sorted(ps.astype(np.int64) << 32 | kern[pi], names)
         rs.append(ps[mine])
         ri.append(pi[mine])
     return pd.DataFrame({"s": np.concatenate(rs), "i": np.concatenate(ri)})
