@@ -8,7 +8,9 @@ wall time and peak RSS, the run's wall time and peak RSS (``os.wait4`` of that c
 and the stage times of the run's report (``tijden``). Then the ratio of time per doubling of
 the rows (target <= 2.2: no quadratic step). The floor: ``pyarrow.csv.read_csv`` of the
 same BVH file in a child of its own just before the run, and the run's time as a multiple
-of it (issue 17: at most 10x). Results go to ``--out`` as JSON.
+of it (issue 17: at most 10x). After each run (untimed) its BVH matches are scored against
+the generator's truth (``vhh-link evaluate``): speed bought with wrong links must show.
+Results go to ``--out`` as JSON.
 
 Machines here are shared and noisy: compare the ratios within one run, not seconds across
 runs. The load average is recorded at the start and end of every child.
@@ -114,6 +116,21 @@ def run_once(folder: Path) -> dict[str, Any]:
             "capped_blocks_bvh": len(report["koppeling"]["bvh"]["afgetopte_blokken"])}
 
 
+def quality(folder: Path) -> dict[str, Any]:
+    """Precision, recall and F1 of the run's BVH matches against the truth (untimed), the
+    look-alike rows matched and the share of subjects sent to review."""
+    from vhh.linkage.tools.evaluate import evaluate, read_links, read_truth
+
+    result = evaluate(read_links(folder / "out" / "secure" / "koppelingen.csv"),
+                      read_truth(folder / "truth"), source="bvh")
+    keep = ("matches", "false_positives", "findable_rows", "precision", "recall", "f1",
+            "recall_with_review", "review_subject_share")
+    lookalikes = result["per_trap"]["lookalike_rows"]
+    return {**{k: result[k] for k in keep},
+            "lookalike_rows": sum(c["rows"] for c in lookalikes.values()),
+            "lookalike_rows_matched": sum(c["matched"] for c in lookalikes.values())}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=parse_size, nargs="+", default=[parse_size("2.5M")])
@@ -132,15 +149,19 @@ def main() -> None:
                   f"peak {generated['peak_mb']} MB", flush=True)
         floor = parse_floor(folder)
         run = run_once(folder)
+        scored = quality(folder)
         results.append({"size": _label(rows), "subjects": args.subjects, "generate": generated,
                         "pyarrow_parse": floor,
-                        "times_parse": round(run["seconds"] / floor["parse_s"], 1), **run})
+                        "times_parse": round(run["seconds"] / floor["parse_s"], 1), **run,
+                        "quality": scored})
         print(f"[{_label(rows)}] {run['bvh_rows']:,} BVH + {run['hks_rows']:,} HKS rows: "
               f"{run['seconds']} s, peak {run['peak_mb']} MB (load {run['load_start']}"
               f"-{run['load_end']}); pyarrow parses the BVH file in {floor['parse_s']} s: "
               f"x{results[-1]['times_parse']}", flush=True)
         print("    " + ", ".join(f"{k} {v:.0f}s" for k, v in run["stages"].items()
                                  if "." not in k and v >= 1), flush=True)
+        print("    BVH against the truth: " + ", ".join(f"{k} {v}" for k, v in scored.items()),
+              flush=True)
     if len(results) > 1:
         print("\nper doubling: time ratio (rows ratio)")
         for a, b in zip(results, results[1:], strict=False):
