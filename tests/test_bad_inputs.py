@@ -15,6 +15,7 @@ export verifies against the project's key, leak scan included - when the run goe
 | a UTF-16 file                      | 3    | file, row 1: is UTF-16 text (save as CSV UTF-8)    |
 | a "|"-delimited file               | 0    | read as any other: the same funnel                 |
 | a cut-off last GCOS line           | 3    | file, row N, column: last line is cut off          |
+| a NUL byte inside a BVH value      | 3    | file, row N, column: holds a NUL byte (remove it)  |
 | an incident after extraction date  | 0    | quarantine: row, incidentdatum, own reason         |
 | an incident in the future          | 0    | quarantine: row, incidentdatum, own reason         |
 | one exactly duplicated GCOS row    | 0    | quarantine: the copy's row, exact copy; kept once  |
@@ -216,6 +217,22 @@ def test_a_cut_off_last_gcos_line_is_named_by_row_and_column(study, identifiers)
     assert (f"{path}, row {len(lines)}, column '{header[kader + 1]}': the last line is cut "
             f"off: it has {kader + 1} of the header's {len(header)} fields") in output
     assert "export it again" in output
+
+
+def test_a_nul_byte_inside_a_bvh_value_is_named_not_cut_off(study, identifiers):
+    """pandas' parser ends a value at a zero byte without a word ("Jan\\0sen" is read as
+    "Jan"), which would lose the rest of the line's value unseen."""
+    frame = study.read("bvh_incidenten")
+    row = 5
+    name = frame.loc[row, "achternaam"]
+    frame.loc[row, "achternaam"] = name[:2] + "\0" + name[2:]
+    study.write("bvh_incidenten", frame)
+    code, output = _run(study)
+    _failed_cleanly(study, code, output, 3, identifiers)
+    path = study.path("bvh_incidenten")
+    assert (f"{path}, row {row + 2}, column 'achternaam': holds a NUL byte (a zero byte)"
+            in output)
+    assert "remove the zero bytes" in output
 
 
 def _with_incident_date(study: Study, when: dt.date) -> tuple[str, str]:

@@ -139,6 +139,29 @@ def test_chunked_reader_detects_encoding_and_delimiter(tmp_path, encoding, bom, 
     assert list(frame["bronrij"]) == list(range(2, 27))
 
 
+@pytest.mark.parametrize("block", [1 << 24, 64, 7], ids=["one block", "small", "tiny"])
+def test_a_nul_byte_is_named_by_line_and_column_in_any_block(tmp_path, monkeypatch, block):
+    """However the file falls into blocks, the NUL byte's line is named; its column when the
+    line's start is in the same block (else the line only), never the value."""
+    import vhh.linkage.io.readers as readers
+
+    monkeypatch.setattr(readers, "_BLOCK", block)
+    header = "hks_id;pleegdatum;afdoening;achternaam;voorletters;geboortedatum"
+    rows = [f"H{k:05d};01-02-2013;veroordeling;Jansen;J.;03-04-1990" for k in range(30)]
+    rows[17] = "H00017;01-02-2013;veroordeling;Jan\0sen;J.;03-04-1990"
+    path = tmp_path / "hks.csv"
+    path.write_bytes("\n".join([header, *rows]).encode("utf-8"))
+    with pytest.raises(InputError) as err:
+        read_source_chunks("hks_antecedenten", path, chunk_rows=7)
+    message = str(err.value)
+    assert f"{path}, row 19" in message and "NUL byte" in message
+    assert "Jan" not in message
+    line_start = len(header) + 1 + sum(len(r) + 1 for r in rows[:17])
+    nul_at = line_start + rows[17].index("\0")
+    if line_start // block == nul_at // block:
+        assert "column 'achternaam'" in message
+
+
 def test_a_wrongly_declared_encoding_names_the_line(tmp_path):
     path = tmp_path / "bvh.csv"
     lines = ["bvh_id;registratienummer"] + [f"B{k};R{k}" for k in range(40)] + ["B99;Ré"]

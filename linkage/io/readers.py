@@ -208,15 +208,37 @@ class _Decodes:
         return self.ok
 
 
-def _scan_file(path: Path, declared: str) -> tuple[str, str, bool]:
-    """sha256, encoding and emptiness of a file, read block by block (never whole).
+@dataclass(frozen=True)
+class _Nul:
+    """Where a file's first NUL byte is: its line, and the bytes of that line before it
+    (to count the fields before it once the delimiter is known; never shown)."""
+
+    line: int
+    before: bytes | None  # None: the line began in an earlier block
+
+    def __repr__(self) -> str:  # the bytes are part of a record
+        return f"_Nul(line {self.line})"
+
+
+def _first_nul(block: bytes, lines_before: int) -> _Nul | None:
+    at = block.find(b"\0")
+    if at < 0:
+        return None
+    start = block.rfind(b"\n", 0, at)
+    return _Nul(lines_before + block.count(b"\n", 0, at) + 1,
+                block[start + 1:at] if start >= 0 or lines_before == 0 else None)
+
+
+def _scan_file(path: Path, declared: str) -> tuple[str, str, bool, _Nul | None]:
+    """sha256, encoding and emptiness of a file, read block by block (never whole), and
+    where its first NUL byte is.
 
     The same decisions as :func:`detect_encoding` on the whole file: BOM → utf-8-sig;
     "auto" → utf-8 if every block decodes, else cp1252; a declared encoding that fails
     is an error naming the line.
     """
     digest, decodes = hashlib.sha256(), _Decodes(path, declared)
-    empty, first = True, b""
+    empty, first, nul = True, b"", None
     with path.open("rb") as handle:
         if _is_utf16(handle.read(4096)):
             raise _utf16_problem(str(path))
@@ -225,6 +247,7 @@ def _scan_file(path: Path, declared: str) -> tuple[str, str, bool]:
             digest.update(block)
             first = first or block[:3]
             empty = empty and not block.strip(_BOM + b" \r\n\t")
+            nul = nul or _first_nul(block, decodes.lines)
             decodes.feed(block)
     ok = decodes.finish()
     if declared != "auto":
@@ -233,7 +256,21 @@ def _scan_file(path: Path, declared: str) -> tuple[str, str, bool]:
         encoding = "utf-8-sig"
     else:
         encoding = "utf-8" if ok else "cp1252"
-    return digest.hexdigest(), encoding, empty
+    return digest.hexdigest(), encoding, empty, nul
+
+
+def _nul_problem(path: Path, nul: _Nul, header: str, sep: str, encoding: str) -> InputError:
+    """A NUL byte stops the run: the CSV parser would end the value there without a word,
+    and what follows it on the line would be lost."""
+    names = [x.strip().strip('"') for x in header.split(sep)]
+    column = None
+    if nul.line > 1 and nul.before is not None:
+        k = nul.before.decode(encoding, errors="replace").count(sep)
+        column = names[k] if k < len(names) else None
+    return InputError([Problem(
+        str(path), "holds a NUL byte (a zero byte); a CSV reader cuts the value off there",
+        row=nul.line, column=column,
+        hint="remove the zero bytes from the file or export it again, then run again")])
 
 
 def _columns(frame_columns: list[object], rename: Mapping[str, str] | None) -> list[str]:
@@ -288,7 +325,7 @@ def _unreadable(path: Path, exc: OSError) -> InputError:
 def _csv_options(path: Path, encoding: str, delimiter: str) -> tuple[str, str, dict[str, Any]]:
     """sha256, and the options to parse ``path`` with (encoding and delimiter settled)."""
     try:
-        digest, used_encoding, empty = _scan_file(path, encoding)
+        digest, used_encoding, empty, nul = _scan_file(path, encoding)
     except OSError as exc:
         raise _unreadable(path, exc) from None
     if empty:
@@ -296,7 +333,10 @@ def _csv_options(path: Path, encoding: str, delimiter: str) -> tuple[str, str, d
                                   hint="export the extract again; an empty file is never valid")])
     with path.open("rb") as handle:
         head = handle.read(1 << 20).decode(used_encoding, errors="ignore")
-    sep = _detect_delimiter(head.removeprefix("\ufeff").split("\n", 1)[0], delimiter)
+    header = head.removeprefix("\ufeff").split("\n", 1)[0].rstrip("\r")
+    sep = _detect_delimiter(header, delimiter)
+    if nul is not None:
+        raise _nul_problem(path, nul, header, sep, used_encoding)
     return digest, sep, {"sep": sep, "dtype": str, "keep_default_na": False,
                          "na_filter": False, "quoting": csv.QUOTE_MINIMAL,
                          "skip_blank_lines": True, "encoding": used_encoding}
