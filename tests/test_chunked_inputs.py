@@ -143,9 +143,9 @@ def test_chunked_reader_detects_encoding_and_delimiter(tmp_path, encoding, bom, 
 def test_a_nul_byte_is_named_by_line_and_column_in_any_block(tmp_path, monkeypatch, block):
     """However the file falls into blocks, the NUL byte's line is named; its column when the
     line's start is in the same block (else the line only), never the value."""
-    import vhh.linkage.io.readers as readers
+    import vhh.linkage.io.scan as scan
 
-    monkeypatch.setattr(readers, "_BLOCK", block)
+    monkeypatch.setattr(scan, "BLOCK", block)
     header = "hks_id;pleegdatum;afdoening;achternaam;voorletters;geboortedatum"
     rows = [f"H{k:05d};01-02-2013;veroordeling;Jansen;J.;03-04-1990" for k in range(30)]
     rows[17] = "H00017;01-02-2013;veroordeling;Jan\0sen;J.;03-04-1990"
@@ -229,6 +229,20 @@ def test_the_probabilistic_method_decides_the_same_in_batches_and_without_pairs(
     lean, full = _lean_and_full(noisy_study, "probabilistic")
     _assert_same_decisions(lean, full)
     assert lean.model == full.model and lean.histogram == full.histogram
+
+
+def test_batches_in_threads_decide_as_one_thread(noisy_study, monkeypatch):
+    """The comparison and weight batches run in threads; every batch writes its own slice,
+    so the decisions, the model and the pairs are those of one thread, bit for bit."""
+    monkeypatch.setattr("vhh.linkage.link.fellegi_sunter.BATCH_PAIRS", 97)
+    monkeypatch.setattr("vhh.linkage.link.fellegi_sunter._threads", lambda: 1)
+    one, full_one = _lean_and_full(noisy_study, "probabilistic")
+    monkeypatch.setattr("vhh.linkage.link.fellegi_sunter._threads", lambda: 3)
+    three, full_three = _lean_and_full(noisy_study, "probabilistic")
+    pd.testing.assert_frame_equal(full_one.pairs, full_three.pairs, check_exact=True)
+    pd.testing.assert_frame_equal(one.koppelingen, three.koppelingen, check_exact=True)
+    pd.testing.assert_frame_equal(one.review, three.review, check_exact=True)
+    assert one.model == three.model and one.histogram == three.histogram
 
 
 def _reference_blocking(frames: list[pd.DataFrame]) -> pd.DataFrame:

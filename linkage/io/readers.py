@@ -8,7 +8,6 @@ the validator's job, so that every row read is accounted for.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import io
@@ -20,16 +19,14 @@ from typing import Any
 import pandas as pd
 from vhh.linkage.contract import OPTIONAL, REQUIRED
 from vhh.linkage.errors import InputError, Problem
+from vhh.linkage.io.scan import BOM, is_utf16, nul_problem, scan_file, utf16_problem
 
 __all__ = ["RawTable", "detect_encoding", "read_source",
            "read_source_chunks"]
 
-_BOM = b"\xef\xbb\xbf"
-_BLOCK = 1 << 24  # 16 MiB: the unit in which large files are hashed and checked
 _TAIL = 1 << 16   # the end of a file read to see whether its last line is whole
 DELIMITERS = (";", ",", "\t", "|")
 _DELIMITER_NAMES = "';', ',', '|' or tab"
-_UTF16 = (b"\xff\xfe", b"\xfe\xff")
 
 
 @dataclass(frozen=True)
@@ -49,19 +46,6 @@ class RawTable:
                 f"{len(self.frame.columns)} columns, {self.encoding})")
 
 
-def _is_utf16(head: bytes) -> bool:
-    """A UTF-16 (or UTF-32) file: a byte order mark, or a zero in every other byte."""
-    sample = head[:4096]
-    return sample.startswith(_UTF16) or (len(sample) >= 4 and sample.count(0) * 4 >= len(sample))
-
-
-def _utf16_problem(name: str) -> InputError:
-    return InputError([Problem(
-        name, "is UTF-16 text (what Excel calls 'Unicode text'), which is not read", row=1,
-        hint="save it again as 'CSV UTF-8' (Excel: Save as > CSV UTF-8), or convert it, e.g. "
-        "iconv -f UTF-16 -t UTF-8; UTF-8 (with or without BOM) and cp1252 are read")])
-
-
 def _check_path(source: str, path: Path) -> None:
     """A missing file, or a folder where a file belongs, named before anything is read."""
     if not path.exists():
@@ -74,10 +58,10 @@ def _check_path(source: str, path: Path) -> None:
 
 def detect_encoding(data: bytes, declared: str, name: str) -> str:
     """The encoding to decode ``data`` with; an error that names the line if it cannot be."""
-    if _is_utf16(data):
-        raise _utf16_problem(name)
+    if is_utf16(data):
+        raise utf16_problem(name)
     if declared == "auto":
-        if data.startswith(_BOM):
+        if data.startswith(BOM):
             return "utf-8-sig"
         try:
             data.decode("utf-8")
@@ -139,7 +123,7 @@ def read_source(
         return replace(table, frame=frame)
     data = _read_bytes(path)
     digest = hashlib.sha256(data).hexdigest()
-    if not data.strip(_BOM + b" \r\n\t"):
+    if not data.strip(BOM + b" \r\n\t"):
         raise InputError([Problem(str(path), "file is empty",
                                   hint="export the extract again; an empty file is never valid")])
     frame = _read_other(path)
@@ -168,109 +152,6 @@ def _check_columns(source: str, path: Path, frame: pd.DataFrame, sep: str) -> No
         )
     if problems:
         raise InputError(problems)
-
-
-class _Decodes:
-    """Whether a file decodes in one codec, fed block by block; the line of a failure."""
-
-    def __init__(self, path: Path, declared: str) -> None:
-        self.path, self.declared = path, declared
-        codec = "utf-8" if declared == "auto" else declared
-        self.decoder = codecs.getincrementaldecoder(codec)()
-        self.ok, self.lines = True, 0
-
-    def _failed(self, line: int) -> None:
-        if self.declared != "auto":
-            raise InputError([Problem(
-                str(self.path), f"is not valid {self.declared} text", row=line,
-                hint="set [inputs] encoding = \"auto\" or the file's real encoding")])
-        self.ok = False
-
-    def feed(self, block: bytes) -> None:
-        if self.ok:
-            at = -1
-            try:
-                self.decoder.decode(block)
-            except UnicodeDecodeError as exc:  # raised outside: no traceback of the bytes
-                at = max(exc.start, 0)
-            if at >= 0:
-                self._failed(self.lines + block[:at].count(b"\n") + 1)
-        self.lines += block.count(b"\n")
-
-    def finish(self) -> bool:
-        if self.ok:
-            try:
-                self.decoder.decode(b"", final=True)
-                return True
-            except UnicodeDecodeError:
-                pass
-            self._failed(self.lines + 1)
-        return self.ok
-
-
-@dataclass(frozen=True)
-class _Nul:
-    """Where a file's first NUL byte is: its line, and the bytes of that line before it
-    (to count the fields before it once the delimiter is known; never shown)."""
-
-    line: int
-    before: bytes | None  # None: the line began in an earlier block
-
-    def __repr__(self) -> str:  # the bytes are part of a record
-        return f"_Nul(line {self.line})"
-
-
-def _first_nul(block: bytes, lines_before: int) -> _Nul | None:
-    at = block.find(b"\0")
-    if at < 0:
-        return None
-    start = block.rfind(b"\n", 0, at)
-    return _Nul(lines_before + block.count(b"\n", 0, at) + 1,
-                block[start + 1:at] if start >= 0 or lines_before == 0 else None)
-
-
-def _scan_file(path: Path, declared: str) -> tuple[str, str, bool, _Nul | None]:
-    """sha256, encoding and emptiness of a file, read block by block (never whole), and
-    where its first NUL byte is.
-
-    The same decisions as :func:`detect_encoding` on the whole file: BOM → utf-8-sig;
-    "auto" → utf-8 if every block decodes, else cp1252; a declared encoding that fails
-    is an error naming the line.
-    """
-    digest, decodes = hashlib.sha256(), _Decodes(path, declared)
-    empty, first, nul = True, b"", None
-    with path.open("rb") as handle:
-        if _is_utf16(handle.read(4096)):
-            raise _utf16_problem(str(path))
-        handle.seek(0)
-        while block := handle.read(_BLOCK):
-            digest.update(block)
-            first = first or block[:3]
-            empty = empty and not block.strip(_BOM + b" \r\n\t")
-            nul = nul or _first_nul(block, decodes.lines)
-            decodes.feed(block)
-    ok = decodes.finish()
-    if declared != "auto":
-        encoding = declared
-    elif first.startswith(_BOM):
-        encoding = "utf-8-sig"
-    else:
-        encoding = "utf-8" if ok else "cp1252"
-    return digest.hexdigest(), encoding, empty, nul
-
-
-def _nul_problem(path: Path, nul: _Nul, header: str, sep: str, encoding: str) -> InputError:
-    """A NUL byte stops the run: the CSV parser would end the value there without a word,
-    and what follows it on the line would be lost."""
-    names = [x.strip().strip('"') for x in header.split(sep)]
-    column = None
-    if nul.line > 1 and nul.before is not None:
-        k = nul.before.decode(encoding, errors="replace").count(sep)
-        column = names[k] if k < len(names) else None
-    return InputError([Problem(
-        str(path), "holds a NUL byte (a zero byte); a CSV reader cuts the value off there",
-        row=nul.line, column=column,
-        hint="remove the zero bytes from the file or export it again, then run again")])
 
 
 def _columns(frame_columns: list[object], rename: Mapping[str, str] | None) -> list[str]:
@@ -325,7 +206,7 @@ def _unreadable(path: Path, exc: OSError) -> InputError:
 def _csv_options(path: Path, encoding: str, delimiter: str) -> tuple[str, str, dict[str, Any]]:
     """sha256, and the options to parse ``path`` with (encoding and delimiter settled)."""
     try:
-        digest, used_encoding, empty, nul = _scan_file(path, encoding)
+        digest, used_encoding, empty, nul = scan_file(path, encoding)
     except OSError as exc:
         raise _unreadable(path, exc) from None
     if empty:
@@ -336,7 +217,7 @@ def _csv_options(path: Path, encoding: str, delimiter: str) -> tuple[str, str, d
     header = head.removeprefix("\ufeff").split("\n", 1)[0].rstrip("\r")
     sep = _detect_delimiter(header, delimiter)
     if nul is not None:
-        raise _nul_problem(path, nul, header, sep, used_encoding)
+        raise nul_problem(path, nul, header, sep, used_encoding)
     return digest, sep, {"sep": sep, "dtype": str, "keep_default_na": False,
                          "na_filter": False, "quoting": csv.QUOTE_MINIMAL,
                          "skip_blank_lines": True, "encoding": used_encoding}
