@@ -91,9 +91,33 @@ class _IdentityIndex:
     """Distinct identity tuples across chunks, numbered in order of first appearance."""
 
     def __init__(self) -> None:
-        self._hash_a = pd.Index(np.empty(0, dtype=np.uint64))
-        self._hash_b = np.empty(0, dtype=np.uint64)
+        # the first hash of every identity so far, sorted, with the identity of each: a
+        # look-up is a binary search and adding a chunk's new identities one merge (a hash
+        # table over all identities would be built anew for every chunk: 8M identities,
+        # twenty times, at 20M rows)
+        self._sorted_a = np.empty(0, dtype=np.uint64)
+        self._identity = np.empty(0, dtype=np.int64)
+        self._hash_b = np.empty(0, dtype=np.uint64)  # per identity
         self._frames: list[pd.DataFrame] = []
+
+    def _find(self, hash_a: np.ndarray) -> np.ndarray:
+        """The identity with each first hash, -1 for none."""
+        found = np.full(len(hash_a), -1, dtype=np.int64)
+        if not len(self._sorted_a):
+            return found
+        # sorted needles: each search starts where the last ended (random ones into 8M
+        # hashes miss the cache at every step: a second per chunk at 20M rows)
+        order = np.argsort(hash_a)
+        wanted = hash_a[order]
+        at = np.minimum(np.searchsorted(self._sorted_a, wanted), len(self._sorted_a) - 1)
+        found[order] = np.where(self._sorted_a[at] == wanted, self._identity[at], -1)
+        return found
+
+    def _insert(self, hash_a: np.ndarray, identity: np.ndarray) -> None:
+        order = np.argsort(hash_a, kind="stable")
+        at = np.searchsorted(self._sorted_a, hash_a[order])
+        self._sorted_a = np.insert(self._sorted_a, at, hash_a[order])
+        self._identity = np.insert(self._identity, at, identity[order])
 
     def add(self, fields: list[TextCodes]) -> np.ndarray:
         """Identity positions for rows given by their IDENTITY_FIELDS as text codes (see
@@ -110,15 +134,15 @@ class _IdentityIndex:
                                                               categorize=False)[c]
                                            for f, c in zip(fields, codes, strict=True)],
                                           n_local) for key in (_KEY_A, _KEY_B))
-        found = self._hash_a.get_indexer(hash_a) if pd.Index(hash_a).is_unique else None
+        found = self._find(hash_a) if pd.Index(hash_a).is_unique else None
         if found is None or (self._hash_b[found[found >= 0]] != hash_b[found >= 0]).any():
             raise LinkageError("two different police identities share a 64-bit hash, so "
                                "they cannot be told apart; this should never happen: report "
                                "it to the maintainers (the run has stopped, nothing written)")
         new = np.flatnonzero(found < 0)
-        start = len(self._hash_a)
+        start = len(self._hash_b)
         found[new] = start + np.arange(len(new))
-        self._hash_a = self._hash_a.append(pd.Index(hash_a[new]))
+        self._insert(hash_a[new], found[new])
         self._hash_b = np.concatenate([self._hash_b, hash_b[new]])
         # Arrow strings: ~60 bytes an identity instead of ~300 as Python strings
         keys = pd.DataFrame({name: f.uniques[c[new]]
