@@ -11,7 +11,9 @@ stays a few bytes per candidate pair.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,11 +90,33 @@ def _batches(n: int) -> Iterator[slice]:
         yield slice(start, min(start + BATCH_PAIRS, n))
 
 
-def _codes(a: Fields, b: Fields, s: np.ndarray, i: np.ndarray) -> np.ndarray:
-    out = np.empty(len(s), dtype=np.uint16)
-    for part in _batches(len(s)):
-        out[part] = pattern_codes(compare_levels(a, b, s[part], i[part]))
+def _threads() -> int:
+    """Threads for the batch loops: the cores this process may use, at most four (each
+    batch holds a few hundred MB of temporaries)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(4, cores or 1))
+
+
+def _each_batch(n: int, out: np.ndarray, work: Callable[[slice], np.ndarray]) -> np.ndarray:
+    """``out[part] = work(part)`` for every batch of ``n`` pairs, batches in threads: the
+    comparisons are numpy and rapidfuzz loops that let go of the GIL, so the cores share
+    them (measured on 5M rows: 0.56-0.66 of the time with two). Each batch writes its own
+    slice, so the result does not depend on the threads."""
+    parts = list(_batches(n))
+    threads = min(_threads(), len(parts))
+    if threads < 2:
+        for part in parts:
+            out[part] = work(part)
+        return out
+    with ThreadPoolExecutor(threads) as pool:
+        for part, values in zip(parts, pool.map(work, parts), strict=True):
+            out[part] = values
     return out
+
+
+def _codes(a: Fields, b: Fields, s: np.ndarray, i: np.ndarray) -> np.ndarray:
+    return _each_batch(len(s), np.empty(len(s), dtype=np.uint16), lambda part: pattern_codes(
+        compare_levels(a, b, s[part], i[part])))
 
 
 _CONFLICTS = conflicting(*pattern_levels(np.arange(N_PATTERNS))[1:3])  # per pattern code
@@ -320,9 +344,8 @@ def link_fellegi_sunter(candidates: pd.DataFrame, subjects: pd.DataFrame,
                                                  settings.em_session_pairs),
                            u_pairs=settings.u_random_pairs,
                            term_frequencies=settings.term_frequencies)
-    w = np.empty(len(s), dtype=np.float64)
-    for part in _batches(len(s)):
-        w[part] = model.pairwise(codes[part], pattern_levels(codes[part]), b, i[part])
+    w = _each_batch(len(s), np.empty(len(s), dtype=np.float64), lambda part: np.asarray(
+        model.pairwise(codes[part], pattern_levels(codes[part]), b, i[part])))
     w[_other_person(codes, i, backed)] = -np.inf  # another person's: no share in the sums
     term = _identity_terms(w, i, len(b), model.identity_share)
     for part in _batches(len(s)):  # those pairs' own weight, still shown
