@@ -74,8 +74,15 @@ def test_identity_terms_in_batches_are_the_whole_array_terms(pairs, share) -> No
     totals = np.zeros(6)
     np.add.at(totals, i, np.exp2(np.minimum(w, 200.0)))  # the plain sum, all at once
     assert fs_decide.identity_totals(w, i, 6).tobytes() == totals.tobytes()
+    # the engine adds them batch by batch into one array (fs.BATCH_PAIRS = 7 here)
+    parts = np.zeros(6)
+    for part in fs._batches(len(w)):
+        fs_decide.identity_totals(w[part], i[part], 6, out=parts)
+    assert parts.tobytes() == totals.tobytes()
     plain = identity_term(w, i, totals, share)
-    assert fs._identity_terms(w, i, 6, share).tobytes() == np.asarray(plain).tobytes()
+    batched = np.concatenate([identity_term(w[p], i[p], parts, share)
+                              for p in fs._batches(len(w))])
+    assert batched.tobytes() == np.asarray(plain).tobytes()
 
 
 @settings(max_examples=80, deadline=None)

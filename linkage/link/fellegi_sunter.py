@@ -97,20 +97,25 @@ def _threads() -> int:
     return max(1, min(4, cores or 1))
 
 
-def _each_batch(n: int, out: np.ndarray, work: Callable[[slice], np.ndarray]) -> np.ndarray:
-    """``out[part] = work(part)`` for every batch of ``n`` pairs, batches in threads: the
-    comparisons are numpy and rapidfuzz loops that let go of the GIL, so the cores share
-    them (measured on 5M rows: 0.56-0.66 of the time with two). Each batch writes its own
-    slice, so the result does not depend on the threads."""
+def _mapped(n: int, work: Callable[[slice], Any]) -> Iterator[tuple[slice, Any]]:
+    """(part, ``work(part)``) for every batch of ``n`` pairs, in order; the batches run in
+    threads: the comparisons and weights are numpy and rapidfuzz loops that let go of the
+    GIL, so the cores share them (measured on 5M rows: 0.56-0.66 of the time with two)."""
     parts = list(_batches(n))
     threads = min(_threads(), len(parts))
     if threads < 2:
         for part in parts:
-            out[part] = work(part)
-        return out
+            yield part, work(part)
+        return
     with ThreadPoolExecutor(threads) as pool:
-        for part, values in zip(parts, pool.map(work, parts), strict=True):
-            out[part] = values
+        yield from zip(parts, pool.map(work, parts), strict=True)
+
+
+def _each_batch(n: int, out: np.ndarray, work: Callable[[slice], np.ndarray]) -> np.ndarray:
+    """``out[part] = work(part)`` for every batch of ``n`` pairs (:func:`_mapped`). Each
+    batch writes its own slice, so the result does not depend on the threads."""
+    for part, values in _mapped(n, work):
+        out[part] = values
     return out
 
 
@@ -177,21 +182,47 @@ def _waterfall(model: FsModel, b: Fields, codes: np.ndarray, i: np.ndarray,
     return {k: np.round(parts[k], _DECIMALS) for k in WATERFALL_COLUMNS}
 
 
-def _identity_terms(w: np.ndarray, i: np.ndarray, n_identities: int, identity_share: float
-                    ) -> np.ndarray:
-    """:func:`~vhh.linkage.link.fs_decide.identity_term` of every pair, batch by batch (the
-    sums added in the same order: the same numbers without whole-array temporaries)."""
-    totals = identity_totals(w, i, n_identities)
-    out = np.empty(len(w), dtype=np.float64)
-    for part in _batches(len(w)):
-        out[part] = identity_term(w[part], i[part], totals, identity_share)
-    return out
+@dataclass(frozen=True, eq=False)
+class _Weights:
+    """The pairwise weight of every candidate pair and its identity term, batch by batch:
+    computed again wherever they are needed instead of held (two float64 per pair: 1.3 GB
+    at 81M candidate pairs). The pairs of another person (``backed`` conflicts) have no
+    share in the identity sums."""
 
+    model: FsModel
+    b: Fields
+    codes: np.ndarray
+    i: np.ndarray
+    backed: np.ndarray
+    totals: np.ndarray  # per identity: the sum of 2^w over its pairs (see :meth:`of`)
 
-def _pairwise_again(model: FsModel, codes: np.ndarray, b: Fields, i: np.ndarray,
-                    at: np.ndarray) -> np.ndarray:
-    """The pairwise weight of the pairs at ``at`` (left out of the identity sums)."""
-    return np.asarray(model.pairwise(codes[at], pattern_levels(codes[at]), b, i[at]))
+    def __repr__(self) -> str:  # per pair and per identity: counts only
+        return f"_Weights({len(self.codes)} pairs, {len(self.totals)} identities)"
+
+    @staticmethod
+    def _pairwise(model: FsModel, b: Fields, codes: np.ndarray, i: np.ndarray,
+                  backed: np.ndarray, part: slice) -> tuple[np.ndarray, np.ndarray]:
+        """(w, w for the sums: -inf for another person's pairs) of one batch."""
+        pc = codes[part]
+        w = np.asarray(model.pairwise(pc, pattern_levels(pc), b, i[part]))
+        return w, np.where(_other_person(pc, i[part], backed), -np.inf, w)
+
+    @classmethod
+    def of(cls, model: FsModel, b: Fields, codes: np.ndarray, i: np.ndarray,
+           backed: np.ndarray) -> _Weights:
+        """The identity sums, added in pair order as
+        :func:`~vhh.linkage.link.fs_decide.identity_totals` adds them (the same numbers)."""
+        totals = np.zeros(len(b), dtype=np.float64)
+        for part, (_, summed) in _mapped(len(codes), lambda part: cls._pairwise(
+                model, b, codes, i, backed, part)):
+            identity_totals(summed, i[part], len(b), out=totals)
+        return cls(model, b, codes, i, backed, totals)
+
+    def batch(self, part: slice) -> tuple[np.ndarray, np.ndarray]:
+        """(w, identity term) of the pairs of one batch."""
+        w, summed = self._pairwise(self.model, self.b, self.codes, self.i, self.backed, part)
+        return w, np.asarray(identity_term(summed, self.i[part], self.totals,
+                                           self.model.identity_share))
 
 
 def _frame(ps: np.ndarray, pi: np.ndarray, passes: np.ndarray, lv: tuple[np.ndarray, ...],
@@ -260,16 +291,16 @@ def _rivals(b: Fields, codes: np.ndarray, s: np.ndarray, i: np.ndarray, decided:
 
 
 def _decided(model: FsModel, a: Fields, b: Fields, candidates: pd.DataFrame,
-             codes: np.ndarray, weights: tuple[np.ndarray, np.ndarray], backed: np.ndarray,
+             codes: np.ndarray, weights: _Weights, backed: np.ndarray,
              t: Thresholds, keep_all: bool, histogram: WeightHistogram) -> pd.DataFrame:
     s, i = candidates["s"].to_numpy(), candidates["i"].to_numpy()
     passes = candidates["passes"]
     parts = []
     for part in _batches(len(s)):
         ps, pi, pc = s[part], i[part], codes[part]
-        histogram.add(np.round(weights[0][part] + weights[1][part], _DECIMALS))
-        rows, wf, total, rule, besluit = _batch(model, a, b, ps, pi, pc,
-                                                (weights[0][part], weights[1][part]), t,
+        w, term = weights.batch(part)
+        histogram.add(np.round(w + term, _DECIMALS))
+        rows, wf, total, rule, besluit = _batch(model, a, b, ps, pi, pc, (w, term), t,
                                                 keep_all)
         lv = pattern_levels(pc[rows])
         other = _other_person(pc[rows], pi[rows], backed)
@@ -344,16 +375,10 @@ def link_fellegi_sunter(candidates: pd.DataFrame, subjects: pd.DataFrame,
                                                  settings.em_session_pairs),
                            u_pairs=settings.u_random_pairs,
                            term_frequencies=settings.term_frequencies)
-    w = _each_batch(len(s), np.empty(len(s), dtype=np.float64), lambda part: np.asarray(
-        model.pairwise(codes[part], pattern_levels(codes[part]), b, i[part])))
-    w[_other_person(codes, i, backed)] = -np.inf  # another person's: no share in the sums
-    term = _identity_terms(w, i, len(b), model.identity_share)
-    for part in _batches(len(s)):  # those pairs' own weight, still shown
-        wp, at = w[part], np.flatnonzero(np.isneginf(w[part]))
-        wp[at] = _pairwise_again(model, codes[part], b, i[part], at)
+    weights = _Weights.of(model, b, codes, i, backed)
     t = Thresholds(settings.match_weight, settings.review_weight,
                    settings.subject_without_initial == "review")
     histogram = WeightHistogram()
-    pairs = _decided(model, a, b, candidates, codes, (w, term), backed, t, keep_pairs,
+    pairs = _decided(model, a, b, candidates, codes, weights, backed, t, keep_pairs,
                      histogram)
     return FsOutcome(pairs, model, histogram.as_dict(t))

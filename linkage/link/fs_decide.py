@@ -89,10 +89,12 @@ class Thresholds:
     cap_no_initial: bool = True
 
 
-def identity_totals(w: np.ndarray, i: np.ndarray, n_identities: int) -> np.ndarray:
+def identity_totals(w: np.ndarray, i: np.ndarray, n_identities: int,
+                    out: np.ndarray | None = None) -> np.ndarray:
     """Per identity: the sum of 2^w over its candidate pairs (added in pair order, a
-    batch of pairs at a time)."""
-    out = np.zeros(n_identities, dtype=np.float64)
+    batch of pairs at a time), added to ``out`` when given: the pairs may come in parts,
+    the sums are the same."""
+    out = np.zeros(n_identities, dtype=np.float64) if out is None else out
     for lo in range(0, len(w), _BATCH):
         np.add.at(out, i[lo:lo + _BATCH], np.exp2(np.minimum(w[lo:lo + _BATCH], _MAX_BITS)))
     return out
