@@ -15,6 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 from vhh.linkage.contract import ID_COLUMN, POLICE_SOURCES, REVIEW_ACCEPTED, SHORT_NAME
 from vhh.linkage.errors import ExportBlocked
+from vhh.linkage.heap import release
 from vhh.linkage.link.engine import LinkResult, link_identities, prepare_subjects
 from vhh.linkage.link.methods import rule_names
 from vhh.linkage.link.review import read_review_file
@@ -112,8 +113,11 @@ def _link_one(extract: PoliceExtract, subjects: pd.DataFrame, settings: Settings
                                  decisions, keep_pairs=False)
     for step, seconds in result.seconds.items():
         clock.add(f"link_{short}.{step}", seconds)
-    # the report needs only the number of candidate pairs: let the pair table go
-    return replace(result, blocking=result.blocking.without_pairs())
+    # the report needs only the number of candidate pairs: let the pair table go, and the
+    # linkage's freed pages back to the OS
+    result = replace(result, blocking=result.blocking.without_pairs())
+    release(collect=False)
+    return result
 
 
 def link(loaded: LoadedInputs, scoped: Scoped, settings: Settings, clock: Stopwatch) -> Links:

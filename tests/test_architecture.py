@@ -21,7 +21,8 @@ FOLDERS = {"linkage": "vhh.linkage", "schemas": "vhh.schemas", "pipelines": "vhh
 # Lowest first. A module belongs to the longest prefix listed here.
 LAYERS = (
     ("vhh.linkage.errors", "vhh.linkage.version", "vhh.linkage.contract",
-     "vhh.linkage.fields", "vhh.linkage.settings", "vhh.linkage.stopwatch", "vhh.config"),
+     "vhh.linkage.fields", "vhh.linkage.settings", "vhh.linkage.stopwatch", "vhh.linkage.heap",
+     "vhh.config"),
     ("vhh.linkage.io",),
     ("vhh.linkage.normalise",),
     ("vhh.schemas",),
