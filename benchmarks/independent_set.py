@@ -302,6 +302,10 @@ bvh_incidenten = "input/bvh_incidenten.csv"
 hks_antecedenten = "input/hks_antecedenten.csv"
 [scope]
 kaders = ["Veelplegers", "Huiselijk geweld", "Jeugd", "Nazorg ex-gedetineerden"]
+# the discussions of this set fall in February 2012 - September 2013 (the toolkit's default
+# period is the reference study's year 2013, which would leave most subjects out of scope)
+period_start = 2012-01-01
+period_end = 2013-12-31
 [filters]
 incident_codes = "{codes}"
 """
