@@ -28,6 +28,7 @@ own reason (:func:`vhh.linkage.validate.sources.quarantine_late`).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -320,11 +321,12 @@ def reduce_police_chunks(source: str, table: RawTable, chunks: Iterable[pd.DataF
         del chunk, checked, fields, hashes, distinct
         # pandas' string accessors leave reference cycles that keep a chunk's million
         # strings alive until a full collection; without this, memory grows with every
-        # chunk (measured on 5M BVH rows: peak 3.8 GB without, 2.5 GB with); the freed
-        # strings' pages then go back to the OS (vhh.linkage.heap). A full collection
-        # costs a quarter second in a large process, so small chunks skip it.
+        # chunk (measured on 5M BVH rows: peak 3.8 GB without, 2.5 GB with). A full
+        # collection costs a quarter second in a large process, so small chunks skip it.
+        # The freed pages stay with the allocator here, for the next chunk to reuse
+        # (handed back, each would be faulted in anew); they go back after the last chunk.
         if large:
-            release()
+            gc.collect()
     rows = _concat(parts)
     quarantine = pd.concat(quarantines, ignore_index=True) if len(quarantines) > 1 \
         else quarantines[0]
