@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from vhh.linkage.arrays import find_sorted
 from vhh.linkage.link.fs_decide import (
     AMBIGUOUS_RULE,
     DECISION_CODES,
@@ -199,28 +200,25 @@ class _Weights:
     def __repr__(self) -> str:  # per pair and per identity: counts only
         return f"_Weights({len(self.codes)} pairs, {len(self.totals)} identities)"
 
-    @staticmethod
-    def _pairwise(model: FsModel, b: Fields, codes: np.ndarray, i: np.ndarray,
-                  backed: np.ndarray, part: slice) -> tuple[np.ndarray, np.ndarray]:
-        """(w, w for the sums: -inf for another person's pairs) of one batch."""
-        pc = codes[part]
-        w = np.asarray(model.pairwise(pc, pattern_levels(pc), b, i[part]))
-        return w, np.where(_other_person(pc, i[part], backed), -np.inf, w)
-
     @classmethod
     def of(cls, model: FsModel, b: Fields, codes: np.ndarray, i: np.ndarray,
            backed: np.ndarray) -> _Weights:
         """The identity sums, added in pair order as
         :func:`~vhh.linkage.link.fs_decide.identity_totals` adds them (the same numbers)."""
-        totals = np.zeros(len(b), dtype=np.float64)
-        for part, (_, summed) in _mapped(len(codes), lambda part: cls._pairwise(
-                model, b, codes, i, backed, part)):
-            identity_totals(summed, i[part], len(b), out=totals)
-        return cls(model, b, codes, i, backed, totals)
+        weights = cls(model, b, codes, i, backed, np.zeros(len(b), dtype=np.float64))
+        for part, (_, summed) in _mapped(len(codes), weights._pairwise):
+            identity_totals(summed, i[part], len(b), out=weights.totals)
+        return weights
+
+    def _pairwise(self, part: slice) -> tuple[np.ndarray, np.ndarray]:
+        """(w, w for the sums: -inf for another person's pairs) of one batch."""
+        pc, pi = self.codes[part], self.i[part]
+        w = np.asarray(self.model.pairwise(pc, pattern_levels(pc), self.b, pi))
+        return w, np.where(_other_person(pc, pi, self.backed), -np.inf, w)
 
     def batch(self, part: slice) -> tuple[np.ndarray, np.ndarray]:
         """(w, identity term) of the pairs of one batch."""
-        w, summed = self._pairwise(self.model, self.b, self.codes, self.i, self.backed, part)
+        w, summed = self._pairwise(part)
         return w, np.asarray(identity_term(summed, self.i[part], self.totals,
                                            self.model.identity_share))
 
@@ -262,15 +260,6 @@ def _batch(model: FsModel, a: Fields, b: Fields, ps: np.ndarray, pi: np.ndarray,
     return rows, wf, total, rule, besluit
 
 
-def _in_sorted(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
-    """``np.isin(keys, sorted_keys)`` for sorted distinct ``sorted_keys``, by binary search:
-    ``isin`` sorts both arrays again on every call, and this is called per batch."""
-    if not len(sorted_keys):
-        return np.zeros(len(keys), dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
-    return np.asarray(sorted_keys[at] == keys)
-
-
 def _rivals(b: Fields, codes: np.ndarray, s: np.ndarray, i: np.ndarray, decided: pd.DataFrame
             ) -> pd.DataFrame:
     """The conflicting candidate pairs (the rivals of
@@ -284,7 +273,8 @@ def _rivals(b: Fields, codes: np.ndarray, s: np.ndarray, i: np.ndarray, decided:
     for part in _batches(len(s)):
         at = np.flatnonzero(_CONFLICTS[codes[part]])
         ps, pi = s[part][at], i[part][at]
-        mine = _in_sorted(ps.astype(np.int64) << 32 | kern[pi], names)
+        # a binary search: np.isin would sort both arrays again for every batch
+        mine = find_sorted(names, ps.astype(np.int64) << 32 | kern[pi]) >= 0
         rs.append(ps[mine])
         ri.append(pi[mine])
     return pd.DataFrame({"s": np.concatenate(rs), "i": np.concatenate(ri)})

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from vhh.linkage.arrays import find_sorted
 from vhh.linkage.link.em import EmFit, fit_m
 from vhh.linkage.link.levels import (
     BIRTHDATE,
@@ -179,8 +180,8 @@ class FsModel:
     def _birth_tf(self, keys: np.ndarray) -> np.ndarray:
         if not len(self.tf_birth_keys):
             return np.zeros(len(keys))
-        at = np.minimum(np.searchsorted(self.tf_birth_keys, keys), len(self.tf_birth_keys) - 1)
-        return np.where(self.tf_birth_keys[at] == keys, self.tf_birth[at], 0.0)
+        at = find_sorted(self.tf_birth_keys, keys)
+        return np.where(at >= 0, self.tf_birth[at], 0.0)
 
     def report(self) -> dict[str, Any]:
         """m, u and weight per level, the prior and the sessions, for the report."""

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from vhh.linkage.arrays import find_sorted
 from vhh.linkage.link.levels import BIRTHDATE, INITIALS, Fields
 
 __all__ = ["COMPLETION_RULE", "OTHER_PERSON_RULE", "MIN_SUPPORT", "completes", "conflicting",
@@ -174,8 +175,8 @@ def _written_with_less(b: Fields, cand: np.ndarray, cand_key: np.ndarray,
         return hit
     top_keys, top_n, top_j = _best_two(*(np.concatenate([x[k] for x in offers])
                                          for k in range(3)))
-    at = np.minimum(np.searchsorted(top_keys, cand_key), len(top_keys) - 1)
-    known = top_keys[at] == cand_key
+    at = find_sorted(top_keys, cand_key)
+    known = at >= 0
     for k in range(2):
         hit |= known & (top_j[at, k] != cand) & (top_n[at, k] >= n_cand)
     return hit

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from vhh.linkage.arrays import find_sorted
 
 __all__ = ["HashedIds", "encodable", "hash_texts", "hash_utf8", "plain_ascii_ids",
            "sorted_distinct"]
@@ -47,13 +48,7 @@ class HashedIds:
         """One boolean per value: whether it is in the set (one batch, vectorised)."""
         if not len(self._hashes) or not len(values):
             return np.zeros(len(values), dtype=bool)
-        wanted = hash_texts(values)
-        order = np.argsort(wanted)  # sorted needles: searchsorted walks on instead of jumping
-        wanted = wanted[order]
-        at = np.minimum(np.searchsorted(self._hashes, wanted), len(self._hashes) - 1)
-        found = np.empty(len(values), dtype=bool)
-        found[order] = self._hashes[at] == wanted
-        return found
+        return find_sorted(self._hashes, hash_texts(values), sort_needles=True) >= 0
 
     def __contains__(self, value: object) -> bool:
         return isinstance(value, str) and bool(self.contains([value])[0])

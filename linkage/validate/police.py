@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
+from vhh.linkage.arrays import find_sorted
 from vhh.linkage.contract import ID_COLUMN, IDENTITY_FIELDS
 from vhh.linkage.errors import LinkageError
 from vhh.linkage.heap import release
@@ -103,16 +104,11 @@ class _IdentityIndex:
 
     def _find(self, hash_a: np.ndarray) -> np.ndarray:
         """The identity with each first hash, -1 for none."""
-        found = np.full(len(hash_a), -1, dtype=np.int64)
-        if not len(self._sorted_a):
-            return found
-        # sorted needles: each search starts where the last ended (random ones into 8M
-        # hashes miss the cache at every step: a second per chunk at 20M rows)
-        order = np.argsort(hash_a)
-        wanted = hash_a[order]
-        at = np.minimum(np.searchsorted(self._sorted_a, wanted), len(self._sorted_a) - 1)
-        found[order] = np.where(self._sorted_a[at] == wanted, self._identity[at], -1)
-        return found
+        # sorted needles: random searches into 8M hashes cost a second per chunk at 20M rows
+        at = find_sorted(self._sorted_a, hash_a, sort_needles=True)
+        if not len(self._identity):
+            return at  # all -1
+        return np.where(at >= 0, self._identity[at], -1)
 
     def _insert(self, hash_a: np.ndarray, identity: np.ndarray) -> None:
         order = np.argsort(hash_a, kind="stable")
