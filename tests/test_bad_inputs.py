@@ -16,6 +16,8 @@ export verifies against the project's key, leak scan included - when the run goe
 | a "|"-delimited file               | 0    | read as any other: the same funnel                 |
 | a cut-off last GCOS line           | 3    | file, row N, column: last line is cut off          |
 | a NUL byte inside a BVH value      | 3    | file, row N, column: holds a NUL byte (remove it)  |
+| a BVH line with fields missing     | 3    | file, row N, column: has k of the header's n fields |
+| a BVH line with a field too many   | 3    | file, row N: has k of the header's n fields        |
 | an incident after extraction date  | 0    | quarantine: row, incidentdatum, own reason         |
 | an incident in the future          | 0    | quarantine: row, incidentdatum, own reason         |
 | one exactly duplicated GCOS row    | 0    | quarantine: the copy's row, exact copy; kept once  |
@@ -233,6 +235,35 @@ def test_a_nul_byte_inside_a_bvh_value_is_named_not_cut_off(study, identifiers):
     assert (f"{path}, row {row + 2}, column 'achternaam': holds a NUL byte (a zero byte)"
             in output)
     assert "remove the zero bytes" in output
+
+
+def _bvh_line_changed(study: Study, row: int, change: Callable[[list[str]], list[str]]
+                      ) -> tuple[Path, list[str]]:
+    path = study.path("bvh_incidenten")
+    encoding, sep, end = CSV_DIALECTS["bvh_incidenten"]
+    lines = path.read_bytes().decode(encoding).split(end)
+    lines[row - 1] = sep.join(change(lines[row - 1].split(sep)))
+    path.write_bytes(end.join(lines).encode(encoding))
+    return path, lines[0].split(sep)
+
+
+def test_a_bvh_line_with_fields_missing_is_named_not_padded(study, identifiers):
+    """pandas' reader filled the missing fields of such a line with empty values (the rest
+    of the record, after a line break in a value, then read as a record of its own)."""
+    path, header = _bvh_line_changed(study, 9, lambda cells: cells[:4])
+    code, output = _run(study)
+    _failed_cleanly(study, code, output, 3, identifiers)
+    assert (f"{path}, row 9, column '{header[4]}': the line has 4 of the header's "
+            f"{len(header)} fields") in output
+    assert "quote such values, or export the file again" in output
+
+
+def test_a_bvh_line_with_a_field_too_many_is_named(study, identifiers):
+    path, header = _bvh_line_changed(study, 2, lambda cells: [*cells, "x"])
+    code, output = _run(study)
+    _failed_cleanly(study, code, output, 3, identifiers)
+    assert (f"{path}, row 2: the line has {len(header) + 1} of the header's "
+            f"{len(header)} fields") in output
 
 
 def _with_incident_date(study: Study, when: dt.date) -> tuple[str, str]:

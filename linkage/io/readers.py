@@ -3,7 +3,10 @@
 Every reader returns a frame of text columns with the canonical names of the input
 contract plus ``bronrij``: the row number in the file, counting the header as row 1 (the
 number a data officer sees in a spreadsheet). Nothing is parsed or dropped here; that is
-the validator's job, so that every row read is accounted for.
+the validator's job, so that every row read is accounted for. A CSV record with another
+number of fields than the header is an error named by its row, never padded or shifted.
+CSV is parsed by Arrow (:mod:`vhh.linkage.io.arrow_csv`); a file whose header line holds a
+quote by pandas' parser, which the Arrow path is held to.
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 from vhh.linkage.contract import OPTIONAL, REQUIRED
 from vhh.linkage.errors import InputError, Problem
+from vhh.linkage.io.arrow_csv import FieldCounts, arrow_records, arrow_supports
 from vhh.linkage.io.scan import BOM, is_utf16, nul_problem, scan_file, utf16_problem
 
 __all__ = ["RawTable", "detect_encoding", "read_source",
@@ -170,7 +175,12 @@ def _shape(source: str, frame: pd.DataFrame, columns: list[str], first_row: int,
            keep: tuple[str, ...] = ()) -> pd.DataFrame:
     """Canonical columns, the optional ones filled with "", and ``bronrij`` from ``first_row``."""
     frame.columns = columns
-    frame = frame.loc[:, list(_wanted(source, columns, keep))]
+    return _numbered(source, frame.loc[:, list(_wanted(source, columns, keep))], first_row)
+
+
+def _numbered(source: str, frame: pd.DataFrame, first_row: int) -> pd.DataFrame:
+    """The wanted columns of a frame with the optional ones filled with "", and ``bronrij``
+    from ``first_row`` (the index its position in the file)."""
     for col in OPTIONAL[source]:
         if col not in frame.columns:
             frame[col] = ""
@@ -203,8 +213,10 @@ def _unreadable(path: Path, exc: OSError) -> InputError:
                                hint="check that this user may read the file")])
 
 
-def _csv_options(path: Path, encoding: str, delimiter: str) -> tuple[str, str, dict[str, Any]]:
-    """sha256, and the options to parse ``path`` with (encoding and delimiter settled)."""
+def _csv_options(path: Path, encoding: str, delimiter: str
+                 ) -> tuple[str, str, dict[str, Any]]:
+    """sha256, the header line, and the options to parse ``path`` with (encoding and
+    delimiter settled)."""
     try:
         digest, used_encoding, empty, nul = scan_file(path, encoding)
     except OSError as exc:
@@ -218,7 +230,7 @@ def _csv_options(path: Path, encoding: str, delimiter: str) -> tuple[str, str, d
     sep = _detect_delimiter(header, delimiter)
     if nul is not None:
         raise nul_problem(path, nul, header, sep, used_encoding)
-    return digest, sep, {"sep": sep, "dtype": str, "keep_default_na": False,
+    return digest, header, {"sep": sep, "dtype": str, "keep_default_na": False,
                          "na_filter": False, "quoting": csv.QUOTE_MINIMAL,
                          "skip_blank_lines": True, "encoding": used_encoding}
 
@@ -247,7 +259,7 @@ def _cut_off(path: Path, columns: list[str], fields: int, row: int) -> InputErro
         "if the line is whole, a value holds the delimiter or a line break: quote it")])
 
 
-def _parse_error(path: Path, sep: str, exc: Exception) -> InputError:
+def _parse_error(path: Path, sep: str, exc: Exception | str) -> InputError:
     return InputError([Problem(
         str(path), f"cannot be parsed as CSV with delimiter '{sep}' ({exc})",
         hint="check that every row has as many fields as the header; quote values that "
@@ -274,7 +286,8 @@ def read_source_chunks(
         return _whole_in_slices(read_source(source, path, encoding=encoding,
                                             delimiter=delimiter, rename=rename, keep=keep),
                                 chunk_rows)
-    digest, sep, options = _csv_options(path, encoding, delimiter)
+    digest, header_line, options = _csv_options(path, encoding, delimiter)
+    sep = options["sep"]
     try:
         header = pd.read_csv(path, nrows=0, **options)
     except pd.errors.ParserError as exc:
@@ -285,8 +298,8 @@ def read_source_chunks(
     table = RawTable(source, path, _shape(source, header, columns, 2, keep), digest,
                      options["encoding"], sep, ignored)
     last_fields = _last_record_fields(path, options)
-    return table, _chunks(path, options, (source, columns, keep), chunk_rows, table,
-                          last_fields)
+    read = _arrow_chunks if arrow_supports(header_line) else _chunks
+    return table, read(path, options, (source, columns, keep), chunk_rows, table, last_fields)
 
 
 def _chunks(path: Path, options: Mapping[str, Any], shape: tuple[str, list[str], tuple[str, ...]],
@@ -298,11 +311,60 @@ def _chunks(path: Path, options: Mapping[str, Any], shape: tuple[str, list[str],
         with pd.read_csv(path, chunksize=chunk_rows, **options) as reader:
             for chunk in reader:
                 any_rows = True
-                yield _shape(source, chunk, columns, first_row, keep)
                 first_row += len(chunk)
+                yield _shape(source, chunk, columns, first_row - len(chunk), keep)
+                del chunk  # the caller's chunk is not held while the next one is read
     except pd.errors.ParserError as exc:
         raise _parse_error(path, options["sep"], exc) from None
     if not any_rows:
         yield table.frame
     elif last_fields is not None and last_fields < len(columns):
         raise _cut_off(path, columns, last_fields, first_row - 1)
+
+
+def _arrow_chunks(path: Path, options: Mapping[str, Any],
+                  shape: tuple[str, list[str], tuple[str, ...]], chunk_rows: int,
+                  table: RawTable, last_fields: int | None) -> Iterator[pd.DataFrame]:
+    """The chunks of :func:`_chunks`, parsed by Arrow a block ahead (see
+    :mod:`vhh.linkage.io.arrow_csv`); a record with a wrong number of fields is an error."""
+    source, columns, keep = shape
+    wanted = _wanted(source, columns, keep)
+    counts = FieldCounts(len(columns))
+    first_row = 2
+    try:
+        for chunk in arrow_records(str(path), encoding=options["encoding"],
+                                   sep=options["sep"], n_columns=len(columns),
+                                   wanted=[columns.index(c) for c in wanted], names=wanted,
+                                   chunk_rows=chunk_rows, counts=counts):
+            first_row += len(chunk)
+            yield _numbered(source, chunk, first_row - len(chunk))
+            del chunk  # the caller's chunk is not held while the next one is read
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:  # the kind only: Arrow shows values
+        raise _parse_error(path, options["sep"], type(exc).__name__) from None
+    if first_row == 2:
+        yield table.frame
+    problems = _field_problems(path, columns, counts, last_fields)
+    if problems:
+        raise InputError(problems)
+
+
+def _field_problems(path: Path, columns: list[str], counts: FieldCounts,
+                    last_fields: int | None) -> list[Problem]:
+    """A problem per record with a wrong number of fields; a cut-off last line as such."""
+    listed = list(counts.listed)
+    cut = None
+    if last_fields is not None and last_fields < len(columns) and listed and \
+            listed[-1][1] == last_fields and not counts.more:
+        cut = _cut_off(path, columns, last_fields, listed.pop()[0]).problems[0]
+    problems = [Problem(
+        str(path), f"the line has {fields} of the header's {len(columns)} fields",
+        row=row, column=columns[fields] if fields < len(columns) else None,
+        hint=_FIELDS_HINT) for row, fields in listed]
+    if counts.more:
+        problems.append(Problem(str(path), f"{counts.more} more lines have another number "
+                                "of fields than the header", hint=_FIELDS_HINT))
+    return [*problems, *([cut] if cut else [])]
+
+
+_FIELDS_HINT = ("a value holds the delimiter or a line break without quotes around it, or "
+                "the export is damaged: quote such values, or export the file again")

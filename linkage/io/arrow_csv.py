@@ -1,0 +1,154 @@
+"""CSV records parsed by Arrow's streaming reader, a block ahead on a second thread.
+
+pandas' own CSV parser holds the interpreter while it makes a Python string of every cell;
+Arrow's parser does not, so here it reads the next block of the file on a thread of its
+own while the caller validates the current chunk. The chunks handed out are the ones
+pandas' reader gave (:func:`vhh.linkage.io.readers.read_source_chunks` holds the two to
+the same frames in ``tests/test_arrow_csv.py``): text columns of Python strings, every
+value as written (no missing values, no types), blank lines and lines of white space
+skipped, exactly ``chunk_rows`` records a chunk.
+
+One thing is stricter than pandas: a record with more or fewer fields than the header is
+not padded or shifted (pandas padded a short record with empty values and took the first
+value of a long first record as the row label). Each is named by its record number and
+the run stops, so that no record is read into the wrong columns.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pv
+
+__all__ = ["FieldCounts", "arrow_records", "arrow_supports"]
+
+_BLOCK = 1 << 20  # bytes parsed at a time: Arrow holds ~36 MB so (290 MB at 8 MB), as fast
+_AHEAD = 8  # blocks parsed ahead of the caller: ~10 MB for the overlap
+_LISTED = 20  # records with a wrong number of fields named one by one; the rest counted
+_ARROW_ENCODINGS = {"utf-8": "utf8", "utf-8-sig": "utf8"}  # Arrow drops a UTF-8 BOM itself
+
+
+def arrow_supports(header_line: str) -> bool:
+    """Whether Arrow's reader can take the file whose first line is ``header_line``: a
+    header with a quote may run over more than one line, which only pandas' reader
+    (reading the header as a record) numbers right; such a file is read by pandas."""
+    return '"' not in header_line
+
+
+@dataclass
+class FieldCounts:
+    """Records whose number of fields differs from the header's, as Arrow met them."""
+
+    expected: int
+    listed: list[tuple[int, int]] = field(default_factory=list)  # (record number, fields)
+    more: int = 0  # records past those listed
+
+    def __call__(self, row: pv.InvalidRow) -> str:
+        """Arrow's invalid-row handler: always skip; remember the record unless it is a
+        line of white space (pandas skips those as blank lines)."""
+        if row.text is not None and not row.text.strip():
+            return "skip"
+        if len(self.listed) < _LISTED and row.number is not None:
+            self.listed.append((int(row.number), int(row.actual_columns)))
+        else:
+            self.more += 1
+        return "skip"
+
+    def __repr__(self) -> str:  # numbers only (the record's text is never kept)
+        return f"FieldCounts({len(self.listed) + self.more} records)"
+
+
+def _reader(path: str, encoding: str, sep: str, n_columns: int, wanted: Sequence[int],
+            counts: FieldCounts) -> pv.CSVStreamingReader:
+    names = [f"f{i}" for i in range(n_columns)]
+    return pv.open_csv(
+        path,
+        read_options=pv.ReadOptions(use_threads=False, block_size=_BLOCK, skip_rows=1,
+                                    column_names=names,
+                                    encoding=_ARROW_ENCODINGS.get(encoding, encoding)),
+        parse_options=pv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True,
+                                      escape_char=False, newlines_in_values=True,
+                                      ignore_empty_lines=True, invalid_row_handler=counts),
+        convert_options=pv.ConvertOptions(
+            include_columns=[names[i] for i in wanted],
+            column_types={names[i]: pa.string() for i in wanted},
+            null_values=[], strings_can_be_null=False, quoted_strings_can_be_null=False))
+
+
+_DONE = object()
+
+
+def _ahead(open_reader: Callable[[], pv.CSVStreamingReader]) -> Iterator[Any]:
+    """The reader's batches, each parsed on a thread of its own while the caller works.
+
+    An error on the thread is raised here; a caller that stops early stops the thread."""
+    batches: queue.Queue[object] = queue.Queue(maxsize=_AHEAD)
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                batches.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def parse() -> None:
+        try:
+            with open_reader() as reader:
+                for batch in reader:
+                    if not put(batch):
+                        return
+        except BaseException as exc:  # handed to the caller, raised there  # noqa: BLE001
+            put(exc)
+            return
+        put(_DONE)
+
+    thread = threading.Thread(target=parse, name="vhh-csv-parse", daemon=True)
+    thread.start()
+    try:
+        while (item := batches.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+def arrow_records(path: str, *, encoding: str, sep: str, n_columns: int,
+                  wanted: Sequence[int], names: Sequence[str], chunk_rows: int,
+                  counts: FieldCounts) -> Iterator[pd.DataFrame]:
+    """The records of the CSV file ``path`` (header skipped), ``chunk_rows`` at a time, as
+    frames of the columns at positions ``wanted`` named ``names``, each value a Python
+    string as written. Records with a wrong number of fields are skipped and left in
+    ``counts`` for the caller to report (after the last chunk)."""
+    pending: list[pa.RecordBatch] = []
+    held = 0
+    for batch in _ahead(lambda: _reader(path, encoding, sep, n_columns, wanted, counts)):
+        if not batch.num_rows:
+            continue
+        pending.append(batch)
+        held += batch.num_rows
+        while held >= chunk_rows:
+            table = pa.Table.from_batches(pending)
+            pending, held = table.slice(chunk_rows).to_batches(), held - chunk_rows
+            head = [table.slice(0, chunk_rows)]
+            del table  # while the caller works: no Arrow copy of its chunk held
+            yield _frame(head.pop(), names)
+    if held:
+        yield _frame(pa.Table.from_batches(pending), names)
+
+
+def _frame(table: pa.Table, names: Sequence[str]) -> pd.DataFrame:
+    """The table as pandas text columns (object dtype; equal texts share one string)."""
+    frame = table.to_pandas(use_threads=False, deduplicate_objects=True)
+    frame.columns = list(names)
+    return frame
