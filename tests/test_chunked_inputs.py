@@ -34,7 +34,9 @@ from vhh.linkage.study.scope import apply_scope
 from vhh.linkage.synth.generate import generate
 from vhh.linkage.synth.settings import SynthSettings
 from vhh.linkage.synth.write import write_synth
+from vhh.linkage.validate import police
 from vhh.linkage.validate.inputs import load_inputs
+from vhh.linkage.validate.sources import DUPLICATE_REASON
 from vhh.pipelines.study import run_study
 from whole_files import validate_whole as validate_inputs
 
@@ -107,6 +109,21 @@ def test_an_id_repeated_across_chunks_is_quarantined_in_every_copy(tmp_path):
     assert len(duplicates) == 4  # both copies of both ids, the invalid copy included
     assert sorted(chunked.valid["bronrij"]) == sorted(whole.valid["bronrij"])
     assert chunked.rows_read == whole.rows_read
+
+
+def test_ids_whose_hashes_agree_are_still_told_apart_by_their_text(tmp_path, monkeypatch):
+    """Repeated ids are found by a 64-bit hash of each id, then compared as text: with
+    every id's hash made the same, the outcome is the same."""
+    config, _ = make_study_folder(tmp_path)
+    _bvh_with_an_id_in_two_chunks(tmp_path)
+    settings = load_settings(_with_chunk_rows(config, 2000))
+    honest = load_inputs(settings).validated["bvh_incidenten"]
+    monkeypatch.setattr(police, "column_hash",
+                        lambda chunk, column, distinct: np.zeros(len(chunk), dtype=np.uint64))
+    colliding = load_inputs(settings).validated["bvh_incidenten"]
+    pd.testing.assert_frame_equal(colliding.quarantine, honest.quarantine)
+    pd.testing.assert_frame_equal(colliding.valid, honest.valid)
+    assert honest.quarantine["reden"].str.contains(DUPLICATE_REASON, regex=False).sum() == 4
 
 
 def test_chunks_are_shaped_as_the_whole_file(tmp_path):

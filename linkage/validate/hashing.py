@@ -15,8 +15,8 @@ from vhh.linkage.contract import IDENTITY_FIELDS
 from vhh.linkage.errors import LinkageError
 from vhh.linkage.normalise.distinct import Distinct, TextCodes, text_codes
 
-__all__ = ["combine_hashes", "factorized", "identity_fields", "positions", "row_hashes",
-           "tuple_codes"]
+__all__ = ["column_hash", "combine_hashes", "factorized", "identity_fields", "positions",
+           "row_hashes", "tuple_codes"]
 
 
 def tuple_codes(codes: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray, int]:
@@ -107,6 +107,19 @@ def row_hashes(chunk: pd.DataFrame, distinct: Distinct) -> np.ndarray:
         else:
             columns.append(pd.util.hash_array(codes.uniques, categorize=False)[codes.codes])
     return combine_hashes(columns, len(chunk))
+
+
+def column_hash(chunk: pd.DataFrame, column: str, distinct: Distinct) -> np.ndarray:
+    """A 64-bit hash of each row's ``column`` written as text (``astype(str)``): equal
+    texts hash equal, so two rows can share a text only where their hashes agree. Worked
+    out once per distinct text where the column is factorized."""
+    codes = distinct.get(column)
+    if codes is not None:
+        hashed = pd.util.hash_array(codes.uniques, categorize=False)[codes.codes]
+    else:
+        hashed = pd.util.hash_array(chunk[column].astype(str).to_numpy(dtype=object),
+                                    categorize=True)
+    return np.asarray(hashed, dtype=np.uint64)
 
 
 def combine_hashes(columns: list[np.ndarray], rows: int) -> np.ndarray:
