@@ -15,13 +15,20 @@ import io
 import threading
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from vhh.linkage.errors import InputError
-from vhh.linkage.io import readers
+from vhh.linkage.io import arrow_csv, readers
+from vhh.linkage.io.arrow_csv import SAMPLE, chunk_codes, repeats
 from vhh.linkage.io.readers import read_source, read_source_chunks
+from vhh.linkage.privacy.identifiers import IdentifierCollector
+from vhh.linkage.synth.generate import generate
+from vhh.linkage.synth.settings import SynthSettings
+from vhh.linkage.synth.write import write_synth
+from vhh.linkage.validate.hashing import factorized
 
 _HEADER = ["gcos_id", "bespreekdatum", "opmerking"]
 _SOURCE = "gcos_besprekingen"
@@ -161,3 +168,66 @@ def test_a_reader_left_early_stops_its_thread(tmp_path):
     assert len(next(chunks)) == 1000
     chunks.close()  # as a run stopped by an error in the first chunk
     assert not [t for t in threading.enumerate() if t.name == "vhh-csv-parse"]
+
+
+def _police_file(tmp_path: Path) -> Path:
+    write_synth(generate(SynthSettings(seed=4)), tmp_path)
+    return tmp_path / "input" / "bvh_incidenten.csv"
+
+
+def test_the_reader_hands_out_the_codes_of_the_columns_that_repeat(tmp_path):
+    """Arrow's dictionary of a column is pandas' factorization of it: the same codes, the
+    distinct texts in the same order; made for the id and for each column whose first
+    rows repeat their values, and for no frame the reader did not hand out."""
+    path = _police_file(tmp_path)
+    _, chunks = read_source_chunks("bvh_incidenten", path, chunk_rows=700)
+    header = path.read_text("utf-8").split("\n", 1)[0].split(";")
+    seen = 0
+    for chunk in chunks:
+        made = chunk_codes(chunk)
+        head = chunk.iloc[:SAMPLE]
+        read = [c for c in chunk.columns if c in header]
+        expect = {c for c in read if c == "bvh_id" or repeats(head[c].nunique(), len(head))}
+        assert set(made) == expect and "bvh_id" in made
+        assert ("registratienummer" in made) == (len(chunk) <= 100)  # distinct, unless few
+        for column, (codes, uniques) in made.items():
+            want_codes, want_uniques = pd.factorize(chunk[column].to_numpy())
+            np.testing.assert_array_equal(codes, want_codes)
+            assert uniques.tolist() == want_uniques.tolist()
+        assert chunk_codes(chunk.copy()) == {}
+        seen += 1
+    assert seen > 3
+
+
+def test_codes_are_forgotten_with_their_chunk(tmp_path):
+    path = _police_file(tmp_path)
+    _, chunks = read_source_chunks("bvh_incidenten", path, chunk_rows=500)
+    before = len(arrow_csv._MADE)
+    for chunk in chunks:
+        assert chunk_codes(chunk)
+    del chunk
+    assert len(arrow_csv._MADE) == before
+
+
+def test_the_reader_codes_change_nothing_downstream(tmp_path):
+    """What the validator and the leak scanner make of a chunk with the reader's codes is
+    what they make of the same chunk without them (a copy)."""
+    path = _police_file(tmp_path)
+    _, chunks = read_source_chunks("bvh_incidenten", path, chunk_rows=900)
+    with_codes, without = IdentifierCollector(), IdentifierCollector()
+    for chunk in chunks:
+        plain = chunk.copy()
+        got, want = factorized(chunk, "bvh_id"), factorized(plain, "bvh_id")
+        assert set(got) == set(want)
+        for column in want:
+            np.testing.assert_array_equal(got[column].codes, want[column].codes)
+            assert got[column].uniques.tolist() == want[column].uniques.tolist()
+        with_codes.add(chunk, source="bvh")
+        without.add(plain, source="bvh")
+    a, b = with_codes.finish(), without.finish()
+    assert (a.surname_words, a.surname_phrases, a.surnames_full, a.short_surnames,
+            a.initial_surnames, a.dates) == (b.surname_words, b.surname_phrases,
+                                             b.surnames_full, b.short_surnames,
+                                             b.initial_surnames, b.dates)
+    assert a.surname_words and a.dates
+    np.testing.assert_array_equal(a.ids._hashes, b.ids._hashes)

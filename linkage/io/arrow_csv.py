@@ -18,20 +18,71 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Iterator, Sequence
+import weakref
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pv
 
-__all__ = ["FieldCounts", "arrow_records", "arrow_supports"]
+__all__ = ["Codes", "FieldCounts", "Made", "arrow_records", "arrow_supports", "chunk_codes",
+           "made_of", "register_made", "repeats"]
 
 _BLOCK = 1 << 20  # bytes parsed at a time: Arrow holds ~36 MB so (290 MB at 8 MB), as fast
 _AHEAD = 8  # blocks parsed ahead of the caller: ~10 MB for the overlap
 _LISTED = 20  # records with a wrong number of fields named one by one; the rest counted
 _ARROW_ENCODINGS = {"utf-8": "utf8", "utf-8-sig": "utf8"}  # Arrow drops a UTF-8 BOM itself
+SAMPLE = 20_000  # rows that tell a column that hardly repeats (a registration number)
+_ALL_BUT = 0.95   # ... when this share of them is distinct (birthdates: 0.6 of 20k rows)
+
+Codes = tuple[np.ndarray, np.ndarray]
+"""A text column as (codes, uniques): ``uniques[codes]`` is the column, value for value;
+``uniques`` (object) the distinct texts in order of first appearance, ``codes`` intp."""
+
+
+def repeats(n_distinct: int, n_head: int) -> bool:
+    """Whether a column whose first ``n_head`` values (at most :data:`SAMPLE`) hold
+    ``n_distinct`` distinct ones repeats its values enough to be worked on per value."""
+    return n_head <= 100 or n_distinct < _ALL_BUT * n_head
+
+
+@dataclass(frozen=True, repr=False)
+class Made:
+    """What the reader made of a chunk's columns besides the frame: text codes of the
+    columns that repeat their values, and the Arrow text of the columns asked for."""
+
+    codes: Mapping[str, Codes]
+    arrow: Mapping[str, pa.Array]
+
+    def __repr__(self) -> str:  # names of columns only
+        return f"Made(codes={sorted(self.codes)}, arrow={sorted(self.arrow)})"
+
+
+_NOTHING = Made({}, {})
+_MADE: dict[int, tuple[weakref.ref[pd.DataFrame], Made]] = {}
+
+
+def register_made(frame: pd.DataFrame, made: Made) -> None:
+    """Remember what the reader made of ``frame`` (for as long as the frame lives)."""
+    key = id(frame)
+    _MADE[key] = (weakref.ref(frame), made)
+    weakref.finalize(frame, _MADE.pop, key, None)
+
+
+def made_of(frame: pd.DataFrame) -> Made:
+    """What the reader made of ``frame``'s columns as it read them (nothing for a frame it
+    did not hand out). Only for a chunk whose columns are not assigned to."""
+    known = _MADE.get(id(frame))
+    return known[1] if known is not None and known[0]() is frame else _NOTHING
+
+
+def chunk_codes(frame: pd.DataFrame) -> Mapping[str, Codes]:
+    """The text codes the reader made of ``frame``'s columns (see :func:`made_of`)."""
+    return made_of(frame).codes
 
 
 def arrow_supports(header_line: str) -> bool:
@@ -125,11 +176,13 @@ def _ahead(open_reader: Callable[[], pv.CSVStreamingReader]) -> Iterator[Any]:
 
 def arrow_records(path: str, *, encoding: str, sep: str, n_columns: int,
                   wanted: Sequence[int], names: Sequence[str], chunk_rows: int,
-                  counts: FieldCounts) -> Iterator[pd.DataFrame]:
+                  counts: FieldCounts, encode: str | None = None,
+                  keep: Sequence[str] = ()) -> Iterator[tuple[pd.DataFrame, Made]]:
     """The records of the CSV file ``path`` (header skipped), ``chunk_rows`` at a time, as
     frames of the columns at positions ``wanted`` named ``names``, each value a Python
-    string as written. Records with a wrong number of fields are skipped and left in
-    ``counts`` for the caller to report (after the last chunk)."""
+    string as written, with what was made on the way (see :func:`_frame`). Records with a
+    wrong number of fields are skipped and left in ``counts`` for the caller to report
+    (after the last chunk)."""
     pending: list[pa.RecordBatch] = []
     held = 0
     for batch in _ahead(lambda: _reader(path, encoding, sep, n_columns, wanted, counts)):
@@ -142,13 +195,32 @@ def arrow_records(path: str, *, encoding: str, sep: str, n_columns: int,
             pending, held = table.slice(chunk_rows).to_batches(), held - chunk_rows
             head = [table.slice(0, chunk_rows)]
             del table  # while the caller works: no Arrow copy of its chunk held
-            yield _frame(head.pop(), names)
+            yield _frame(head.pop(), names, encode, keep)
     if held:
-        yield _frame(pa.Table.from_batches(pending), names)
+        yield _frame(pa.Table.from_batches(pending), names, encode, keep)
 
 
-def _frame(table: pa.Table, names: Sequence[str]) -> pd.DataFrame:
-    """The table as pandas text columns (object dtype; equal texts share one string)."""
-    frame = table.to_pandas(use_threads=False, deduplicate_objects=True)
-    frame.columns = list(names)
-    return frame
+def _frame(table: pa.Table, names: Sequence[str], encode: str | None,
+           keep: Sequence[str]) -> tuple[pd.DataFrame, Made]:
+    """The table as pandas text columns (object dtype), and what was made on the way: the
+    text codes of the column ``encode`` and of every column that repeats its values
+    (:func:`repeats`; those are dictionary-encoded by Arrow and only their distinct texts
+    made Python strings), and the Arrow text of the columns in ``keep``."""
+    columns: dict[str, np.ndarray] = {}
+    codes: dict[str, Codes] = {}
+    arrow: dict[str, pa.Array] = {}
+    for name, column in zip(names, table.columns, strict=True):
+        values = column.combine_chunks()
+        if name in keep:
+            arrow[name] = values
+        head = values.slice(0, SAMPLE)
+        if name == encode or repeats(pc.count_distinct(head).as_py(), len(head)):
+            encoded = pc.dictionary_encode(values)
+            uniques = np.empty(len(encoded.dictionary), dtype=object)
+            uniques[:] = encoded.dictionary.to_pylist()
+            at = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp)
+            columns[name], codes[name] = uniques[at], (at, uniques)
+        else:
+            columns[name] = values.to_numpy(zero_copy_only=False)
+        del values, head
+    return pd.DataFrame(columns, copy=False), Made(codes, arrow)

@@ -21,14 +21,15 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-from vhh.linkage.contract import OPTIONAL, REQUIRED
+from vhh.linkage.contract import ID_COLUMN, OPTIONAL, REQUIRED
 from vhh.linkage.errors import InputError, Problem
-from vhh.linkage.io.arrow_csv import FieldCounts, arrow_records, arrow_supports
+from vhh.linkage.io.arrow_csv import FieldCounts, arrow_records, arrow_supports, register_made
 from vhh.linkage.io.scan import BOM, is_utf16, nul_problem, scan_file, utf16_problem
 
 __all__ = ["RawTable", "detect_encoding", "read_source",
            "read_source_chunks"]
 
+_ID_TEXT = (*dict.fromkeys(ID_COLUMN.values()), "registratienummer")  # kept in Arrow too
 _TAIL = 1 << 16   # the end of a file read to see whether its last line is whole
 DELIMITERS = (";", ",", "\t", "|")
 _DELIMITER_NAMES = "';', ',', '|' or tab"
@@ -332,13 +333,16 @@ def _arrow_chunks(path: Path, options: Mapping[str, Any],
     counts = FieldCounts(len(columns))
     first_row = 2
     try:
-        for chunk in arrow_records(str(path), encoding=options["encoding"],
-                                   sep=options["sep"], n_columns=len(columns),
-                                   wanted=[columns.index(c) for c in wanted], names=wanted,
-                                   chunk_rows=chunk_rows, counts=counts):
+        for chunk, made in arrow_records(
+                str(path), encoding=options["encoding"], sep=options["sep"],
+                n_columns=len(columns), wanted=[columns.index(c) for c in wanted],
+                names=wanted, chunk_rows=chunk_rows, counts=counts,
+                encode=ID_COLUMN.get(source), keep=_ID_TEXT):
             first_row += len(chunk)
-            yield _numbered(source, chunk, first_row - len(chunk))
-            del chunk  # the caller's chunk is not held while the next one is read
+            chunk = _numbered(source, chunk, first_row - len(chunk))
+            register_made(chunk, made)  # for the validator and the leak scanner
+            yield chunk
+            del chunk, made  # the caller's chunk is not held while the next one is read
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:  # the kind only: Arrow shows values
         raise _parse_error(path, options["sep"], type(exc).__name__) from None
     if first_row == 2:

@@ -22,7 +22,7 @@ Surnames are kept the way the scanner matches them (:mod:`vhh.linkage.privacy.le
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,6 +30,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from vhh.linkage.contract import ID_COLUMN
+from vhh.linkage.io.arrow_csv import Codes, made_of
 from vhh.linkage.normalise.dates import parse_dates
 from vhh.linkage.normalise.names import (
     TUSSENVOEGSELS,
@@ -122,13 +123,16 @@ prefix after it), an apostrophe (an elided article, "d'Ancona"), or any non-ASCI
 (other hyphens, apostrophes and Unicode folding)."""
 
 
-def _factorised(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct texts of a column (as ``astype(str)`` gives them) and each row's code.
+def _factorised(values: pd.Series, made: Codes | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct texts of a column (as ``astype(str)`` gives them) and each row's code;
+    ``made``: the reader's codes of the column (Arrow's dictionary of its text as read).
 
     Distinct by exact equality: Arrow's dictionary, or Python's for a column with a lone
     surrogate. Not ``pd.factorize``: its string table compares texts only up to a NUL
     character ("A\x00B" is "A" to it) and can lose a text with a lone surrogate (pandas 2.3),
     so a surname or a birthdate could be dropped as a repeat of another."""
+    if made is not None:
+        return made[1], made[0]
     texts = values.astype(str).to_numpy(dtype=object)
     try:
         encoded = pa.array(texts, type=pa.large_string()).dictionary_encode()
@@ -179,13 +183,14 @@ class IdentifierCollector:
         column, as for a whole frame)."""
         if self._finished:
             raise RuntimeError("IdentifierCollector.add() after finish()")
+        made = made_of(frame)
         if "achternaam" in frame:
-            self._add_names(frame)
+            self._add_names(frame, made.codes)
         if "geboortedatum" in frame:
-            self._add_dates(frame["geboortedatum"])
+            self._add_dates(frame["geboortedatum"], made.codes.get("geboortedatum"))
         for col in ID_COLUMNS:
             if col in frame:
-                self._add_ids(frame[col], source, col)
+                self._add_ids(frame[col], source, col, made.arrow.get(col))
 
     def finish(self) -> Identifiers:
         """The identifiers of every chunk added; the collector is spent afterwards."""
@@ -201,15 +206,17 @@ class IdentifierCollector:
         self._prefixes, self._parts = {}, {}
         return found
 
-    def _add_ids(self, values: pd.Series, source: str, column: str) -> None:
+    def _add_ids(self, values: pd.Series, source: str, column: str,
+                 read: pa.Array | None = None) -> None:
         """The ids of one column of a chunk: the plain ones (:func:`plain_ascii_ids`, nearly all)
         lowercased and hashed in Arrow, row by row without a Python string each; the others
-        one distinct value at a time by :meth:`_hash_ids`."""
-        texts = values.astype(str).to_numpy(dtype=object)
+        one distinct value at a time by :meth:`_hash_ids`. ``read``: the column's Arrow text
+        as the reader parsed it (the same texts, not converted again)."""
         try:
-            arrow = pa.array(texts, type=pa.large_string())
+            arrow = read.cast(pa.large_string()) if read is not None else pa.array(
+                values.astype(str).to_numpy(dtype=object), type=pa.large_string())
         except UnicodeEncodeError:  # a lone surrogate (a JSON escape, say): all the general way
-            plain = np.zeros(len(texts), dtype=bool)
+            plain = np.zeros(len(values), dtype=bool)
         else:
             plain = plain_ascii_ids(arrow, MIN_NUMERIC_ID)
         hashes = []
@@ -221,7 +228,8 @@ class IdentifierCollector:
         if not plain.all():
             # distinct by Python's own equality: pandas' hash table can lose a text with a
             # lone surrogate (pandas 2.3), which only this path sees
-            others = list(dict.fromkeys(texts[~plain].tolist()))
+            others = list(dict.fromkeys(values.astype(str).to_numpy(dtype=object)[~plain]
+                                        .tolist()))
             hashes += [self._hash_ids(others[start:start + _HASH_BATCH], source, column)
                        for start in range(0, len(others), _HASH_BATCH)]
         if hashes:
@@ -254,13 +262,13 @@ class IdentifierCollector:
         self._merged = np.empty(0, dtype=np.uint64)
         self._merged = sorted_distinct(joined, runs=True)
 
-    def _add_dates(self, values: pd.Series) -> None:
+    def _add_dates(self, values: pd.Series, made: Codes | None = None) -> None:
         """The birthdates of a column: each distinct notation parsed once over all chunks.
 
         ``parse_dates`` puts its values through ``pd.factorize`` (see :func:`_factorised`):
         the notations it could confuse (with a NUL or a lone surrogate, never a date) are
         parsed one at a time, so none takes the place of a real date."""
-        distinct, _ = _factorised(values)
+        distinct, _ = _factorised(values, made)
         new = [text for text in distinct.tolist() if text not in self._seen_dates]
         if not new:
             return
@@ -272,15 +280,16 @@ class IdentifierCollector:
             parsed = parse_dates(pd.Series(batch, dtype=object))
             self._found.dates.update(parsed.key[parsed.status == "ok"].unique().tolist())
 
-    def _add_names(self, frame: pd.DataFrame) -> None:
+    def _add_names(self, frame: pd.DataFrame, made: Mapping[str, Codes]) -> None:
         """Surnames of every row (each distinct spelling parsed once over all chunks), and
         initials + surname for the short surnames, too short to scan as a word of their own.
 
         The distinct (achternaam, tussenvoegsel) pairs come from the codes of each column
         factorised once, not from a frame of pairs."""
         blank = pd.Series("", index=frame.index)
-        surnames, surname_codes = _factorised(frame["achternaam"])
-        prefixes, prefix_codes = _factorised(frame.get("tussenvoegsel", blank))
+        surnames, surname_codes = _factorised(frame["achternaam"], made.get("achternaam"))
+        prefixes, prefix_codes = _factorised(frame.get("tussenvoegsel", blank),
+                                             made.get("tussenvoegsel"))
         pairs = pd.unique(surname_codes * len(prefixes) + prefix_codes)  # hashed, not sorted
         for at, prefix_at in zip(*np.divmod(pairs, max(len(prefixes), 1)), strict=True):
             pair = (surnames[at], prefixes[prefix_at])

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from vhh.linkage.contract import IDENTITY_FIELDS
 from vhh.linkage.errors import LinkageError
+from vhh.linkage.io.arrow_csv import SAMPLE, chunk_codes, repeats
 from vhh.linkage.normalise.distinct import Distinct, TextCodes, text_codes
 
 __all__ = ["column_hash", "combine_hashes", "factorized", "identity_fields", "positions",
@@ -65,23 +66,22 @@ def identity_fields(valid: pd.DataFrame, positions: np.ndarray | None, distinct:
 _PREPARED = ("geboortedatum", "geslacht")  # identity fields that prepare() rewrites
 
 
-_SAMPLE = 20_000  # rows that tell a column that hardly repeats (a registration number)
-_ALL_BUT = 0.95   # ... when this share of them is distinct (birthdates: 0.6 of 20k rows)
-
-
 def factorized(chunk: pd.DataFrame, id_column: str | None = None) -> dict[str, TextCodes]:
     """The text columns of the chunk that are Python strings only, factorized once: the
     id (its codes tell its duplicates) and every column that repeats its values (judged
-    on its first rows: nothing is gained by factorizing a column of distinct values)."""
+    on its first rows: nothing is gained by factorizing a column of distinct values).
+    The reader's own codes are taken where it made them (it judged by the same rule)."""
+    known = chunk_codes(chunk)
     out = {}
     for col in chunk.columns:
         if col == "bronrij":
             continue
-        head = chunk[col].iloc[:_SAMPLE]
-        if col != id_column and len(head) > 100 and len(pd.unique(head.to_numpy())) >= (
-                _ALL_BUT * len(head)):
+        head = chunk[col].iloc[:SAMPLE]
+        if col != id_column and not repeats(len(pd.unique(head.to_numpy())), len(head)):
             continue
-        if (codes := text_codes(chunk[col])) is not None:
+        if (made := known.get(str(col))) is not None:
+            out[str(col)] = TextCodes(*made)
+        elif (codes := text_codes(chunk[col])) is not None:
             out[str(col)] = codes
     return out
 
