@@ -231,3 +231,16 @@ def test_the_reader_codes_change_nothing_downstream(tmp_path):
                                              b.initial_surnames, b.dates)
     assert a.surname_words and a.dates
     np.testing.assert_array_equal(a.ids._hashes, b.ids._hashes)
+
+
+def test_a_chunk_whose_column_was_assigned_to_gets_no_codes(tmp_path):
+    """The codes describe a chunk as read: a column assigned to afterwards (not done by any
+    caller, but possible) makes the reader's codes and Arrow text of it be ignored."""
+    path = _police_file(tmp_path)
+    _, chunks = read_source_chunks("bvh_incidenten", path, chunk_rows=800)
+    chunk = next(chunks)
+    assert "achternaam" in chunk_codes(chunk) and arrow_csv.made_of(chunk).arrow
+    chunk["achternaam"] = chunk["achternaam"].str.upper()
+    assert chunk_codes(chunk) == {} and not arrow_csv.made_of(chunk).arrow
+    got = factorized(chunk, "bvh_id")["achternaam"]
+    assert got.uniques[got.codes].tolist() == chunk["achternaam"].tolist()

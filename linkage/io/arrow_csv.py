@@ -75,9 +75,29 @@ def register_made(frame: pd.DataFrame, made: Made) -> None:
 
 def made_of(frame: pd.DataFrame) -> Made:
     """What the reader made of ``frame``'s columns as it read them (nothing for a frame it
-    did not hand out). Only for a chunk whose columns are not assigned to."""
+    did not hand out). Meant for a chunk whose columns are not assigned to; one that was
+    (its values no longer those of the codes at the rows checked) gets nothing."""
     known = _MADE.get(id(frame))
-    return known[1] if known is not None and known[0]() is frame else _NOTHING
+    if known is None or known[0]() is not frame or not _as_read(frame, known[1]):
+        return _NOTHING
+    return known[1]
+
+
+_CHECKED = 64  # rows at which a column's values are held to its codes, evenly spread
+
+
+def _as_read(frame: pd.DataFrame, made: Made) -> bool:
+    """Whether each column with codes or Arrow text still holds them, at a few rows."""
+    at = np.unique(np.linspace(0, max(len(frame) - 1, 0), _CHECKED).astype(np.intp))
+    for name, (codes, uniques) in made.codes.items():
+        if name not in frame or len(codes) != len(frame) or \
+                frame[name].to_numpy()[at].tolist() != uniques[codes[at]].tolist():
+            return False
+    for name, text in made.arrow.items():
+        if name not in frame or len(text) != len(frame) or \
+                frame[name].to_numpy()[at].tolist() != text.take(at).to_pylist():
+            return False
+    return True
 
 
 def chunk_codes(frame: pd.DataFrame) -> Mapping[str, Codes]:
