@@ -116,7 +116,6 @@ def arrow_supports(header_line: str) -> bool:
 class FieldCounts:
     """Records whose number of fields differs from the header's, as Arrow met them."""
 
-    expected: int
     listed: list[tuple[int, int]] = field(default_factory=list)  # (record number, fields)
     more: int = 0  # records past those listed
 

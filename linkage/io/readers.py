@@ -330,7 +330,7 @@ def _arrow_chunks(path: Path, options: Mapping[str, Any],
     :mod:`vhh.linkage.io.arrow_csv`); a record with a wrong number of fields is an error."""
     source, columns, keep = shape
     wanted = _wanted(source, columns, keep)
-    counts = FieldCounts(len(columns))
+    counts = FieldCounts()
     first_row = 2
     try:
         for chunk, made in arrow_records(

@@ -212,9 +212,10 @@ class IdentifierCollector:
         lowercased and hashed in Arrow, row by row without a Python string each; the others
         one distinct value at a time by :meth:`_hash_ids`. ``read``: the column's Arrow text
         as the reader parsed it (the same texts, not converted again)."""
+        texts = values.astype(str).to_numpy(dtype=object) if read is None else None
         try:
             arrow = read.cast(pa.large_string()) if read is not None else pa.array(
-                values.astype(str).to_numpy(dtype=object), type=pa.large_string())
+                texts, type=pa.large_string())
         except UnicodeEncodeError:  # a lone surrogate (a JSON escape, say): all the general way
             plain = np.zeros(len(values), dtype=bool)
         else:
@@ -228,8 +229,9 @@ class IdentifierCollector:
         if not plain.all():
             # distinct by Python's own equality: pandas' hash table can lose a text with a
             # lone surrogate (pandas 2.3), which only this path sees
-            others = list(dict.fromkeys(values.astype(str).to_numpy(dtype=object)[~plain]
-                                        .tolist()))
+            if texts is None:  # only the reader's Arrow text so far
+                texts = values.astype(str).to_numpy(dtype=object)
+            others = list(dict.fromkeys(texts[~plain].tolist()))
             hashes += [self._hash_ids(others[start:start + _HASH_BATCH], source, column)
                        for start in range(0, len(others), _HASH_BATCH)]
         if hashes:

@@ -261,7 +261,7 @@ def _quarantine_duplicates(source: str, rows: pd.DataFrame, quarantine: pd.DataF
                     ignore_index=True)
     codes, _ = pd.factorize(ids)  # in Arrow, as the text of each id
     if not (np.bincount(codes) > 1).any():
-        return rows, quarantine.drop(columns=_ID_HASH)
+        return rows, quarantine
     hashes = np.concatenate([rows[_HASH].to_numpy(dtype=np.uint64)[in_rows],
                              quarantine[_HASH].to_numpy(dtype=np.uint64)[in_quarantine]])
     bronrij = np.concatenate([rows["bronrij"].to_numpy(dtype=np.int64)[in_rows],
