@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 
 __all__ = ["PIECE_ROWS", "SharedRows", "csv_bytes", "csv_pieces"]
 
-PIECE_ROWS = 250_000
+PIECE_ROWS = 50_000
 _TAIL = ",0"  # every distinct value is formatted next to a constant, then cut off
 
 
@@ -155,10 +155,15 @@ def _formatted(values: pd.Series) -> tuple[np.ndarray | None, pa.Array] | None:
         return None
     cells = [line[:-len(_TAIL)] for line in lines]
     cells.append("")
-    return np.where(codes < 0, len(cells) - 1, codes), pa.array(cells, type=pa.large_string())
+    at = np.where(codes < 0, len(cells) - 1, codes)
+    text_cells = pa.array(cells, type=pa.large_string())
+    return (at.astype(np.int32) if len(cells) < 2**31 else at), text_cells
 
 
-Cells = tuple[np.ndarray | None, pa.Array]
+# per column: the position of each row's cell in ``text`` (None: a cell per row), and for a
+# column of a SharedRows' shared rows, each row's shared row (looked up piece by piece, so
+# that no array of every row's cell is held for the shared columns)
+Cells = tuple[np.ndarray | None, pa.Array, np.ndarray | None]
 
 
 def _text(value: str) -> pa.Scalar:
@@ -167,23 +172,27 @@ def _text(value: str) -> pa.Scalar:
 
 def _cells(table: Table) -> list[Cells] | None:
     """Per column: each row's formatted cell as a position into the column's cells."""
+    columns: list[Cells | None] = []
     if isinstance(table, pd.DataFrame):
-        columns = [_formatted(table.iloc[:, k]) for k in range(table.shape[1])]
+        for k in range(table.shape[1]):
+            formatted = _formatted(table.iloc[:, k])
+            columns.append(None if formatted is None else (*formatted, None))
     else:
-        columns = []
         for name in table.columns:
             own = name in table.own.columns
             formatted = _formatted((table.own if own else table.shared)[name])
-            if formatted is not None and not own:
-                codes, text = formatted
-                formatted = (table.at if codes is None else codes[table.at]), text
-            columns.append(formatted)
+            columns.append(None if formatted is None else
+                           (*formatted, None if own else table.at))
     return None if any(c is None for c in columns) else columns  # type: ignore[return-value]
 
 
 def _piece(cells: Cells, lo: int, hi: int) -> pa.Array:
-    codes, text = cells
-    return text.slice(lo, hi - lo) if codes is None else pc.take(text, pa.array(codes[lo:hi]))
+    codes, text, shared = cells
+    if shared is None:
+        return (text.slice(lo, hi - lo) if codes is None
+                else pc.take(text, pa.array(codes[lo:hi])))
+    rows = shared[lo:hi]
+    return pc.take(text, pa.array(rows if codes is None else codes[rows]))
 
 
 def _frame_pieces(table: Table, piece_rows: int) -> Iterator[bytes] | None:
@@ -206,7 +215,8 @@ def _buffer(rows: pa.Array) -> bytes:
     wide = pa.types.is_large_string(rows.type)
     offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64 if wide else np.int32)[
         rows.offset:rows.offset + len(rows) + 1]
-    return rows.buffers()[2].to_pybytes()[offsets[0]:offsets[-1]] if len(rows) else b""
+    data = rows.buffers()[2]
+    return data.slice(offsets[0], offsets[-1] - offsets[0]).to_pybytes() if len(rows) else b""
 
 
 def _names(table: Table) -> list[str]:

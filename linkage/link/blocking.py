@@ -26,7 +26,6 @@ the report shows a large block under its readable key.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -169,12 +168,33 @@ class Blocking:
         return replace(self, pairs=self.pairs.iloc[:0])
 
 
-_PIECE = 2_000_000  # pairs spread at a time by _join
+_PIECE = 2_000_000  # pairs spread (or compacted, or unpacked) at a time
 
 
-def _join(left: pd.Series, right: pd.Series, n_identities: int, bit: int) -> np.ndarray:
+class _Packed:
+    """The packed pairs of every pass in one int64 array that grows in place: numpy's
+    ``resize`` reallocates, and glibc moves a large (mapped) block by remapping its pages,
+    so the pairs found so far are never copied and never held twice (a concatenation of
+    the passes' arrays held both: 0.7 GB more at 20M rows)."""
+
+    def __init__(self) -> None:
+        self.values = np.empty(0, dtype=np.int64)
+
+    def extend(self, n: int) -> np.ndarray:
+        """``n`` more pairs at the end, to be filled by the caller (a view)."""
+        start = len(self.values)
+        self.values.resize(start + n, refcheck=False)
+        return self.values[start:]
+
+    def __repr__(self) -> str:  # packed (subject, identity) positions: a count only
+        return f"_Packed({len(self.values)} pairs)"
+
+
+def _join(left: pd.Series, right: pd.Series, n_identities: int, bit: int,
+          packed: _Packed) -> None:
     """Every pair of rows with equal integer keys (``left`` indexed by subject position,
-    ``right`` by identity position) packed as ((s * n_identities + i) << _PASS_BITS) | bit.
+    ``right`` by identity position), appended to ``packed`` as ((s * n_identities + i) <<
+    _PASS_BITS) | bit.
 
     The right side is sorted by key once and each left row's run of equal keys found by
     binary search; the runs are spread a piece of about :data:`_PIECE` pairs at a time
@@ -188,7 +208,7 @@ def _join(left: pd.Series, right: pd.Series, n_identities: int, bit: int) -> np.
     count = np.searchsorted(rk, lk, side="right") - lo
     ends = np.cumsum(count)
     total = int(ends[-1]) if len(ends) else 0
-    out = np.empty(total, dtype=np.int64)
+    out = packed.extend(total)
     cuts = np.searchsorted(ends, np.arange(_PIECE, total, _PIECE), side="left") + 1
     bounds = np.unique(np.r_[0, np.minimum(cuts, len(lk)), len(lk)])
     for a, b in zip(bounds[:-1], bounds[1:], strict=False):
@@ -196,15 +216,14 @@ def _join(left: pd.Series, right: pd.Series, n_identities: int, bit: int) -> np.
         rows = np.repeat(np.arange(a, b), count[a:b])
         at = lo[rows] + (np.arange(first, int(ends[b - 1])) - (ends[rows] - count[rows]))
         out[first:int(ends[b - 1])] = (ls[rows] * n_identities + ri[at]) << _PASS_BITS | bit
-    return out
 
 
 def _block(left: pd.Series, right: pd.Series, cap: int, name: str,
-           label: Callable[[int], str], n_identities: int, bit: int
-           ) -> tuple[np.ndarray, list[dict[str, object]], list[dict[str, object]]]:
+           label: Callable[[int], str], n_identities: int, bit: int, packed: _Packed
+           ) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """Pairs of equal integer keys (rows without a key are absent), packed by
-    :func:`_join`; blocks over ``cap`` pairs are skipped and reported under their readable
-    ``label``."""
+    :func:`_join` into ``packed``; blocks over ``cap`` pairs are skipped and reported
+    under their readable ``label``."""
     lcount = left.value_counts()
     rcount = right.value_counts()
     sizes = (lcount * rcount.reindex(lcount.index).fillna(0)).astype(int)
@@ -213,59 +232,76 @@ def _block(left: pd.Series, right: pd.Series, cap: int, name: str,
     biggest = [{"pass": name, "key": label(k), "pairs": int(v)} for k, v in sizes.head(5).items()]
     capped_list = [{"pass": name, "key": label(k), "pairs": int(v)} for k, v in capped.items()]
     keep_l = left[~left.isin(capped.index)]
-    return _join(keep_l, right, n_identities, bit), biggest, capped_list
+    _join(keep_l, right, n_identities, bit, packed)
+    return biggest, capped_list
 
 
 _PASS_BITS = 8  # low bits of a packed pair hold its pass (one bit per pass)
 
 
-def _combine(packed: list[np.ndarray], n_identities: int) -> tuple[pd.DataFrame, dict[str, int]]:
+def _compact(values: np.ndarray, keep: np.ndarray) -> int:
+    """``values[:n] = values[keep]`` in place, a piece at a time (each piece is written at
+    or before where it was read, so nothing unread is overwritten); returns n."""
+    n = 0
+    for lo in range(0, len(values), _PIECE):
+        part = values[lo:lo + _PIECE][keep[lo:lo + _PIECE]]
+        values[n:n + len(part)] = part
+        n += len(part)
+    return n
+
+
+def _combine(packed: _Packed, n_identities: int) -> tuple[pd.DataFrame, dict[str, int]]:
     """One row per distinct (s, i), sorted by s then i, with the passes that paired it.
 
     Each pair of each pass is one int64 (its (s, i) key with the pass's bit below it); the
     pairs of all passes are sorted in place once and the bits of equal keys or-ed together:
-    no per-pair Python, no (s, i) group-by and one 8-byte array for tens of millions of
-    candidate pairs. A pass's count is the number of distinct pairs carrying its bit.
+    no per-pair Python, no (s, i) group-by. The keys are shifted, made distinct and
+    unpacked in place or a piece at a time, so that besides the one 8-byte array only a
+    byte per pair is held (the pass bits and which pairs come first).
+    A pass's count is the number of distinct pairs carrying its bit.
     """
     names = sorted(PASS_NAMES)
-    allpairs = np.concatenate(packed) if packed else np.empty(0, dtype=np.int64)
-    packed.clear()
-    allpairs.sort()
-    # the pass bits as bytes (the lowest byte of each little-endian int64, a strided view:
-    # no second 8-byte array), then the keys by shifting in place
-    low = allpairs.view(np.uint8)[:: allpairs.itemsize] if sys.byteorder == "little" else \
-        allpairs.astype(np.uint8)
-    low = low & np.uint8((1 << _PASS_BITS) - 1)
-    allpairs >>= _PASS_BITS
-    key = allpairs
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.empty(0, int)
-    flags = (np.bitwise_or.reduceat(low, starts) if len(key) else np.empty(0, np.uint8))
-    del low
-    key = key[starts]
-    del allpairs
+    key = packed.values
+    packed.values = np.empty(0, dtype=np.int64)
+    key.sort()
+    low = (key & ((1 << _PASS_BITS) - 1)).astype(np.uint8)
+    key >>= _PASS_BITS
+    first = np.empty(len(key), dtype=bool)
+    first[:1] = True
+    np.not_equal(key[1:], key[:-1], out=first[1:])
+    repeats = np.flatnonzero(~first)  # few: a pair found by more than one pass
+    flags = low[first]
+    # the k-th repeat at position p belongs to the (p - k - 1)-th distinct pair
+    np.bitwise_or.at(flags, repeats - np.arange(1, len(repeats) + 1), low[repeats])
+    del low, repeats
+    n = _compact(key, first)
+    del first
+    key.resize(n, refcheck=False)
+    s, i = np.empty(n, dtype=np.int32), np.empty(n, dtype=np.int32)
+    for lo in range(0, n, _PIECE):
+        s[lo:lo + _PIECE], i[lo:lo + _PIECE] = np.divmod(key[lo:lo + _PIECE], n_identities)
+    del key
     per_pass = {name: int(np.count_nonzero(flags & (1 << names.index(name))))
                 for name in PASS_NAMES}
     used = np.unique(flags)
     labels = ["+".join(n for k, n in enumerate(names) if f >> k & 1) for f in used]
     passes = pd.Categorical.from_codes(np.searchsorted(used, flags), categories=labels)
-    combined = pd.DataFrame({"s": (key // n_identities).astype(np.int32),
-                             "i": (key % n_identities).astype(np.int32),
-                             "passes": passes})
+    # copy=False: the two columns stay the arrays just made (a copy would hold them twice)
+    combined = pd.DataFrame({"s": s, "i": i, "passes": passes}, copy=False)
     return combined, per_pass
 
 
 def candidate_pairs(subjects: pd.DataFrame, identities: pd.DataFrame, max_block_pairs: int
                     ) -> Blocking:
     """All candidate (subject, identity) pairs over every blocking pass."""
-    packed, largest, capped = [], [], []
+    packed, largest, capped = _Packed(), [], []
     names = sorted(PASS_NAMES)
     n_identities = max(len(identities), 1)
     for name in PASS_NAMES:
         left, right, label = _coded_keys(subjects, identities, _CODED[name])
-        pairs, big, cap = _block(left, right, max_block_pairs, name, label, n_identities,
-                                 1 << names.index(name))
+        big, cap = _block(left, right, max_block_pairs, name, label, n_identities,
+                          1 << names.index(name), packed)
         del left, right
-        packed.append(pairs)
         largest.extend(big)
         capped.extend(cap)
     combined, per_pass = _combine(packed, n_identities)

@@ -277,7 +277,13 @@ def _rivals(b: Fields, codes: np.ndarray, s: np.ndarray, i: np.ndarray, decided:
         mine = find_sorted(names, ps.astype(np.int64) << 32 | kern[pi]) >= 0
         rs.append(ps[mine])
         ri.append(pi[mine])
-    return pd.DataFrame({"s": np.concatenate(rs), "i": np.concatenate(ri)})
+    # each side joined and its pieces let go before the next; copy=False: no third copy
+    # (on a national extract the rivals are tens of millions of pairs)
+    rival_s = np.concatenate(rs)
+    rs.clear()
+    rival_i = np.concatenate(ri)
+    ri.clear()
+    return pd.DataFrame({"s": rival_s, "i": rival_i}, copy=False)
 
 
 def _decided(model: FsModel, a: Fields, b: Fields, candidates: pd.DataFrame,

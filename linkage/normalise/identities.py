@@ -67,7 +67,7 @@ def normalise_identities(frame: pd.DataFrame) -> pd.DataFrame:
     each distinct notation of initials is parsed once: a national extract has millions of
     identities but only tens of thousands of surname spellings.
     """
-    out = frame.copy()
+    out = frame.copy(deep=False)  # the new columns are its own; the given ones are shared
     voornamen = out["voornamen"] if "voornamen" in out else pd.Series("", index=out.index)
     codes, parsed = _per_distinct_pair(out["achternaam"], out["tussenvoegsel"], parse_surname)
     out["prefix"] = _spread(codes, [p.prefix for p in parsed])
