@@ -31,21 +31,21 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from vhh.linkage.normalise.distinct import per_distinct
+from vhh.linkage.normalise.identity_codes import exploded, transformed
 
 __all__ = ["PASS_NAMES", "Blocking", "candidate_pairs"]
 
 
 def _begin(f: pd.DataFrame) -> pd.Series:
-    return per_distinct(f["kern"], lambda u: u.map(lambda k: k[:3] if len(k) >= 3 else ""))
+    return transformed(f, "kern", lambda u: u.map(lambda k: k[:3] if len(k) >= 3 else ""))
 
 
 def _end(f: pd.DataFrame) -> pd.Series:
-    return per_distinct(f["kern"], lambda u: u.map(lambda k: k[-3:] if len(k) >= 3 else ""))
+    return transformed(f, "kern", lambda u: u.map(lambda k: k[-3:] if len(k) >= 3 else ""))
 
 
 def _exploded(column: str) -> Callable[[pd.DataFrame], pd.Series]:
-    return lambda f: f[column].explode().fillna("")
+    return lambda f: exploded(f, column)
 
 
 def _complete(birth: str) -> bool:
@@ -54,22 +54,22 @@ def _complete(birth: str) -> bool:
 
 
 def _full_birth(f: pd.DataFrame) -> pd.Series:
-    return per_distinct(f["birth"], lambda u: u.map(lambda b: b if _complete(b) else ""))
+    return transformed(f, "birth", lambda u: u.map(lambda b: b if _complete(b) else ""))
 
 
 def _month_day(f: pd.DataFrame) -> pd.Series:
-    return per_distinct(f["birth"], lambda u: u.map(lambda b: b[4:] if _complete(b) else ""))
+    return transformed(f, "birth", lambda u: u.map(lambda b: b[4:] if _complete(b) else ""))
 
 
 def _initial_number(f: pd.DataFrame) -> np.ndarray:
     """The first initial as a number: A-Z 1-26, IJ 27, none 0."""
     def number(letters: pd.Series) -> pd.Series:
         return letters.map(lambda x: 27 if x == "IJ" else (ord(x) - 64 if len(x) == 1 else 0))
-    return np.asarray(per_distinct(f["first"].astype(str), number), dtype=np.int64)
+    return np.asarray(transformed(f, "first", number, as_text=True), dtype=np.int64)
 
 
 def _month_day_number(f: pd.DataFrame) -> pd.Series:
-    return per_distinct(f["birth"], lambda u: u.map(
+    return transformed(f, "birth", lambda u: u.map(
         lambda b: int(b[4:]) if _complete(b) else -1)).astype(np.int64)
 
 

@@ -66,6 +66,7 @@ import pandas as pd
 from vhh.linkage.link.birthdates import BirthDigits
 from vhh.linkage.link.birthdates_packed import PackedBirth, birth_levels
 from vhh.linkage.link.surname_levels import SurnameFields, surname_levels
+from vhh.linkage.normalise.identity_codes import factorized
 
 __all__ = ["BIRTHDATE", "COMPARISONS", "INITIALS", "N_PATTERNS", "SEX", "SURNAME",
            "Comparison", "Fields", "compare_levels", "fields_of", "pattern_codes",
@@ -125,8 +126,8 @@ class Fields:
         return len(self.sex)
 
 
-def _initials_matrix(initials: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    codes, uniques = pd.factorize(initials, use_na_sentinel=False)
+def _initials_matrix(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    codes, uniques = factorized(frame, "initials")
     table = np.zeros((len(uniques) + 1, INITIAL_WIDTH), dtype=np.uint8)
     count = np.zeros(len(uniques) + 1, dtype=np.int8)
     for k, value in enumerate(uniques):
@@ -139,16 +140,16 @@ def _initials_matrix(initials: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def _surname_initial(frame: pd.DataFrame) -> np.ndarray:
     """The letter code (as in the initials) of the first letter of the particle-free key."""
-    codes, uniques = pd.factorize(frame["kern"].astype(str), use_na_sentinel=False)
+    codes, uniques = factorized(frame, "kern", as_text=True)
     table = np.array([ord(x[:1].upper()) - 64 if "a" <= x[:1] <= "z" else 0 for x in uniques]
                      + [0], dtype=np.uint8)
     return np.asarray(table[codes])
 
 
-def _birth_keys(birth: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Per date its YYYYMMDD key (0 when missing) and day number, each distinct date
-    parsed once."""
-    codes, uniques = pd.factorize(birth.astype(str), use_na_sentinel=False)
+def _birth_keys(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per identity its birthdate's YYYYMMDD key (0 when missing) and day number, each
+    distinct date parsed once."""
+    codes, uniques = factorized(frame, "birth", as_text=True)
     distinct = pd.Series(uniques, dtype=object)
     digits = BirthDigits(distinct)
     key = digits.digits.astype(np.int64) @ (10 ** np.arange(7, -1, -1, dtype=np.int64))
@@ -165,9 +166,9 @@ def fields_of(left: pd.DataFrame, right: pd.DataFrame) -> tuple[Fields, Fields]:
     names = SurnameFields.pair(left, right)
     out = []
     for frame, surname in zip((left, right), names, strict=True):
-        initials, count = _initials_matrix(frame["initials"])
+        initials, count = _initials_matrix(frame)
         sex = frame["geslacht"].astype(int).to_numpy().astype(np.int8)
-        key, days = _birth_keys(frame["birth"])
+        key, days = _birth_keys(frame)
         birth = PackedBirth.of(key, days)
         out.append(Fields(surname, initials, count, birth, key, sex, _surname_initial(frame)))
     return out[0], out[1]

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler, Levenshtein
+from vhh.linkage.normalise.identity_codes import factorized
 
 __all__ = ["JW_HIGH", "JW_LOW", "JW_MID", "PART_WIDTH", "SurnameFields", "surname_levels"]
 
@@ -77,8 +78,8 @@ def _distinct_surnames(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, n
     position of the first row of each."""
     if frame.empty:
         return frame, np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
-    prefix, _ = pd.factorize(frame["prefix"].astype(str), use_na_sentinel=False)
-    core, _ = pd.factorize(frame["core"].astype(str), use_na_sentinel=False)
+    prefix, _ = factorized(frame, "prefix", as_text=True)
+    core, _ = factorized(frame, "core", as_text=True)
     key = core.astype(np.int64) * (int(prefix.max()) + 1) + prefix
     _, first, spread = np.unique(key, return_index=True, return_inverse=True)
     return frame.iloc[first].reset_index(drop=True), spread.reshape(-1), first

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from vhh.linkage.normalise.distinct import per_distinct
+from vhh.linkage.normalise.identity_codes import BIRTH_CODE, INITIALS_CODE, SURNAME_CODE
 from vhh.linkage.normalise.names import first_initial, parse_initials, parse_surname
 from vhh.linkage.normalise.particles import particle_free_key, surname_parts
 from vhh.linkage.normalise.phonetic import dutch_phonetic
@@ -41,7 +42,11 @@ def _per_distinct_pair(first: pd.Series, second: pd.Series, parse  # type: ignor
     b_codes, b_values = pd.factorize(second, use_na_sentinel=False)
     codes, pairs = pd.factorize(a_codes.astype(np.int64) * len(b_values) + b_codes)
     a_of, b_of = np.divmod(pairs, len(b_values))
-    return codes, [parse(a_values[a], b_values[b]) for a, b in zip(a_of, b_of, strict=True)]
+    # as Python lists: an Arrow-backed index looked up value by value costs more than the
+    # parsing (the same values: missing ones are pd.NA either way)
+    a_list, b_list = list(a_values), list(b_values)
+    return codes, [parse(a_list[a], b_list[b]) for a, b in zip(a_of.tolist(), b_of.tolist(),
+                                                                strict=True)]
 
 
 def _spread(codes: np.ndarray, values: list) -> np.ndarray:  # type: ignore[type-arg]
@@ -63,7 +68,9 @@ def normalise_identities(frame: pd.DataFrame) -> pd.DataFrame:
     per component), ``parts`` (tuple, the surname's words without particles, see
     :mod:`vhh.linkage.normalise.particles`), ``kern`` (the parts joined), ``parts_phonetic``
     (tuple, one per part), ``initials`` (tuple), ``first`` (first initial), ``birth`` (the
-    YYYYMMDD key), ``byear`` (int, -1 when unknown). Each distinct surname spelling and
+    YYYYMMDD key), ``byear`` (int, -1 when unknown), and the codes of
+    :mod:`~vhh.linkage.normalise.identity_codes` (the identity's distinct surname,
+    initials and birthdate). Each distinct surname spelling and
     each distinct notation of initials is parsed once: a national extract has millions of
     identities but only tens of thousands of surname spellings.
     """
@@ -85,8 +92,17 @@ def normalise_identities(frame: pd.DataFrame) -> pd.DataFrame:
     out["parts"] = _spread(codes, parts)
     out["kern"] = _spread(codes, [particle_free_key(x) for x in parts])
     out["parts_phonetic"] = _spread(codes, [tuple(key(w) for w in x) for x in parts])
-    out["initials"] = _spread(*_per_distinct_pair(out["voorletters"], voornamen, parse_initials))
+    initial_codes, initials = _per_distinct_pair(out["voorletters"], voornamen, parse_initials)
+    out["initials"] = _spread(initial_codes, initials)
     out["first"] = per_distinct(out["initials"], lambda u: u.map(first_initial))
-    out["birth"] = per_distinct(out["geboortedatum"], lambda u: u.map(str))  # one str per date
+    # one str per date (as per_distinct would, keeping its codes)
+    birth_codes, dates = pd.factorize(out["geboortedatum"], use_na_sentinel=False)
+    births = pd.Series(dates, name="geboortedatum").map(str)
+    out["birth"] = pd.Series(births.to_numpy()[birth_codes], index=out.index, dtype=births.dtype)
     out["byear"] = per_distinct(out["birth"], lambda u: u.map(_birth_year)).astype(int)
+    # each identity's distinct surname, initials and birthdate, for the steps that work
+    # per distinct value (:mod:`vhh.linkage.normalise.identity_codes`)
+    out[SURNAME_CODE] = codes.astype(np.int32)
+    out[INITIALS_CODE] = initial_codes.astype(np.int32)
+    out[BIRTH_CODE] = birth_codes.astype(np.int32)
     return out
