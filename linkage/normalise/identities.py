@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from vhh.linkage.normalise.distinct import per_distinct
 from vhh.linkage.normalise.identity_codes import BIRTH_CODE, INITIALS_CODE, SURNAME_CODE
 from vhh.linkage.normalise.names import first_initial, parse_initials, parse_surname
 from vhh.linkage.normalise.particles import particle_free_key, surname_parts
@@ -94,12 +93,12 @@ def normalise_identities(frame: pd.DataFrame) -> pd.DataFrame:
     out["parts_phonetic"] = _spread(codes, [tuple(key(w) for w in x) for x in parts])
     initial_codes, initials = _per_distinct_pair(out["voorletters"], voornamen, parse_initials)
     out["initials"] = _spread(initial_codes, initials)
-    out["first"] = per_distinct(out["initials"], lambda u: u.map(first_initial))
-    # one str per date (as per_distinct would, keeping its codes)
+    out["first"] = _spread(initial_codes, [first_initial(x) for x in initials])
+    # one str per date, and its year
     birth_codes, dates = pd.factorize(out["geboortedatum"], use_na_sentinel=False)
     births = pd.Series(dates, name="geboortedatum").map(str)
     out["birth"] = pd.Series(births.to_numpy()[birth_codes], index=out.index, dtype=births.dtype)
-    out["byear"] = per_distinct(out["birth"], lambda u: u.map(_birth_year)).astype(int)
+    out["byear"] = births.map(_birth_year).astype(int).to_numpy()[birth_codes]
     # each identity's distinct surname, initials and birthdate, for the steps that work
     # per distinct value (:mod:`vhh.linkage.normalise.identity_codes`)
     out[SURNAME_CODE] = codes.astype(np.int32)
