@@ -125,4 +125,11 @@ def test_surname_levels_once_per_distinct_pair_of_surnames_are_those_pair_by_pai
     s = np.array([x % len(left) for x, _ in pairs], dtype=np.int64)
     i = np.array([y % len(right) for _, y in pairs], dtype=np.int64)
     assert (surname_levels(a.surname, b.surname, s, i).tolist()
-            == _levels_of(a.surname, b.surname, s, i).tolist())
+            == _levels_of(a.surname, b.surname, a.surname.distinct[s],
+                          b.surname.distinct[i]).tolist())
+    # each identity's distinct surname is its spelling: equal spellings, one position
+    for side, f in zip((left, right), (a, b), strict=True):
+        assert len(set(f.surname.distinct.tolist())) == len(set(side))
+        assert ([f.surname.distinct[x] == f.surname.distinct[y] for x in range(len(side))
+                 for y in range(len(side))]
+                == [side[x] == side[y] for x in range(len(side)) for y in range(len(side))])

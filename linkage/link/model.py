@@ -219,8 +219,9 @@ def _agreement(a_keys: np.ndarray, a_known: np.ndarray, b_keys: np.ndarray,
 def _exact_u(a: Fields, b: Fields) -> dict[tuple[int, int], float]:
     """The u of the surname's and birthdate's gelijk levels (and kern_gelijk) exactly."""
     sa, sb = a.surname, b.surname
-    whole_a = (sa.prefix.astype(np.int64) + 1) << 32 | sa.core.astype(np.int64)
-    whole_b = (sb.prefix.astype(np.int64) + 1) << 32 | sb.core.astype(np.int64)
+    # per identity (the fields hold prefix and core per distinct surname)
+    whole_a = ((sa.prefix.astype(np.int64) + 1) << 32 | sa.core.astype(np.int64))[sa.distinct]
+    whole_b = ((sb.prefix.astype(np.int64) + 1) << 32 | sb.core.astype(np.int64))[sb.distinct]
     same = _agreement(whole_a, sa.kern >= 0, whole_b, sb.kern >= 0)
     kern = _agreement(sa.kern, sa.kern >= 0, sb.kern, sb.kern >= 0)
     complete_a = ~a.birth.missing & (a.birth_key % 100 > 0) & (a.birth_key // 100 % 100 > 0)

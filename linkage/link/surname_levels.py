@@ -27,30 +27,34 @@ PART_WIDTH = 3  # surname words beyond the third are not compared
 
 @dataclass(frozen=True, eq=False)
 class SurnameFields:
-    """One side's surname as integer codes into a shared vocabulary (-1 = none)."""
+    """One side's surnames as integer codes into a shared vocabulary (-1 = none), held per
+    distinct surname (prefix and core): the identities of a national extract write a few
+    hundred thousand surnames, and a comparison depends on the two surnames alone. Per
+    identity only its distinct surname and its particle-free key are held."""
 
-    prefix: np.ndarray   # (n,) tussenvoegsel
-    core: np.ndarray     # (n,) the whole core ("jansen-vries")
-    kern: np.ndarray     # (n,) the particle-free key ("jansenvries")
-    partset: np.ndarray  # (n,) the sorted parts ("jansen vries"): the same words in any order
-    parts: np.ndarray    # (n, PART_WIDTH) each part ("jansen", "vries")
-    phonetic: np.ndarray  # (n, PART_WIDTH) each part's Dutch phonetic key
-    n_parts: np.ndarray  # (n,) int8
+    prefix: np.ndarray   # (k,) tussenvoegsel
+    core: np.ndarray     # (k,) the whole core ("jansen-vries")
+    distinct_kern: np.ndarray  # (k,) the particle-free key ("jansenvries")
+    partset: np.ndarray  # (k,) the sorted parts ("jansen vries"): the same words in any order
+    parts: np.ndarray    # (k, PART_WIDTH) each part ("jansen", "vries")
+    phonetic: np.ndarray  # (k, PART_WIDTH) each part's Dutch phonetic key
+    n_parts: np.ndarray  # (k,) int8
     vocabulary: np.ndarray  # object array: code -> string
     lengths: np.ndarray     # int64: code -> the string's length
-    distinct: np.ndarray  # (n,) int32: the row's distinct surname (prefix and core)
-    first: np.ndarray     # (k,) intp: a row of each distinct surname
+    distinct: np.ndarray  # (n,) int32: each identity's distinct surname
+    kern: np.ndarray      # (n,) int32: each identity's particle-free key
 
     def __repr__(self) -> str:  # the vocabulary holds surnames: counts only
-        return f"SurnameFields({len(self.core)} surnames, {len(self.vocabulary)} distinct words)"
+        return (f"SurnameFields({len(self.distinct)} surnames, {len(self.core)} distinct, "
+                f"{len(self.vocabulary)} distinct words)")
 
     @classmethod
     def pair(cls, left: pd.DataFrame, right: pd.DataFrame
              ) -> tuple[SurnameFields, SurnameFields]:
         """Both sides' fields, coded against one vocabulary. Each distinct surname (prefix
-        and core) is coded once and spread over its rows."""
+        and core) is coded once; only its position and key are spread over the rows."""
         sides = [_distinct_surnames(frame) for frame in (left, right)]
-        columns = [_columns(distinct) for distinct, _, _ in sides]
+        columns = [_columns(distinct) for distinct, _ in sides]
         every = np.concatenate([values for side in columns for values in side.values()])
         codes, vocabulary = pd.factorize(pd.Series(every, dtype=object), sort=False)
         vocab = np.asarray(vocabulary, dtype=object)
@@ -58,31 +62,30 @@ class SurnameFields:
         empty = np.flatnonzero(vocab == "")
         codes = np.where(np.isin(codes, empty), -1, codes).astype(np.int32)
         out, at = [], 0
-        for side, (distinct, spread, first) in zip(columns, sides, strict=True):
+        for side, (distinct, spread) in zip(columns, sides, strict=True):
             coded = {}
             for name, values in side.items():
-                coded[name], at = codes[at:at + len(values)][spread], at + len(values)
-            n = len(spread)
+                coded[name], at = codes[at:at + len(values)], at + len(values)
+            k = len(distinct)
             out.append(cls(coded["prefix"], coded["core"], coded["kern"], coded["partset"],
                            np.stack([coded[f"part{j}"] for j in range(PART_WIDTH)], axis=1)
-                           .reshape(n, PART_WIDTH),
+                           .reshape(k, PART_WIDTH),
                            np.stack([coded[f"phon{j}"] for j in range(PART_WIDTH)], axis=1)
-                           .reshape(n, PART_WIDTH),
-                           distinct["parts"].map(len).to_numpy().astype(np.int8)[spread],
-                           vocab, lengths, spread.astype(np.int32), first))
+                           .reshape(k, PART_WIDTH),
+                           distinct["parts"].map(len).to_numpy().astype(np.int8),
+                           vocab, lengths, spread.astype(np.int32), coded["kern"][spread]))
         return out[0], out[1]
 
 
-def _distinct_surnames(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    """The rows with distinct (prefix, core), each row's position among them, and the
-    position of the first row of each."""
+def _distinct_surnames(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """The rows with distinct (prefix, core) and each row's position among them."""
     if frame.empty:
-        return frame, np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+        return frame, np.zeros(0, dtype=np.intp)
     prefix, _ = factorized(frame, "prefix", as_text=True)
     core, _ = factorized(frame, "core", as_text=True)
     key = core.astype(np.int64) * (int(prefix.max()) + 1) + prefix
     _, first, spread = np.unique(key, return_index=True, return_inverse=True)
-    return frame.iloc[first].reset_index(drop=True), spread.reshape(-1), first
+    return frame.iloc[first].reset_index(drop=True), spread.reshape(-1)
 
 
 def _tuple_columns(column: pd.Series, name: str, joined: bool) -> dict[str, np.ndarray]:
@@ -140,8 +143,8 @@ def _similarity(a: np.ndarray, b: np.ndarray, vocabulary: np.ndarray, lengths: n
 
 def best_similarity(a: SurnameFields, b: SurnameFields, s: np.ndarray, i: np.ndarray
                     ) -> tuple[np.ndarray, np.ndarray]:
-    """The best Jaro-Winkler similarity and the fewest edits of each pair, over the cores
-    and all pairs of parts."""
+    """The best Jaro-Winkler similarity and the fewest edits of each pair of distinct
+    surnames, over the cores and all pairs of parts."""
     rows = [np.arange(len(s))]
     left, right = [a.core[s]], [b.core[i]]
     several = np.flatnonzero((a.n_parts[s] > 1) | (b.n_parts[i] > 1))
@@ -168,19 +171,21 @@ def surname_levels(a: SurnameFields, b: SurnameFields, s: np.ndarray, i: np.ndar
 
     A level depends on the two surnames alone, so it is found once per distinct pair of
     surnames (a fifth of the candidate pairs on the studies at hand), on a row of each."""
-    width = max(len(b.first), 1)
+    width = max(len(b.core), 1)
     pair, back = np.unique(a.distinct[s].astype(np.int64) * width + b.distinct[i],
                            return_inverse=True)
-    return _levels_of(a, b, a.first[pair // width], b.first[pair % width])[back.reshape(-1)]
+    return _levels_of(a, b, pair // width, pair % width)[back.reshape(-1)]
 
 
 def _levels_of(a: SurnameFields, b: SurnameFields, s: np.ndarray, i: np.ndarray
                ) -> np.ndarray:
-    """The surname level of every pair (``a[s[k]]``, ``b[i[k]]``), pair by pair."""
+    """The surname level of every pair of distinct surnames (``a``'s ``s[k]``-th, ``b``'s
+    ``i[k]``-th), pair by pair."""
     level = np.full(len(s), _ANDERS, dtype=np.int8)
-    missing = (a.kern[s] < 0) | (b.kern[i] < 0)
+    missing = (a.distinct_kern[s] < 0) | (b.distinct_kern[i] < 0)
     same_core = a.core[s] == b.core[i]
-    kern = (a.kern[s] == b.kern[i]) | ((a.partset[s] == b.partset[i]) & (a.n_parts[s] > 1))
+    kern = ((a.distinct_kern[s] == b.distinct_kern[i])
+            | ((a.partset[s] == b.partset[i]) & (a.n_parts[s] > 1)))
     part = _any_equal(a.parts[s], b.parts[i])
     decided = missing | kern | part
     open_rows = np.flatnonzero(~decided)
