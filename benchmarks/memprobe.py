@@ -1,0 +1,82 @@
+"""Resident memory per stage of one ``vhh-link`` command, in this process.
+
+RSS is sampled every 20 ms on a thread; every stage of the run's stopwatch (and every file
+the secure stage writes) reports its RSS at the start, its highest sample and its RSS at
+the end, on stderr, in the order they finished, then the process's peak (``ru_maxrss``).
+Nested stages (``block`` inside ``link_bvh``) each report their own. Untimed: the
+sampling costs a little CPU; read the memory, not the seconds.
+
+    python benchmarks/memprobe.py run --config DIR/config.toml --key-file DIR/bench.key \\
+        --out DIR/out 2> memory.txt
+"""
+
+from __future__ import annotations
+
+import functools
+import resource
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psutil
+from vhh.linkage import stopwatch
+
+_PROCESS = psutil.Process()
+_STATE = {"max": 0}
+_ROWS: list[tuple[str, int, int, int]] = []
+
+
+def _sample() -> None:
+    while True:
+        _STATE["max"] = max(_STATE["max"], _PROCESS.memory_info().rss)
+        time.sleep(0.02)
+
+
+@contextmanager
+def _measured(name: str) -> Iterator[None]:
+    outer = _STATE["max"]
+    start = _STATE["max"] = _PROCESS.memory_info().rss
+    try:
+        yield
+    finally:
+        _ROWS.append((name[:28], start >> 20, _STATE["max"] >> 20,
+                      _PROCESS.memory_info().rss >> 20))
+        _STATE["max"] = max(outer, _STATE["max"])
+
+
+def _stage_wrapper(original: Callable[..., Any]) -> Callable[..., Any]:
+    @contextmanager
+    def stage(self: stopwatch.Stopwatch, name: str) -> Iterator[None]:
+        with _measured(name), original(self, name):
+            yield
+    return stage
+
+
+def _write_wrapper(original: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def write(path: Any, *args: Any, **kwargs: Any) -> Any:
+        with _measured("write " + str(path).rsplit("/", 1)[-1]):
+            return original(path, *args, **kwargs)
+    return write
+
+
+def main() -> None:
+    threading.Thread(target=_sample, daemon=True).start()
+    stopwatch.Stopwatch.stage = _stage_wrapper(stopwatch.Stopwatch.stage)  # type: ignore[method-assign]
+    from vhh.pipelines import cli, outputs
+    outputs.atomic_write_bytes = _write_wrapper(outputs.atomic_write_bytes)  # type: ignore[assignment]
+    try:
+        cli.main(sys.argv[1:], standalone_mode=False)
+    finally:
+        for name, start, high, end in _ROWS:
+            print(f"{name:<28} start {start:6d}  max {high:6d}  end {end:6d} MiB",
+                  file=sys.stderr)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10
+        print(f"peak {peak} MiB", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
