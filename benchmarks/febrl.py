@@ -67,7 +67,7 @@ def _run_engine(a: pd.DataFrame, b: pd.DataFrame, method: str
                 ) -> tuple[Links, dict[str, Any]]:
     """Our blocking, comparison, decision and per-identity resolution; A = subjects."""
     settings = LinkageSettings(method=method, subject_without_initial="link")
-    subjects = normalise_identities(_identity_frame(a))
+    subjects = normalise_identities(_identity_frame(a), held=False)
     identities = normalise_identities(_identity_frame(b))
     blocking = candidate_pairs(subjects, identities, settings.max_block_pairs)
     if method == "probabilistic":

@@ -95,7 +95,7 @@ def prepare_subjects(gcos: pd.DataFrame) -> pd.DataFrame:
     """The in-scope GCOS subjects as normalised identities (one per subject)."""
     frame = gcos.loc[:, ["gcos_id", "achternaam", "tussenvoegsel", "voorletters", "voornamen",
                          "geboortedatum", "geslacht"]].reset_index(drop=True)
-    return normalise_identities(frame)
+    return normalise_identities(frame, held=False)
 
 
 def _subject_status(subjects: pd.DataFrame, pairs: pd.DataFrame, tiers: tuple[str, ...]

@@ -8,8 +8,12 @@ rows that look the same.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pandas as pd
+from vhh.linkage.normalise.coded import coded
 from vhh.linkage.normalise.identity_codes import BIRTH_CODE, INITIALS_CODE, SURNAME_CODE
 from vhh.linkage.normalise.names import first_initial, parse_initials, parse_surname
 from vhh.linkage.normalise.particles import particle_free_key, surname_parts
@@ -48,10 +52,15 @@ def _per_distinct_pair(first: pd.Series, second: pd.Series, parse  # type: ignor
                                                                 strict=True)]
 
 
-def _spread(codes: np.ndarray, values: list) -> np.ndarray:  # type: ignore[type-arg]
-    table = np.empty(len(values), dtype=object)
-    table[:] = values
-    return table[codes] if len(codes) else np.empty(0, dtype=object)
+def _spreader(held: bool) -> Callable[[np.ndarray, list], Any]:  # type: ignore[type-arg]
+    """``values[codes]`` as an object array, or (``held``) as the distinct values and the
+    codes (:mod:`vhh.linkage.normalise.coded`): no pointer per identity."""
+    if held:
+        return coded
+
+    def spread(codes: np.ndarray, values: list) -> np.ndarray:  # type: ignore[type-arg]
+        return coded(codes, values).to_numpy()
+    return spread
 
 
 def _birth_year(birth: str) -> int:
@@ -60,7 +69,7 @@ def _birth_year(birth: str) -> int:
     return year if year > 0 else -1
 
 
-def normalise_identities(frame: pd.DataFrame) -> pd.DataFrame:
+def normalise_identities(frame: pd.DataFrame, *, held: bool = True) -> pd.DataFrame:
     """Add the normalised linkage fields to a frame of identities (one row each).
 
     Columns added: ``prefix``, ``core``, ``components`` (tuple), ``phonetic`` (tuple, one
@@ -73,9 +82,11 @@ def normalise_identities(frame: pd.DataFrame) -> pd.DataFrame:
     each distinct notation of initials is parsed once: a national extract has millions of
     identities but only tens of thousands of surname spellings.
     """
+    _spread = _spreader(held)
     out = frame.copy(deep=False)  # the new columns are its own; the given ones are shared
     voornamen = out["voornamen"] if "voornamen" in out else pd.Series("", index=out.index)
     codes, parsed = _per_distinct_pair(out["achternaam"], out["tussenvoegsel"], parse_surname)
+    codes = codes.astype(np.int32)  # one array: the code column and every column coded by it
     out["prefix"] = _spread(codes, [p.prefix for p in parsed])
     out["core"] = _spread(codes, [p.core for p in parsed])
     out["components"] = _spread(codes, [p.components for p in parsed])
@@ -92,16 +103,18 @@ def normalise_identities(frame: pd.DataFrame) -> pd.DataFrame:
     out["kern"] = _spread(codes, [particle_free_key(x) for x in parts])
     out["parts_phonetic"] = _spread(codes, [tuple(key(w) for w in x) for x in parts])
     initial_codes, initials = _per_distinct_pair(out["voorletters"], voornamen, parse_initials)
+    initial_codes = initial_codes.astype(np.int32)
     out["initials"] = _spread(initial_codes, initials)
     out["first"] = _spread(initial_codes, [first_initial(x) for x in initials])
     # one str per date, and its year
     birth_codes, dates = pd.factorize(out["geboortedatum"], use_na_sentinel=False)
+    birth_codes = birth_codes.astype(np.int32)
     births = pd.Series(dates, name="geboortedatum").map(str)
-    out["birth"] = pd.Series(births.to_numpy()[birth_codes], index=out.index, dtype=births.dtype)
+    out["birth"] = _spread(birth_codes, list(births))
     out["byear"] = births.map(_birth_year).astype(int).to_numpy()[birth_codes]
     # each identity's distinct surname, initials and birthdate, for the steps that work
     # per distinct value (:mod:`vhh.linkage.normalise.identity_codes`)
-    out[SURNAME_CODE] = codes.astype(np.int32)
-    out[INITIALS_CODE] = initial_codes.astype(np.int32)
-    out[BIRTH_CODE] = birth_codes.astype(np.int32)
+    out[SURNAME_CODE] = codes
+    out[INITIALS_CODE] = initial_codes
+    out[BIRTH_CODE] = birth_codes
     return out

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from vhh.linkage.normalise.coded import CodedArray
 from vhh.linkage.normalise.distinct import per_distinct
 
 __all__ = ["BIRTH_CODE", "CODE_OF", "INITIALS_CODE", "SURNAME_CODE", "exploded", "factorized",
@@ -58,11 +59,22 @@ def _distinct_rows(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.nda
     rank = np.empty(len(first), dtype=np.intp)
     rank[order] = np.arange(len(order))
     spread, rows = rank[codes], first[order]
-    values = frame[column].to_numpy()
+    values = frame[column].array
+    if isinstance(values, CodedArray) and np.array_equal(values.codes, codes):
+        return spread, rows  # its values are a function of these codes by construction
     at = np.unique(np.linspace(0, len(codes) - 1, _CHECKED).astype(np.intp))
-    if values[rows[spread[at]]].tolist() != values[at].tolist():
+    if _at(frame[column], rows[spread[at]]).tolist() != _at(frame[column], at).tolist():
         return None
     return spread, rows
+
+
+def _at(values: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """The values at ``rows`` (positions) as an object or plain array, without making the
+    whole column of a coded one."""
+    array = values.array
+    if isinstance(array, CodedArray):
+        return array.values_at(rows)
+    return np.asarray(values.to_numpy()[rows])
 
 
 def _text(values: np.ndarray) -> np.ndarray:
@@ -80,7 +92,7 @@ def factorized(frame: pd.DataFrame, column: str, as_text: bool = False
         codes, uniques = pd.factorize(values, use_na_sentinel=False)
         return np.asarray(codes), uniques
     spread, rows = found
-    table = frame[column].to_numpy()[rows]
+    table = _at(frame[column], rows)
     codes, uniques = pd.factorize(_text(table) if as_text else table, use_na_sentinel=False)
     return np.asarray(codes)[spread], uniques
 
@@ -95,7 +107,7 @@ def transformed(frame: pd.DataFrame, column: str,
     if found is None:
         return per_distinct(values.astype(str) if as_text else values, transform)
     spread, rows = found
-    table = values.to_numpy()[rows]
+    table = _at(values, rows)
     result = transform(pd.Series(_text(table) if as_text else table, dtype=object,
                                  name=values.name))
     return pd.Series(result.to_numpy()[spread], index=values.index, name=values.name,
@@ -109,7 +121,7 @@ def exploded(frame: pd.DataFrame, column: str) -> pd.Series:
     if found is None:
         return values.explode().fillna("")
     spread, rows = found
-    table = pd.Series(values.to_numpy()[rows], dtype=object).explode().fillna("")
+    table = pd.Series(_at(values, rows), dtype=object).explode().fillna("")
     counts = np.bincount(table.index.to_numpy(), minlength=len(rows))
     starts = np.cumsum(counts) - counts
     per_row = counts[spread]
