@@ -570,3 +570,46 @@ def test_ascii_fast_path_equals_the_unicode_path(text):
     from vhh.linkage.normalise.names import _normalise_unicode
 
     assert normalise_text(text) == _normalise_unicode(text)
+
+
+# --------------------------------------------------------------------------------------------
+# The one-word fast path of parse_surname gives what the general path gives
+
+
+def _general(achternaam: object, tussenvoegsel: object = None) -> ParsedSurname:
+    """parse_surname through the general path only (no fast path)."""
+    from vhh.linkage.normalise import names
+
+    raw_name = names._as_text(achternaam).strip()
+    raw_prefix = names._as_text(tussenvoegsel).strip()
+    given = names._canonical_prefix(tuple(normalise_text(raw_prefix).split()))
+    display = " ".join(text for text in (raw_prefix, raw_name) if text)
+    return names._parsed_in_general(raw_name, given, display)
+
+
+_PLAIN_WORDS = ["Jansen", "BAKKER", "de", "Van", "T", "s", "der", "ter", "vd", "v", "Vd",
+                "a", "Ij", "IJzerman", "d", "l", "LA", "von", "Zu", "dos", "Jansen-Bakker",
+                "de-Vries", "Van-Dam-Berg", "t-Hart", "Smit-", "-Smit", "Smit--Bos", "-"]
+
+
+@pytest.mark.parametrize("word", _PLAIN_WORDS)
+@pytest.mark.parametrize("tussenvoegsel", [None, "", "van der", "'t", "V.D.", "Vander", " de "])
+def test_a_plain_one_word_surname_parses_as_the_general_path_parses_it(
+        word: str, tussenvoegsel: str | None) -> None:
+    for written in (word, f"  {word} ", word.upper(), word.lower()):
+        assert parse_surname(written, tussenvoegsel) == _general(written, tussenvoegsel)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0x24F), max_size=14)
+       | st.text(alphabet="abcDEF- ", max_size=12),
+       st.sampled_from([None, "", "van", "van der", "'t", "de la"]))
+def test_any_surname_parses_as_the_general_path_parses_it(text: str, prefix: str | None) -> None:
+    assert parse_surname(text, prefix) == _general(text, prefix)
+
+
+def test_every_faker_surname_parses_as_the_general_path_parses_it() -> None:
+    from tests.dutch_surnames import DUTCH_WORD_SURNAMES, faker_surnames
+
+    for name in (*DUTCH_WORD_SURNAMES, *faker_surnames()):
+        assert parse_surname(name) == _general(name), "a Faker surname parses differently"

@@ -264,12 +264,25 @@ def parse_surname(achternaam: str | None, tussenvoegsel: str | None = None) -> P
     taken as a duplicate and dropped). Never raises; empty input gives an empty core.
     """
     raw_name, raw_prefix = _as_text(achternaam).strip(), _as_text(tussenvoegsel).strip()
+    given = _canonical_prefix(tuple(normalise_text(raw_prefix).split())) if raw_prefix else ""
+    display = " ".join(text for text in (raw_prefix, raw_name) if text)
+    words = raw_name.split("-")
+    if raw_name.isascii() and all(word.isalpha() for word in words):
+        # plain letters, one word or words joined by hyphens (most surnames, partner names
+        # included): no comma, space or apostrophe, so no particle to find (a lone
+        # particle word is a surname itself); the general path below gives the same
+        # (tests/test_names.py holds the two equal)
+        components = tuple(word.lower() for word in words)
+        return ParsedSurname(given, "-".join(components), components, display)
+    return _parsed_in_general(raw_name, given, display)
+
+
+def _parsed_in_general(raw_name: str, given: str, display: str) -> ParsedSurname:
+    """:func:`parse_surname` of any surname (``given``: the canonical explicit prefix)."""
     name, comma_prefix = _split_comma_prefix(raw_name)
     split = [_split_component(words) for words in _component_words(name)]
     components = tuple(core for _, core in split)
-    given = _canonical_prefix(tuple(normalise_text(raw_prefix).split()))
     prefix = given or comma_prefix or (split[0][0] if split else "")
-    display = " ".join(text for text in (raw_prefix, raw_name) if text)
     return ParsedSurname(prefix, "-".join(components), components, display)
 
 
