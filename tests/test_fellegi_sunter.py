@@ -116,6 +116,19 @@ def test_sex_is_unknown_when_either_side_does_not_say() -> None:
         "anders")
 
 
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.text(alphabet="ABJPMTHYIj. ", max_size=12), min_size=1, max_size=6),
+       st.lists(st.text(alphabet="ABJPMTHYIj. ", max_size=12), min_size=1, max_size=6))
+def test_packed_initial_levels_equal_the_matrix_form(left: list, right: list) -> None:
+    from vhh.linkage.link.levels import _initial_levels, _initial_levels_by_matrix
+
+    a, b = fields_of(_frame([("Bakker", x, "19800612", 0) for x in left]),
+                     _frame([("Bakker", x, "19800612", 0) for x in right]))
+    s = np.repeat(np.arange(len(left)), len(right))
+    i = np.tile(np.arange(len(right)), len(left))
+    assert _initial_levels(a, b, s, i).tolist() == _initial_levels_by_matrix(a, b, s, i).tolist()
+
+
 SURNAMES = st.sampled_from(["van der Berg", "Berg", "Jansen-de Vries", "de Vries", "Vries",
                             "Wouters van Eijndhoven", "Wouters", "Meijer", "Meyer", "Wel",
                             "Wyl", "Bakker", "Baker", "'t Hart", "Hart"])

@@ -174,7 +174,51 @@ def fields_of(left: pd.DataFrame, right: pd.DataFrame) -> tuple[Fields, Fields]:
     return out[0], out[1]
 
 
+def _packed_initials(side: Fields) -> np.ndarray:
+    """Each identity's first four initials as one little-endian uint32 (the first initial in
+    the lowest byte): a view of the matrix, no copy."""
+    return np.ascontiguousarray(side.initials).view("<u4").reshape(-1)
+
+
+# the first k initials of a packed code (k = 0..INITIAL_WIDTH)
+_PREFIX_MASK = np.array([(1 << (8 * k)) - 1 for k in range(INITIAL_WIDTH + 1)], dtype=np.uint32)
+
+
+def _initials_table() -> np.ndarray:
+    """The level per combination of five facts of a pair (see :func:`_initial_levels`)."""
+    lv = INITIALS.level
+    table = np.empty(32, dtype=np.int8)
+    for k in range(32):
+        missing, equal, several, prefix, first = (bool(k >> bit & 1) for bit in range(5))
+        table[k] = (lv("ontbreekt") if missing else lv("alle_gelijk") if equal and several
+                    else lv("een_gelijk") if equal else lv("voorvoegsel") if prefix
+                    else lv("later_anders") if first else lv("eerste_anders"))
+    return table
+
+
+_INITIALS_TABLE = _initials_table()
+
+
 def _initial_levels(a: Fields, b: Fields, s: np.ndarray, i: np.ndarray) -> np.ndarray:
+    """The initials level of every pair, on the four initials packed into one integer (one
+    gather a side instead of four, no matrix per pair). The same levels as the matrix
+    form :func:`_initial_levels_by_matrix`, which ``tests/test_fellegi_sunter.py`` holds it
+    to."""
+    na, nb = a.n_initials[s], b.n_initials[i]
+    differ = _packed_initials(a)[s] ^ _packed_initials(b)[i]
+    shorter = np.minimum(np.minimum(na, nb), INITIAL_WIDTH)
+    prefix = (differ & _PREFIX_MASK[shorter]) == 0
+    equal = prefix & (na == nb)
+    facts = (((na == 0) | (nb == 0)).view(np.uint8) | equal.view(np.uint8) << 1
+             | (na >= 2).view(np.uint8) << 2 | prefix.view(np.uint8) << 3
+             | ((differ & 0xFF) == 0).view(np.uint8) << 4)
+    return np.asarray(_INITIALS_TABLE[facts])
+
+
+def _initial_levels_by_matrix(a: Fields, b: Fields, s: np.ndarray, i: np.ndarray
+                              ) -> np.ndarray:
+    """The initials level of every pair, on the initials matrix (the specification's form,
+    kept as the oracle of :func:`_initial_levels`)."""
     na, nb = a.n_initials[s].astype(np.int16), b.n_initials[i].astype(np.int16)
     left, right = a.initials[s], b.initials[i]
     shorter = np.minimum(np.minimum(na, nb), INITIAL_WIDTH)
