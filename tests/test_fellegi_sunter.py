@@ -109,6 +109,59 @@ def test_birthdate_levels_include_slips_of_more_than_one(gcos: str, police: str,
     assert _levels(("Bakker", "J.", gcos, 0), ("Bakker", "J.", police, 0))[2] == level
 
 
+def _digits_apart(u: str, v: str) -> int:
+    return sum(p != q for p, q in zip(u, v, strict=True))
+
+
+def _ordinal(year: int, month: int, day: int) -> int | None:
+    import datetime as dt
+
+    try:
+        return dt.date(year, month, day).toordinal()
+    except ValueError:
+        return None
+
+
+def _birth_level_by_digits(x: str, y: str) -> str:
+    """The birthdate levels of the module docstring, digit by digit on the two texts: the
+    first level whose test holds."""
+    if not x or not y or x[:4] == "0000" or y[:4] == "0000":
+        return "ontbreekt"
+    (ya, ma, da), (yb, mb, db) = ((int(v[:4]), int(v[4:6]), int(v[6:])) for v in (x, y))
+    unknown = 0 in (ma, mb, da, db)
+    days = (_ordinal(ya, ma, da), _ordinal(yb, mb, db))
+    tests = [
+        ("gelijk", _digits_apart(x, y) == 0 and not unknown),
+        ("onvolledig", ya == yb and (ma == mb or 0 in (ma, mb)) and (da == db or 0 in (da, db))
+         and unknown),
+        ("gewisseld", ya == yb and ma == db and da == mb and ma != da and ma <= 12 and da <= 12),
+        ("een_cijfer", _digits_apart(x, y) == 1),
+        ("binnen_10_dagen", None not in days
+         and abs(days[0] - days[1]) <= 10),  # type: ignore[operator]
+        ("jaar_anders", ma == mb and da == db and abs(ya - yb) in (1, 10, 100)),
+        ("twee_slips", _digits_apart(x, y) == 2 or _digits_apart(x, y[:4] + y[6:] + y[4:6]) == 1),
+    ]
+    return next((level for level, holds in tests if holds), "anders")
+
+
+_DATE_TEXT = st.one_of(st.just(""), st.builds(
+    lambda y, m, d: f"{y:04d}{m:02d}{d:02d}", st.sampled_from([0, 1880, 1979, 1980, 1989, 1990,
+                                                               2080]),
+    st.integers(0, 13), st.integers(0, 32)))
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(_DATE_TEXT, min_size=1, max_size=6), st.lists(_DATE_TEXT, min_size=1, max_size=6))
+def test_packed_birthdate_levels_equal_the_levels_digit_by_digit(left: list, right: list
+                                                                 ) -> None:
+    a, b = fields_of(_frame([("Bakker", "J.", x, 0) for x in left]),
+                     _frame([("Bakker", "J.", x, 0) for x in right]))
+    s = np.repeat(np.arange(len(left)), len(right))
+    i = np.tile(np.arange(len(right)), len(left))
+    found = [BIRTHDATE.levels[k] for k in compare_levels(a, b, s, i)[2]]
+    assert found == [_birth_level_by_digits(left[p], right[q]) for p, q in zip(s, i, strict=True)]
+
+
 def test_sex_is_unknown_when_either_side_does_not_say() -> None:
     assert _levels(("Bakker", "J.", "19800612", 9), ("Bakker", "J.", "19800612", 1))[3] == (
         "onbekend")

@@ -124,7 +124,7 @@ def _similarity(a: np.ndarray, b: np.ndarray, vocabulary: np.ndarray, lengths: n
     """Jaro-Winkler and Levenshtein distance of code pairs (both known), each distinct pair
     computed once; the distance only where it can be 1 (it is reported as 2 otherwise)."""
     low, high = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
-    key, inverse = np.unique(low << 32 | high, return_inverse=True)
+    inverse, key = pd.factorize(low << 32 | high)  # hashed: no sort of every pair
     if not len(key):
         return np.zeros(0), np.zeros(0, np.int64)
     x, y = vocabulary[key >> 32], vocabulary[key & 0xFFFFFFFF]
@@ -137,8 +137,7 @@ def _similarity(a: np.ndarray, b: np.ndarray, vocabulary: np.ndarray, lengths: n
     if len(near):
         edits[near] = process.cpdist(list(x[near]), list(y[near]), scorer=Levenshtein.distance,
                                      dtype=np.int32, workers=1)
-    back = inverse.reshape(-1)
-    return sims[back], edits[back]
+    return sims[inverse], edits[inverse]
 
 
 def best_similarity(a: SurnameFields, b: SurnameFields, s: np.ndarray, i: np.ndarray
@@ -172,9 +171,9 @@ def surname_levels(a: SurnameFields, b: SurnameFields, s: np.ndarray, i: np.ndar
     A level depends on the two surnames alone, so it is found once per distinct pair of
     surnames (a fifth of the candidate pairs on the studies at hand), on a row of each."""
     width = max(len(b.core), 1)
-    pair, back = np.unique(a.distinct[s].astype(np.int64) * width + b.distinct[i],
-                           return_inverse=True)
-    return _levels_of(a, b, pair // width, pair % width)[back.reshape(-1)]
+    # hashed, not sorted (np.unique): the order of the distinct pairs does not matter
+    back, pair = pd.factorize(a.distinct[s].astype(np.int64) * width + b.distinct[i])
+    return _levels_of(a, b, pair // width, pair % width)[back]
 
 
 def _levels_of(a: SurnameFields, b: SurnameFields, s: np.ndarray, i: np.ndarray
