@@ -18,6 +18,7 @@ from vhh.linkage.normalise.identity_codes import (
     exploded,
     factorized,
     transformed,
+    value_codes,
 )
 
 _SURNAMES = ["Jansen", "de Vries", "Jansen-de Vries", "van der Berg", "'t Hoen", "Kuijc van Malsen",
@@ -69,8 +70,20 @@ def test_coded_steps_equal_the_plain_ones_on_any_selection_of_identities(
             got = transformed(f, column, lambda u: u.map(lambda x: x[:3]), as_text=True)
             want = per_distinct(f[column].astype(str), lambda u: u.map(lambda x: x[:3]))
             pd.testing.assert_series_equal(got, want)
+            held = transformed(f, column, lambda u: u.map(lambda x: x[:3]), as_text=True,
+                               held=True)
+            assert held.index.equals(want.index) and held.tolist() == want.tolist()
+            vocabulary = pd.Index(pd.unique(want.to_numpy()[::2]))
+            assert value_codes(held, vocabulary).tolist() == vocabulary.get_indexer(
+                want.to_numpy()).tolist()
         for column in ("parts", "phonetic", "components"):
-            pd.testing.assert_series_equal(exploded(f, column), f[column].explode().fillna(""))
+            plain = f[column].explode().fillna("")
+            pd.testing.assert_series_equal(exploded(f, column), plain)
+            held = exploded(f, column, held=True)
+            assert held.index.equals(plain.index) and held.tolist() == plain.tolist()
+            vocabulary = pd.Index(pd.unique(plain.to_numpy()[1::2]))
+            assert value_codes(held, vocabulary).tolist() == vocabulary.get_indexer(
+                plain.to_numpy()).tolist()
 
 
 def test_a_column_that_no_longer_follows_its_codes_takes_the_plain_path() -> None:

@@ -31,21 +31,23 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from vhh.linkage.normalise.identity_codes import exploded, transformed
+from vhh.linkage.normalise.identity_codes import exploded, transformed, value_codes
 
 __all__ = ["PASS_NAMES", "Blocking", "candidate_pairs"]
 
 
 def _begin(f: pd.DataFrame) -> pd.Series:
-    return transformed(f, "kern", lambda u: u.map(lambda k: k[:3] if len(k) >= 3 else ""))
+    return transformed(f, "kern", lambda u: u.map(lambda k: k[:3] if len(k) >= 3 else ""),
+                       held=True)
 
 
 def _end(f: pd.DataFrame) -> pd.Series:
-    return transformed(f, "kern", lambda u: u.map(lambda k: k[-3:] if len(k) >= 3 else ""))
+    return transformed(f, "kern", lambda u: u.map(lambda k: k[-3:] if len(k) >= 3 else ""),
+                       held=True)
 
 
 def _exploded(column: str) -> Callable[[pd.DataFrame], pd.Series]:
-    return lambda f: exploded(f, column)
+    return lambda f: exploded(f, column, held=True)
 
 
 def _complete(birth: str) -> bool:
@@ -54,7 +56,8 @@ def _complete(birth: str) -> bool:
 
 
 def _full_birth(f: pd.DataFrame) -> pd.Series:
-    return transformed(f, "birth", lambda u: u.map(lambda b: b if _complete(b) else ""))
+    return transformed(f, "birth", lambda u: u.map(lambda b: b if _complete(b) else ""),
+                       held=True)
 
 
 def _month_day(f: pd.DataFrame) -> pd.Series:
@@ -131,7 +134,8 @@ def _coded_keys(subjects: pd.DataFrame, identities: pd.DataFrame, coded: _Coded
     width = max(len(vocab_b), 1)
 
     def keys(a: pd.Series, b: np.ndarray) -> pd.Series:
-        ca = vocab_a.get_indexer(a.to_numpy()) if len(a) else np.empty(0, dtype=np.intp)
+        # a coded part (the passes' surname and birthdate keys) is looked up per distinct value
+        ca = value_codes(a, vocab_a) if len(a) else np.empty(0, dtype=np.intp)
         cb = vocab_b.get_indexer(b) if len(b) else np.empty(0, dtype=np.intp)
         ok = (ca >= 0) & (cb >= 0)
         return pd.Series(ca[ok].astype(np.int64) * width + cb[ok], index=a.index[ok])

@@ -22,11 +22,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from vhh.linkage.normalise.coded import CodedArray
+from vhh.linkage.normalise.coded import CodedArray, coded
 from vhh.linkage.normalise.distinct import per_distinct
 
 __all__ = ["BIRTH_CODE", "CODE_OF", "INITIALS_CODE", "SURNAME_CODE", "exploded", "factorized",
-           "transformed"]
+           "transformed", "value_codes"]
 
 SURNAME_CODE = "code_achternaam"
 INITIALS_CODE = "code_voorletters"
@@ -98,10 +98,11 @@ def factorized(frame: pd.DataFrame, column: str, as_text: bool = False
 
 
 def transformed(frame: pd.DataFrame, column: str,
-                transform: Callable[[pd.Series], pd.Series], as_text: bool = False
-                ) -> pd.Series:
+                transform: Callable[[pd.Series], pd.Series], as_text: bool = False,
+                *, held: bool = False) -> pd.Series:
     """``per_distinct(frame[column]`` (``.astype(str)`` with ``as_text``) ``, transform)``:
-    ``transform`` must be element-wise."""
+    ``transform`` must be element-wise. ``held``: the result's values held once each
+    (a :class:`~vhh.linkage.normalise.coded.CodedArray`) when the column has codes."""
     found = _distinct_rows(frame, column)
     values = frame[column]
     if found is None:
@@ -110,12 +111,16 @@ def transformed(frame: pd.DataFrame, column: str,
     table = _at(values, rows)
     result = transform(pd.Series(_text(table) if as_text else table, dtype=object,
                                  name=values.name))
+    if held:
+        return pd.Series(coded(spread, result.to_numpy(dtype=object)), index=values.index,
+                         name=values.name)
     return pd.Series(result.to_numpy()[spread], index=values.index, name=values.name,
                      dtype=result.dtype)
 
 
-def exploded(frame: pd.DataFrame, column: str) -> pd.Series:
-    """``frame[column].explode().fillna("")`` of a column of tuples."""
+def exploded(frame: pd.DataFrame, column: str, *, held: bool = False) -> pd.Series:
+    """``frame[column].explode().fillna("")`` of a column of tuples (``held``: its values
+    held once each, as in :func:`transformed`)."""
     found = _distinct_rows(frame, column)
     values = frame[column]
     if found is None:
@@ -127,5 +132,20 @@ def exploded(frame: pd.DataFrame, column: str) -> pd.Series:
     per_row = counts[spread]
     row = np.repeat(np.arange(len(spread)), per_row)
     within = np.arange(len(row)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
-    parts = table.to_numpy()[np.repeat(starts[spread], per_row) + within]
-    return pd.Series(parts, index=values.index[row], name=values.name, dtype=object)
+    at = np.repeat(starts[spread], per_row) + within
+    if held:
+        return pd.Series(coded(at, table.to_numpy()), index=values.index[row],
+                         name=values.name)
+    return pd.Series(table.to_numpy()[at], index=values.index[row], name=values.name,
+                     dtype=object)
+
+
+def value_codes(values: pd.Series, vocabulary: pd.Index) -> np.ndarray:
+    """``vocabulary.get_indexer(values)`` (-1: not in it), each distinct value looked up
+    once when ``values`` holds them once (a coded column)."""
+    array = values.array
+    if isinstance(array, CodedArray):
+        found = vocabulary.get_indexer(array.table) if len(array.table) else np.empty(0, np.intp)
+        codes = array.codes
+        return np.where(codes >= 0, found[np.maximum(codes, 0)] if len(found) else -1, -1)
+    return np.asarray(vocabulary.get_indexer(values.to_numpy()))
