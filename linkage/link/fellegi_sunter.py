@@ -55,6 +55,7 @@ from vhh.linkage.link.persons import (
     other_person_established,
     other_person_partial,
     support,
+    written_with_less,
 )
 from vhh.linkage.link.training import join_pairs
 from vhh.linkage.settings import LinkageSettings
@@ -250,7 +251,7 @@ def _batch(model: FsModel, a: Fields, b: Fields, ps: np.ndarray, pi: np.ndarray,
     rough = w + term
     _, maybe = decide(rough + 1e-3, lv, initials, a.sex[ps], b.sex[pi], t)
     tie = contested(w, term, model.identity_share, t)
-    rows = np.flatnonzero((maybe > 0) | tie | _may_complete(lv) | keep_all)
+    rows = np.flatnonzero((maybe > 0) | tie | _may_complete(pc) | keep_all)
     wf = _waterfall(model, b, pc[rows], pi[rows], term[rows])
     total = np.round(sum(wf.values()), _DECIMALS)
     rule, besluit = decide(total, tuple(x[rows] for x in lv), initials[rows], a.sex[ps[rows]],
@@ -301,14 +302,15 @@ def _decided(model: FsModel, a: Fields, b: Fields, candidates: pd.DataFrame,
         lv = pattern_levels(pc[rows])
         other = _other_person(pc[rows], pi[rows], backed)
         rule[other & (besluit > 0)], besluit[other] = _OTHER, 0
-        keep = np.ones(len(rows), bool) if keep_all else (besluit > 0) | _may_complete(lv)
+        keep = np.ones(len(rows), bool) if keep_all else (besluit > 0) | _may_complete(pc[rows])
         at = rows[keep]
         parts.append(_frame(ps[at].astype(np.int64), pi[at].astype(np.int64),
                             passes.iloc[part].iloc[at].to_numpy(),
                             tuple(x[keep] for x in lv), {k: v[keep] for k, v in wf.items()},
                             total[keep], _RULES[rule[keep]], _DECISIONS[besluit[keep]]))
     out = pd.concat(parts, ignore_index=True)
-    _persons(b, out, _rivals(b, codes, s, i, out))
+    # the rivals that other_person_partial can use: of the rows written with less
+    _persons(b, out, _rivals(b, codes, s, i, out[written_with_less(out)]))
     if not keep_all:
         out = out[out["besluit"] != "geen"].reset_index(drop=True)
     out["reden"] = _reasons(out)
@@ -322,10 +324,18 @@ _COMPLETABLE = (tuple(SURNAME.level(x) for x in _NAME_SAME),
                 tuple(INITIALS.level(x) for x in _INITIALS_FIT), BIRTHDATE.level("ontbreekt"))
 
 
-def _may_complete(lv: tuple[np.ndarray, ...]) -> np.ndarray:
+def _may_complete_levels(lv: tuple[np.ndarray, ...]) -> np.ndarray:
     """Pairs the completion rule may match whatever their weight (kept for it)."""
     return np.asarray(np.isin(lv[0], _COMPLETABLE[0]) & np.isin(lv[1], _COMPLETABLE[1])
                       & (lv[2] == _COMPLETABLE[2]))
+
+
+_MAY_COMPLETE = _may_complete_levels(pattern_levels(np.arange(N_PATTERNS)))  # per pattern
+
+
+def _may_complete(codes: np.ndarray) -> np.ndarray:
+    """:func:`_may_complete_levels` of pairs given by their pattern codes (a look-up)."""
+    return np.asarray(_MAY_COMPLETE[codes])
 
 
 def _persons(b: Fields, out: pd.DataFrame, rivals: pd.DataFrame) -> None:

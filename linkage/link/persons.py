@@ -34,6 +34,8 @@ that could own it, is that police person's row without its birthdate: it is matc
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import pandas as pd
 from vhh.linkage.arrays import find_sorted
@@ -41,6 +43,7 @@ from vhh.linkage.link.levels import BIRTHDATE, INITIALS, Fields
 
 __all__ = ["COMPLETION_RULE", "OTHER_PERSON_RULE", "MIN_SUPPORT", "completes", "conflicting",
            "other_person_established", "other_person_partial", "person_codes",
+           "written_with_less",
            "supported_conflict", "support"]
 
 OTHER_PERSON_RULE = "andere_persoon"
@@ -92,13 +95,20 @@ def _is_beginning(b: Fields, short: np.ndarray, long: np.ndarray) -> np.ndarray:
 _LETTER_BITS = 5  # an initial's letter code (1-26) fits in five bits
 
 
+_EVERY_CODE: weakref.WeakKeyDictionary[Fields, np.ndarray] = weakref.WeakKeyDictionary()
+
+
 def _initials_code(b: Fields, ids: np.ndarray) -> np.ndarray:
     """The initials of each identity (up to the compared width) as one int64, the first
-    initial in the highest bits."""
-    code = np.zeros(len(ids), dtype=np.int64)
-    for k in range(b.initials.shape[1]):
-        code = code << _LETTER_BITS | b.initials[ids, k].astype(np.int64)
-    return code
+    initial in the highest bits. Made once for all of ``b``'s identities (the rivals of a
+    national extract ask for millions, chunk after chunk), then gathered."""
+    every = _EVERY_CODE.get(b)
+    if every is None:
+        every = np.zeros(len(b), dtype=np.int64)
+        for k in range(b.initials.shape[1]):
+            every = every << _LETTER_BITS | b.initials[:, k].astype(np.int64)
+        _EVERY_CODE[b] = every
+    return np.asarray(every[ids])
 
 
 def _prefix_code(width: int, initials: np.ndarray, length: np.ndarray | int) -> np.ndarray:
@@ -182,6 +192,15 @@ def _written_with_less(b: Fields, cand: np.ndarray, cand_key: np.ndarray,
     return hit
 
 
+def written_with_less(pairs: pd.DataFrame) -> np.ndarray:
+    """Per row of ``pairs`` (with the level names): its police identity has less than the
+    subject (its initials a beginning or missing, or no birthdate). Only such a row can
+    be a rival's written with less (:func:`other_person_partial`), so only the rivals of
+    these rows' subjects and surname keys are ever looked at."""
+    return np.asarray(pairs["niveau_voorletters"].isin(("voorvoegsel", "ontbreekt")).to_numpy()
+                      | (pairs["niveau_geboortedatum"] == "ontbreekt").to_numpy())
+
+
 def other_person_partial(b: Fields, pairs: pd.DataFrame, rivals: pd.DataFrame) -> np.ndarray:
     """Per row of ``pairs`` (columns s, i and the level names): the police identity could
     be a *rival* of the
@@ -195,9 +214,7 @@ def other_person_partial(b: Fields, pairs: pd.DataFrame, rivals: pd.DataFrame) -
     hit = np.zeros(len(pairs), dtype=bool)
     if pairs.empty or rivals.empty:
         return hit
-    # only a police identity with less than the subject can be a rival's written with less
-    less = np.flatnonzero(pairs["niveau_voorletters"].isin(("voorvoegsel", "ontbreekt")).to_numpy()
-                          | (pairs["niveau_geboortedatum"] == "ontbreekt").to_numpy())
+    less = np.flatnonzero(written_with_less(pairs))
     i = pairs["i"].to_numpy().astype(np.int64)[less]
     s = pairs["s"].to_numpy().astype(np.int64)[less]
     # the same subject and surname key: only the rivals of a candidate's group matter
