@@ -51,6 +51,8 @@ def test_its_values_are_the_distinct_values_at_the_codes_with_tuples_kept_whole(
     lambda s: s.reset_index(drop=True),
     lambda s: pd.concat([s, s.iloc[:2]]),
     lambda s: s.copy(),
+    lambda s: pd.Series(list(s), index=s.index, dtype=object),
+    lambda s: pd.Series([len(u) for u in pd.factorize(s, use_na_sentinel=False)[1]]),
 ])
 def test_every_step_the_linkage_uses_gives_the_plain_result(step) -> None:  # type: ignore[no-untyped-def]
     held, plain = _pair()
@@ -77,6 +79,12 @@ def test_it_costs_a_code_per_row_not_a_pointer_and_tells_no_value() -> None:
     assert array.nbytes == 4 * len(CODES)
     assert "berg" not in repr(array) and "jansen" not in repr(array)
     assert repr(array) == "CodedArray(7 values, 4 distinct)"
+
+
+def test_iterating_gives_the_values_in_order_and_none_where_missing() -> None:
+    held = coded(np.array([2, -1, 0], dtype=np.int32), ["a", "b", ("c", "d")])
+    assert list(held) == [("c", "d"), None, "a"]
+    assert list(coded(np.zeros(0, dtype=np.int32), [])) == []
 
 
 def test_a_taken_row_past_the_end_is_missing() -> None:

@@ -16,7 +16,7 @@ the values the object column gave, value for value; element-wise work (``map``,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -105,6 +105,10 @@ class CodedArray(ExtensionArray):  # type: ignore[misc]
         item = pd.api.indexers.check_array_indexer(self, item) \
             if not isinstance(item, slice) else item
         return type(self)(self._codes[item], self._table)
+
+    def __iter__(self) -> Iterator[Any]:
+        # the values made at once, not one __getitem__ per element
+        return iter(self.to_numpy().tolist())
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         return self.to_numpy(dtype=dtype)
