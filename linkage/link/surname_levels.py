@@ -173,7 +173,7 @@ def surname_levels(a: SurnameFields, b: SurnameFields, s: np.ndarray, i: np.ndar
     width = max(len(b.core), 1)
     # hashed, not sorted (np.unique): the order of the distinct pairs does not matter
     back, pair = pd.factorize(a.distinct[s].astype(np.int64) * width + b.distinct[i])
-    return _levels_of(a, b, pair // width, pair % width)[back]
+    return np.asarray(_levels_of(a, b, pair // width, pair % width)[back])
 
 
 def _levels_of(a: SurnameFields, b: SurnameFields, s: np.ndarray, i: np.ndarray
