@@ -201,9 +201,8 @@ _INITIALS_TABLE = _initials_table()
 
 def _initial_levels(a: Fields, b: Fields, s: np.ndarray, i: np.ndarray) -> np.ndarray:
     """The initials level of every pair, on the four initials packed into one integer (one
-    gather a side instead of four, no matrix per pair). The same levels as the matrix
-    form :func:`_initial_levels_by_matrix`, which ``tests/test_fellegi_sunter.py`` holds it
-    to."""
+    gather a side instead of four, no matrix per pair). ``tests/test_fellegi_sunter.py``
+    holds it to the matrix form of the specification."""
     na, nb = a.n_initials[s], b.n_initials[i]
     differ = _packed_initials(a)[s] ^ _packed_initials(b)[i]
     shorter = np.minimum(np.minimum(na, nb), INITIAL_WIDTH)
@@ -213,24 +212,6 @@ def _initial_levels(a: Fields, b: Fields, s: np.ndarray, i: np.ndarray) -> np.nd
              | (na >= 2).view(np.uint8) << 2 | prefix.view(np.uint8) << 3
              | ((differ & 0xFF) == 0).view(np.uint8) << 4)
     return np.asarray(_INITIALS_TABLE[facts])
-
-
-def _initial_levels_by_matrix(a: Fields, b: Fields, s: np.ndarray, i: np.ndarray
-                              ) -> np.ndarray:
-    """The initials level of every pair, on the initials matrix (the specification's form,
-    kept as the oracle of :func:`_initial_levels`)."""
-    na, nb = a.n_initials[s].astype(np.int16), b.n_initials[i].astype(np.int16)
-    left, right = a.initials[s], b.initials[i]
-    shorter = np.minimum(np.minimum(na, nb), INITIAL_WIDTH)
-    column = np.arange(INITIAL_WIDTH)[None, :]
-    prefix = ((left == right) | (column >= shorter[:, None])).all(axis=1)
-    first = left[:, 0] == right[:, 0]
-    equal = prefix & (na == nb)
-    lv = INITIALS.level
-    return np.select(
-        [(na == 0) | (nb == 0), equal & (na >= 2), equal, prefix, first],
-        [lv("ontbreekt"), lv("alle_gelijk"), lv("een_gelijk"), lv("voorvoegsel"),
-         lv("later_anders")], default=lv("eerste_anders")).astype(np.int8)
 
 
 def _birth_levels(a: Fields, b: Fields, s: np.ndarray, i: np.ndarray) -> np.ndarray:

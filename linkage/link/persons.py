@@ -34,8 +34,6 @@ that could own it, is that police person's row without its birthdate: it is matc
 
 from __future__ import annotations
 
-import weakref
-
 import numpy as np
 import pandas as pd
 from vhh.linkage.arrays import find_sorted
@@ -95,20 +93,14 @@ def _is_beginning(b: Fields, short: np.ndarray, long: np.ndarray) -> np.ndarray:
 _LETTER_BITS = 5  # an initial's letter code (1-26) fits in five bits
 
 
-_EVERY_CODE: weakref.WeakKeyDictionary[Fields, np.ndarray] = weakref.WeakKeyDictionary()
-
-
-def _initials_code(b: Fields, ids: np.ndarray) -> np.ndarray:
-    """The initials of each identity (up to the compared width) as one int64, the first
-    initial in the highest bits. Made once for all of ``b``'s identities (the rivals of a
-    national extract ask for millions, chunk after chunk), then gathered."""
-    every = _EVERY_CODE.get(b)
-    if every is None:
-        every = np.zeros(len(b), dtype=np.int64)
-        for k in range(b.initials.shape[1]):
-            every = every << _LETTER_BITS | b.initials[:, k].astype(np.int64)
-        _EVERY_CODE[b] = every
-    return np.asarray(every[ids])
+def _initials_code(b: Fields) -> np.ndarray:
+    """The initials of every identity of ``b`` (up to the compared width) as one int64, the
+    first initial in the highest bits. Made once per :func:`other_person_partial` and
+    gathered: the rivals of a national extract ask for millions, chunk after chunk."""
+    code = np.zeros(len(b), dtype=np.int64)
+    for k in range(b.initials.shape[1]):
+        code = code << _LETTER_BITS | b.initials[:, k].astype(np.int64)
+    return code
 
 
 def _prefix_code(width: int, initials: np.ndarray, length: np.ndarray | int) -> np.ndarray:
@@ -135,22 +127,25 @@ def _best_two(keys: np.ndarray, n: np.ndarray, j: np.ndarray
 _RIVAL_CHUNK = 1_000_000  # rivals looked at a time (a national extract has millions)
 
 
-def _candidate_keys(b: Fields, cand: np.ndarray, cand_group: np.ndarray) -> np.ndarray:
+def _candidate_keys(b: Fields, codes: np.ndarray, cand: np.ndarray, cand_group: np.ndarray
+                    ) -> np.ndarray:
     """Per candidate identity (``cand``, in ``cand_group``): its group and its initials
-    (up to the compared width, with their number) as one key."""
+    (up to the compared width, with their number) as one key (``codes``: every identity's
+    initials, from :func:`_initials_code`)."""
     n_cand = np.minimum(b.n_initials[cand].astype(np.int64), b.initials.shape[1])
     return np.asarray(cand_group << 32 | _prefix_code(b.initials.shape[1],
-                                                      _initials_code(b, cand), n_cand))
+                                                      codes[cand], n_cand))
 
 
-def _offer(b: Fields, rival: np.ndarray, rival_group: np.ndarray, asked: pd.Index,
+def _offer(b: Fields, codes: np.ndarray, rival: np.ndarray, rival_group: np.ndarray,
+           asked: pd.Index,
            offers: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> None:
     """Each rival identity (in ``rival_group``; -1 = a group no candidate has) offers each
     beginning of its initials as a key (its group and the beginning); of the offers that
     some candidate's key asks for (``asked``), the two with the most initials per key are
     appended to ``offers`` as (key, the rival's number of initials, the rival)."""
     n, width = b.n_initials[rival].astype(np.int64), b.initials.shape[1]
-    initials = _initials_code(b, rival)
+    initials = codes[rival]
     keys, ns, js = [], [], []
     for length in range(width + 1):
         at = np.flatnonzero((n >= length) & (rival_group >= 0))
@@ -226,8 +221,9 @@ def other_person_partial(b: Fields, pairs: pd.DataFrame, rivals: pd.DataFrame) -
     width = len(births) + 1
     by_birth = by_name * width + births.get_indexer(b.birth_key[i])
     groups = pd.Index(pd.unique(by_birth))
-    any_key = _candidate_keys(b, i, by_name.astype(np.int64))
-    same_key = _candidate_keys(b, i, groups.get_indexer(by_birth).astype(np.int64))
+    codes = _initials_code(b)
+    any_key = _candidate_keys(b, codes, i, by_name.astype(np.int64))
+    same_key = _candidate_keys(b, codes, i, groups.get_indexer(by_birth).astype(np.int64))
     asked = pd.Index(pd.unique(any_key)), pd.Index(pd.unique(same_key))
     any_offers: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     same_offers: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -240,8 +236,9 @@ def other_person_partial(b: Fields, pairs: pd.DataFrame, rivals: pd.DataFrame) -
         rj, rival_name = rj[kept], rival_name[kept].astype(np.int64)
         rival_birth = births.get_indexer(b.birth_key[rj])
         rival_birth = np.where(rival_birth >= 0, rival_name * width + rival_birth, -1)
-        _offer(b, rj, rival_name, asked[0], any_offers)
-        _offer(b, rj, groups.get_indexer(rival_birth).astype(np.int64), asked[1], same_offers)
+        _offer(b, codes, rj, rival_name, asked[0], any_offers)
+        _offer(b, codes, rj, groups.get_indexer(rival_birth).astype(np.int64), asked[1],
+               same_offers)
     any_birth = _written_with_less(b, i, any_key, any_offers)
     same_birth = _written_with_less(b, i, same_key, same_offers)
     hit[less] = np.where(b.birth.missing[i], any_birth, same_birth)
