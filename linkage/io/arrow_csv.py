@@ -1,9 +1,10 @@
-"""CSV records parsed by Arrow's streaming reader, a block ahead on a second thread.
+"""CSV records parsed by Arrow's streaming reader, a chunk ahead on a second thread.
 
 pandas' own CSV parser holds the interpreter while it makes a Python string of every cell;
-Arrow's parser does not, so here it reads the next block of the file on a thread of its
-own while the caller validates the current chunk. The chunks handed out are the ones
-pandas' reader gave (:func:`vhh.linkage.io.readers.read_source_chunks` holds the two to
+Arrow's parser does not, so here it reads the next chunk of the file on a thread of its
+own while the caller validates the current one, and dictionary-encodes its columns there
+too (Arrow's compute functions do not hold the interpreter either). The chunks handed out
+are the ones pandas' reader gave (:func:`vhh.linkage.io.readers.read_source_chunks` holds the two to
 the same frames in ``tests/test_arrow_csv.py``): text columns of Python strings, every
 value as written (no missing values, no types), blank lines and lines of white space
 skipped, exactly ``chunk_rows`` records a chunk.
@@ -33,7 +34,6 @@ __all__ = ["Codes", "FieldCounts", "Made", "arrow_records", "arrow_supports", "c
            "made_of", "register_made", "repeats"]
 
 _BLOCK = 1 << 20  # bytes parsed at a time: Arrow holds ~36 MB so (290 MB at 8 MB), as fast
-_AHEAD = 8  # blocks parsed ahead of the caller: ~10 MB for the overlap
 _LISTED = 20  # records with a wrong number of fields named one by one; the rest counted
 _ARROW_ENCODINGS = {"utf-8": "utf8", "utf-8-sig": "utf8"}  # Arrow drops a UTF-8 BOM itself
 SAMPLE = 20_000  # rows that tell a column that hardly repeats (a registration number)
@@ -154,43 +154,94 @@ def _reader(path: str, encoding: str, sep: str, n_columns: int, wanted: Sequence
 _DONE = object()
 
 
-def _ahead(open_reader: Callable[[], pv.CSVStreamingReader]) -> Iterator[Any]:
-    """The reader's batches, each parsed on a thread of its own while the caller works.
+def _make(produce: Callable[[], Iterator[Any]], items: queue.Queue[object],
+          taken: threading.Semaphore, stop: threading.Event) -> None:
+    """The thread of :func:`_ahead`: each item put once the caller took the one before."""
+    try:
+        for item in produce():
+            items.put(item)
+            del item  # the caller's now
+            while not taken.acquire(timeout=0.1):
+                if stop.is_set():
+                    return
+    except BaseException as exc:  # handed to the caller, raised there  # noqa: BLE001
+        items.put(exc)
+        return
+    items.put(_DONE)
+
+
+def _ahead(produce: Callable[[], Iterator[Any]]) -> Iterator[Any]:
+    """The items of ``produce()``, each made on a thread of its own while the caller works
+    on the one before. The thread makes the next item only when the caller has taken the
+    last one, so one item (a chunk, in Arrow form) is made ahead, never more; no item is
+    held here once handed out.
 
     An error on the thread is raised here; a caller that stops early stops the thread."""
-    batches: queue.Queue[object] = queue.Queue(maxsize=_AHEAD)
+    items: queue.Queue[object] = queue.Queue()
+    taken = threading.Semaphore(0)  # released for each item the caller takes
     stop = threading.Event()
-
-    def put(item: object) -> bool:
-        while not stop.is_set():
-            try:
-                batches.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def parse() -> None:
-        try:
-            with open_reader() as reader:
-                for batch in reader:
-                    if not put(batch):
-                        return
-        except BaseException as exc:  # handed to the caller, raised there  # noqa: BLE001
-            put(exc)
-            return
-        put(_DONE)
-
-    thread = threading.Thread(target=parse, name="vhh-csv-parse", daemon=True)
+    thread = threading.Thread(target=_make, args=(produce, items, taken, stop),
+                              name="vhh-csv-parse", daemon=True)
     thread.start()
     try:
-        while (item := batches.get()) is not _DONE:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
+        while True:
+            box = [items.get()]
+            if box[0] is _DONE:
+                return
+            if isinstance(box[0], BaseException):
+                raise box[0]
+            taken.release()
+            yield box.pop()
     finally:
         stop.set()
         thread.join()
+
+
+@dataclass(frozen=True, repr=False)
+class _Encoded:
+    """A chunk as Arrow left it: per column its text and, for the columns worked on per
+    distinct value, Arrow's dictionary encoding of it (made on the parse thread: Arrow's
+    compute functions do not hold the interpreter)."""
+
+    columns: tuple[tuple[str, pa.Array, pa.DictionaryArray | None], ...]
+
+    def __repr__(self) -> str:  # names of columns only
+        return f"_Encoded({[name for name, _, _ in self.columns]})"
+
+
+def _encode(table: pa.Table, names: Sequence[str], encode: str | None) -> _Encoded:
+    """The Arrow side of :func:`_frame`: each column's text, dictionary-encoded when it is
+    the column ``encode`` or repeats its values (:func:`repeats`)."""
+    columns = []
+    for name, column in zip(names, table.columns, strict=True):
+        values = column.combine_chunks()
+        head = values.slice(0, SAMPLE)
+        encoded = None
+        if name == encode or repeats(pc.count_distinct(head).as_py(), len(head)):
+            encoded = pc.dictionary_encode(values)
+        columns.append((name, values, encoded))
+    return _Encoded(tuple(columns))
+
+
+def _encoded_chunks(open_reader: Callable[[], pv.CSVStreamingReader], chunk_rows: int,
+                    names: Sequence[str], encode: str | None) -> Iterator[_Encoded]:
+    """The reader's records, ``chunk_rows`` at a time, as :func:`_encode` leaves them."""
+    pending: list[pa.RecordBatch] = []
+    held = 0
+    with open_reader() as reader:
+        for batch in reader:
+            if not batch.num_rows:
+                continue
+            pending.append(batch)
+            held += batch.num_rows
+            while held >= chunk_rows:
+                table = pa.Table.from_batches(pending)
+                pending, held = table.slice(chunk_rows).to_batches(), held - chunk_rows
+                head = [table.slice(0, chunk_rows)]
+                del table  # the batches' text is let go once encoded (copied by then)
+                yield _encode(head.pop(), names, encode)
+    if held:
+        yield _encode(pa.Table.from_batches(pending), names, encode)
 
 
 def arrow_records(path: str, *, encoding: str, sep: str, n_columns: int,
@@ -201,45 +252,33 @@ def arrow_records(path: str, *, encoding: str, sep: str, n_columns: int,
     frames of the columns at positions ``wanted`` named ``names``, each value a Python
     string as written, with what was made on the way (see :func:`_frame`). Records with a
     wrong number of fields are skipped and left in ``counts`` for the caller to report
-    (after the last chunk)."""
-    pending: list[pa.RecordBatch] = []
-    held = 0
-    for batch in _ahead(lambda: _reader(path, encoding, sep, n_columns, wanted, counts)):
-        if not batch.num_rows:
-            continue
-        pending.append(batch)
-        held += batch.num_rows
-        while held >= chunk_rows:
-            table = pa.Table.from_batches(pending)
-            pending, held = table.slice(chunk_rows).to_batches(), held - chunk_rows
-            head = [table.slice(0, chunk_rows)]
-            del table  # while the caller works: no Arrow copy of its chunk held
-            yield _frame(head.pop(), names, encode, keep)
-    if held:
-        yield _frame(pa.Table.from_batches(pending), names, encode, keep)
+    (after the last chunk). The next chunk is parsed and encoded on a thread while the
+    caller works on this one."""
+    def produce() -> Iterator[_Encoded]:
+        return _encoded_chunks(lambda: _reader(path, encoding, sep, n_columns, wanted, counts),
+                               chunk_rows, names, encode)
+
+    for encoded in _ahead(produce):
+        box = [encoded]
+        del encoded  # while the caller works: no Arrow copy of its chunk held here
+        yield _frame(box.pop(), keep)
 
 
-def _frame(table: pa.Table, names: Sequence[str], encode: str | None,
-           keep: Sequence[str]) -> tuple[pd.DataFrame, Made]:
-    """The table as pandas text columns (object dtype), and what was made on the way: the
-    text codes of the column ``encode`` and of every column that repeats its values
-    (:func:`repeats`; those are dictionary-encoded by Arrow and only their distinct texts
-    made Python strings), and the Arrow text of the columns in ``keep``."""
+def _frame(chunk: _Encoded, keep: Sequence[str]) -> tuple[pd.DataFrame, Made]:
+    """The chunk as pandas text columns (object dtype), and what was made on the way: the
+    text codes of the dictionary-encoded columns (only their distinct texts made Python
+    strings), and the Arrow text of the columns in ``keep``."""
     columns: dict[str, np.ndarray] = {}
     codes: dict[str, Codes] = {}
     arrow: dict[str, pa.Array] = {}
-    for name, column in zip(names, table.columns, strict=True):
-        values = column.combine_chunks()
+    for name, values, encoded in chunk.columns:
         if name in keep:
             arrow[name] = values
-        head = values.slice(0, SAMPLE)
-        if name == encode or repeats(pc.count_distinct(head).as_py(), len(head)):
-            encoded = pc.dictionary_encode(values)
+        if encoded is not None:
             uniques = np.empty(len(encoded.dictionary), dtype=object)
             uniques[:] = encoded.dictionary.to_pylist()
             at = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp)
             columns[name], codes[name] = uniques[at], (at, uniques)
         else:
             columns[name] = values.to_numpy(zero_copy_only=False)
-        del values, head
     return pd.DataFrame(columns, copy=False), Made(codes, arrow)

@@ -326,7 +326,7 @@ def _chunks(path: Path, options: Mapping[str, Any], shape: tuple[str, list[str],
 def _arrow_chunks(path: Path, options: Mapping[str, Any],
                   shape: tuple[str, list[str], tuple[str, ...]], chunk_rows: int,
                   table: RawTable, last_fields: int | None) -> Iterator[pd.DataFrame]:
-    """The chunks of :func:`_chunks`, parsed by Arrow a block ahead (see
+    """The chunks of :func:`_chunks`, parsed by Arrow a chunk ahead (see
     :mod:`vhh.linkage.io.arrow_csv`); a record with a wrong number of fields is an error."""
     source, columns, keep = shape
     wanted = _wanted(source, columns, keep)
