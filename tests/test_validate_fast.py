@@ -142,6 +142,23 @@ def test_validation_with_shared_codes_is_validation_without(raw_frames, source):
         assert fast.unknown_domains == plain.unknown_domains
 
 
+@pytest.mark.parametrize("source", SOURCES)
+def test_validation_leaves_the_raw_chunk_as_it_was_read(raw_frames, source):  # noqa: F811
+    """prepare works on a new frame over the chunk's own column arrays (no copy of them):
+    the chunk the row hashes and the leak scanner read afterwards is not changed."""
+    raw = raw_frames[source]
+    for distinct in (None, hashing.factorized(raw)):
+        before = raw.copy(deep=True)
+        arrays = {c: raw[c].to_numpy() for c in raw}
+        prepared = prepare(source, raw, distinct=distinct)
+        validate_source(source, raw, file="x.csv", distinct=distinct)
+        pd.testing.assert_frame_equal(raw, before, check_exact=True)
+        assert all(raw[c].to_numpy() is arrays[c] or np.shares_memory(raw[c].to_numpy(),
+                                                                      arrays[c])
+                   for c in raw)
+        assert set(prepared.columns) - set(raw.columns)  # the parsed columns: new there only
+
+
 def _kolom(cases: pd.DataFrame) -> list[str]:
     return _reasons(cases, "pleegdatum")[0]
 

@@ -211,7 +211,10 @@ def prepare(source: str, raw: pd.DataFrame, *, hks_date_column: str = "pleegdatu
 
     ``distinct``: columns of ``raw`` factorized already; the same frame, made faster.
     """
-    frame = raw.copy()
+    # a new frame over the same column arrays: every step below assigns whole columns,
+    # never writes into one, so ``raw`` is left as it was without copying a million
+    # strings a column (a deep copy also merged the columns into one block first)
+    frame = raw.copy(deep=False)
     distinct = distinct or {}
     if source == "gcos_besprekingen":
         return _with_date(frame, "bespreekdatum", "bespreekdatum", distinct)
