@@ -17,6 +17,7 @@ beside it, or absent.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import secrets
 import tempfile
@@ -25,8 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from vhh.linkage.contract import POLICE_SOURCES
 from vhh.linkage.errors import ExportBlocked
-from vhh.linkage.privacy.identifiers import IdentifierCollector
+from vhh.linkage.privacy.collector_process import CollectorProcess
+from vhh.linkage.privacy.identifiers import IdentifierCollector, Identifiers
 from vhh.linkage.privacy.keys import KEY_BYTES, MasterKey
 from vhh.linkage.privacy.signing import fingerprint, signing_key
 from vhh.linkage.report.model import AuditReport
@@ -76,7 +79,24 @@ class StudyResult:
                 f"{self.export_dir}, secure {self.secure_dir})")
 
 
-def _collecting(collector: IdentifierCollector, clock: Stopwatch) -> Observer:
+WORKER_FROM_BYTES = 64 << 20
+"""Police extracts of this many bytes together (about 600,000 BVH rows) have their
+identifiers collected in a worker process (:class:`CollectorProcess`), beside the
+validation; smaller ones in process, where starting a process would cost more than it
+saves. Both give the same identifiers."""
+
+Collector = IdentifierCollector | CollectorProcess
+
+
+def _collector(settings: Settings) -> Collector:
+    size = 0
+    for source in POLICE_SOURCES:
+        with contextlib.suppress(OSError):  # missing or unreadable: open_inputs names it
+            size += settings.input_path(source).stat().st_size
+    return CollectorProcess() if size >= WORKER_FROM_BYTES else IdentifierCollector()
+
+
+def _collecting(collector: Collector, clock: Stopwatch) -> Observer:
     """The leak scanner's collector as an observer of every raw chunk, timed."""
     def observe(source: str, frame: pd.DataFrame) -> None:
         with clock.stage("identifiers"):
@@ -84,13 +104,21 @@ def _collecting(collector: IdentifierCollector, clock: Stopwatch) -> Observer:
     return observe
 
 
-def _read(settings: Settings, clock: Stopwatch) -> tuple[pd.Series, LoadedInputs,
-                                                        IdentifierCollector]:
+def _read(settings: Settings, clock: Stopwatch, collector: Collector
+          ) -> tuple[pd.Series, LoadedInputs]:
     with clock.stage("read"):
         codes = incident_codes(settings)
-    collector = IdentifierCollector()
     quiet = Stopwatch(clock.stages)  # no progress line per chunk of identifiers
-    return codes, load_inputs(settings, clock, _collecting(collector, quiet)), collector
+    return codes, load_inputs(settings, clock, _collecting(collector, quiet))
+
+
+def _identifiers(collector: Collector, clock: Stopwatch) -> Identifiers:
+    """The collected identifiers; a worker's own processor time is added as its stage."""
+    with clock.stage("identifiers"):
+        found = collector.finish()
+    if isinstance(collector, CollectorProcess):
+        clock.add("identifiers_worker", collector.seconds)
+    return found
 
 
 @dataclass(frozen=True)
@@ -110,8 +138,20 @@ class Prepared:
 def prepare_study(settings: Settings, key: MasterKey, clock: Stopwatch) -> Prepared:
     """Read, link, count, protect and account: the run up to its files."""
     started = dt.datetime.now(dt.UTC)
-    codes, loaded, collector = _read(settings, clock)
-    identifiers = collector.finish()
+    collector = _collector(settings)
+    try:
+        return _prepared(settings, key, clock, started, collector)
+    finally:
+        collector.close()
+
+
+def _prepared(settings: Settings, key: MasterKey, clock: Stopwatch, started: dt.datetime,
+              collector: Collector) -> Prepared:
+    """:func:`prepare_study` with its collector. A worker's identifiers are taken as soon
+    as the extracts are read (it is at most a chunk behind), so that its memory is free
+    before the linkage, the run's peak."""
+    codes, loaded = _read(settings, clock, collector)
+    identifiers = _identifiers(collector, clock)
     scoped = stages.scope(loaded, settings, clock)
     links = stages.link(loaded, scoped, settings, clock)
     start = stages.start(loaded, links, settings)

@@ -27,6 +27,7 @@ from vhh.linkage.normalise.dates import parse_dates
 from vhh.linkage.normalise.distinct import text_codes
 from vhh.linkage.normalise.identities import normalise_identities
 from vhh.linkage.normalise.names import parse_surname
+from vhh.linkage.privacy.collector_process import payload
 from vhh.linkage.privacy.identifiers import Identifiers, build_identifiers
 from vhh.linkage.privacy.leakscan import cell_hits
 from vhh.linkage.report.exportspec import report_data_texts
@@ -148,6 +149,8 @@ def carriers(demo_run, identifiers) -> dict[str, object]:
         "explanations": explain(settings, loaded, subject, ("bvh", "hks"), None),
         "truth": read_truth(Path(demo_run.truth)),
         "analysis data": load_export(demo_run.export / "analysebestand.csv"),
+        "chunk sent to the identifier worker":
+            payload(open_inputs(settings).tables["gcos_subjecten"].frame),
     }
 
 

@@ -56,6 +56,10 @@ class HashedIds:
     def __len__(self) -> int:
         return len(self._hashes)
 
+    def __reduce__(self) -> tuple[type[HashedIds], tuple[np.ndarray]]:
+        """Pickled as its array (for the collector's worker process; never to a file)."""
+        return HashedIds, (self._hashes,)
+
     def __repr__(self) -> str:  # never show contents, not even hashed
         return f"HashedIds({len(self)} ids)"
 

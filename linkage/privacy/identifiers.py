@@ -206,6 +206,9 @@ class IdentifierCollector:
         self._prefixes, self._parts = {}, {}
         return found
 
+    def close(self) -> None:
+        """Nothing to free in process (the interface of :class:`CollectorProcess`)."""
+
     def _add_ids(self, values: pd.Series, source: str, column: str,
                  read: pa.Array | None = None) -> None:
         """The ids of one column of a chunk: the plain ones (:func:`plain_ascii_ids`, nearly all)
