@@ -2,7 +2,9 @@
 
 RSS is sampled every 20 ms on a thread; every stage of the run's stopwatch (and every file
 the secure stage writes) reports its RSS at the start, its highest sample and its RSS at
-the end, on stderr, in the order they finished, then the process's peak (``ru_maxrss``).
+the end, on stderr, in the order they finished, then the process's peak (``ru_maxrss``)
+and the highest sample of this process and its worker processes together (the identifier
+collection's worker of a large run).
 Nested stages (``block`` inside ``link_bvh``) each report their own. Untimed: the
 sampling costs a little CPU; read the memory, not the seconds.
 
@@ -25,26 +27,41 @@ import psutil
 from vhh.linkage import stopwatch
 
 _PROCESS = psutil.Process()
-_STATE = {"max": 0}
-_ROWS: list[tuple[str, int, int, int]] = []
+_STATE = {"max": 0, "together": 0, "stage_together": 0}
+_ROWS: list[tuple[str, int, int, int, int]] = []
+
+
+def _rss_of_children() -> int:
+    total = 0
+    for child in _PROCESS.children(recursive=True):
+        try:
+            total += child.memory_info().rss
+        except psutil.Error:  # ended between the listing and the look
+            continue
+    return total
 
 
 def _sample() -> None:
     while True:
-        _STATE["max"] = max(_STATE["max"], _PROCESS.memory_info().rss)
+        rss = _PROCESS.memory_info().rss
+        _STATE["max"] = max(_STATE["max"], rss)
+        together = rss + _rss_of_children()
+        _STATE["together"] = max(_STATE["together"], together)
+        _STATE["stage_together"] = max(_STATE["stage_together"], together)
         time.sleep(0.02)
 
 
 @contextmanager
 def _measured(name: str) -> Iterator[None]:
-    outer = _STATE["max"]
-    start = _STATE["max"] = _PROCESS.memory_info().rss
+    outer, outer_together = _STATE["max"], _STATE["stage_together"]
+    start = _STATE["max"] = _STATE["stage_together"] = _PROCESS.memory_info().rss
     try:
         yield
     finally:
         _ROWS.append((name[:28], start >> 20, _STATE["max"] >> 20,
-                      _PROCESS.memory_info().rss >> 20))
+                      _PROCESS.memory_info().rss >> 20, _STATE["stage_together"] >> 20))
         _STATE["max"] = max(outer, _STATE["max"])
+        _STATE["stage_together"] = max(outer_together, _STATE["stage_together"])
 
 
 def _stage_wrapper(original: Callable[..., Any]) -> Callable[..., Any]:
@@ -71,11 +88,13 @@ def main() -> None:
     try:
         cli.main(sys.argv[1:], standalone_mode=False)
     finally:
-        for name, start, high, end in _ROWS:
-            print(f"{name:<28} start {start:6d}  max {high:6d}  end {end:6d} MiB",
-                  file=sys.stderr)
+        for name, start, high, end, together in _ROWS:
+            print(f"{name:<28} start {start:6d}  max {high:6d}  end {end:6d} MiB"
+                  f"  with workers {together:6d}", file=sys.stderr)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10
         print(f"peak {peak} MiB", file=sys.stderr)
+        print(f"peak with worker processes {_STATE['together'] >> 20} MiB (sampled)",
+              file=sys.stderr)
 
 
 if __name__ == "__main__":
