@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-from vhh.linkage.contract import ID_COLUMN, POLICE_SOURCES, REVIEW_ACCEPTED, SHORT_NAME
+from vhh.linkage.contract import ID_COLUMN, REVIEW_ACCEPTED, SHORT_NAME
 from vhh.linkage.errors import ExportBlocked
 from vhh.linkage.heap import release
 from vhh.linkage.link.engine import LinkResult, link_identities, prepare_subjects
@@ -22,7 +24,7 @@ from vhh.linkage.link.review import read_review_file
 from vhh.linkage.privacy.disclosure import KAnonymity, protect
 from vhh.linkage.privacy.keys import MasterKey
 from vhh.linkage.privacy.pseudonyms import pseudonymise
-from vhh.linkage.settings import Settings
+from vhh.linkage.settings import LinkageSettings, Settings
 from vhh.linkage.stopwatch import Stopwatch
 from vhh.linkage.study.filters import FilterOutcome, filter_bvh, filter_hks
 from vhh.linkage.study.scope import apply_scope, start_dates, times_discussed
@@ -30,6 +32,7 @@ from vhh.linkage.study.variables import gcos_variables
 from vhh.linkage.study.windows import count_in_windows, followup_complete
 from vhh.linkage.validate.inputs import LoadedInputs
 from vhh.linkage.validate.police import PoliceExtract
+from vhh.linkage.worker import Beside, call_beside
 from vhh.schemas.analysis import (
     ANALYSIS_COLUMNS,
     COUNT_COLUMNS,
@@ -103,31 +106,77 @@ class Links:
                                     for s in self.by_source) + ")"
 
 
-def _link_one(extract: PoliceExtract, subjects: pd.DataFrame, settings: Settings,
-              decisions: pd.Series | None, clock: Stopwatch) -> LinkResult:
-    short = SHORT_NAME[extract.raw.source]
+HKS_BESIDE_FROM_ROWS = 200_000
+"""HKS extracts of this many valid rows are linked in a worker process beside the BVH
+linkage (:func:`vhh.linkage.worker.call_beside`; 8 s of a 5M BVH run): two linkages at
+once, on the machine's two cores. Smaller ones are linked in process, where starting a
+worker would cost more than it saves. Both give the same result."""
+
+
+def lean_link(short: str, subjects: pd.DataFrame, identities: pd.DataFrame,
+              codes: np.ndarray, record_ids: pd.Series, settings: LinkageSettings,
+              decisions: pd.Series | None) -> LinkResult:
+    """:func:`link_identities` without the pair table: the report needs only the number
+    of candidate pairs (in a worker, the pairs are never sent back)."""
+    result = link_identities(short, subjects, identities, codes, record_ids, settings,
+                             decisions, keep_pairs=False)
+    return replace(result, blocking=result.blocking.without_pairs())
+
+
+def _arguments(extract: PoliceExtract, subjects: pd.DataFrame, settings: Settings,
+               decisions: pd.Series | None) -> tuple[Any, ...]:
     rows = extract.validated.valid
-    with clock.stage(f"link_{short}"):
-        result = link_identities(short, subjects, extract.identities, extract.codes,
-                                 rows[ID_COLUMN[extract.raw.source]], settings.linkage,
-                                 decisions, keep_pairs=False)
+    return (SHORT_NAME[extract.raw.source], subjects, extract.identities, extract.codes,
+            rows[ID_COLUMN[extract.raw.source]], settings.linkage, decisions)
+
+
+def _timed(result: LinkResult, clock: Stopwatch) -> LinkResult:
     for step, seconds in result.seconds.items():
-        clock.add(f"link_{short}.{step}", seconds)
-    # the report needs only the number of candidate pairs: let the pair table go, and the
-    # linkage's freed pages back to the OS
-    result = replace(result, blocking=result.blocking.without_pairs())
-    release(collect=False)
+        clock.add(f"link_{result.source}.{step}", seconds)
     return result
 
 
+def _link_one(extract: PoliceExtract, subjects: pd.DataFrame, settings: Settings,
+              decisions: pd.Series | None, clock: Stopwatch) -> LinkResult:
+    with clock.stage(f"link_{SHORT_NAME[extract.raw.source]}"):
+        result = lean_link(*_arguments(extract, subjects, settings, decisions))
+    release(collect=False)  # the linkage's freed pages back to the OS
+    return _timed(result, clock)
+
+
+def _beside(extract: PoliceExtract, subjects: pd.DataFrame, settings: Settings,
+            decisions: pd.Series | None) -> Beside | None:
+    """The HKS linkage started in a worker, when the extract is large enough."""
+    if len(extract.validated.valid) < HKS_BESIDE_FROM_ROWS:
+        return None
+    return call_beside(lean_link, "links the HKS extract",
+                       *_arguments(extract, subjects, settings, decisions))
+
+
 def link(loaded: LoadedInputs, scoped: Scoped, settings: Settings, clock: Stopwatch) -> Links:
-    """Link the subjects to each police source (with the review decisions, if any)."""
+    """Link the subjects to each police source (with the review decisions, if any); a
+    large HKS extract in a worker while the BVH extract is linked here. ``link_hks`` is
+    then the worker's own time and ``link_hks_wait`` the time the run waited for it."""
     table, decisions = _NO_DECISIONS, None
     if settings.linkage.review_decisions is not None:
         table = read_review_file(settings.resolve(settings.linkage.review_decisions))
         decisions = pd.Series(table["besluit"].to_numpy(), index=table["review_id"].to_numpy())
-    return Links({SHORT_NAME[s]: _link_one(loaded.police[s], scoped.subjects, settings,
-                                           decisions, clock) for s in POLICE_SOURCES}, table)
+    police = loaded.police
+    beside = _beside(police["hks_antecedenten"], scoped.subjects, settings, decisions)
+    try:
+        bvh = _link_one(police["bvh_incidenten"], scoped.subjects, settings, decisions, clock)
+        if beside is None:
+            hks = _link_one(police["hks_antecedenten"], scoped.subjects, settings,
+                            decisions, clock)
+        else:
+            with clock.stage("link_hks_wait"):
+                hks = beside.result()
+            clock.add("link_hks", sum(hks.seconds.values()))
+            hks = _timed(hks, clock)
+    finally:
+        if beside is not None:
+            beside.close()
+    return Links({"bvh": bvh, "hks": hks}, table)
 
 
 @dataclass(frozen=True)

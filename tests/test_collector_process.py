@@ -22,7 +22,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from run_diff import differences
 from test_leakscan_chunks import BVH, GCOS, HKS, same_identifiers
 from vhh.linkage.errors import LinkageError
 from vhh.linkage.io.arrow_csv import made_of
@@ -32,7 +31,6 @@ from vhh.linkage.privacy.identifiers import IdentifierCollector, Identifiers
 from vhh.linkage.synth.generate import generate
 from vhh.linkage.synth.settings import SynthSettings
 from vhh.linkage.synth.write import write_synth
-from vhh.pipelines import study
 
 
 @pytest.fixture(scope="module")
@@ -199,17 +197,3 @@ def test_close_stops_a_worker_that_is_still_collecting() -> None:
     assert repr(worker) == "CollectorProcess(collecting)"
     with pytest.raises(RuntimeError, match="after close"):
         worker.finish()
-
-
-# --------------------------------------------------------------------------------------------
-# A run collecting in a worker writes what a run collecting in process writes
-# --------------------------------------------------------------------------------------------
-
-
-def test_a_run_collecting_in_a_worker_writes_the_same_files(demo_run, tmp_path, monkeypatch
-                                                            ) -> None:
-    monkeypatch.setattr(study, "WORKER_FROM_BYTES", 0)  # the demo's extracts are small
-    result = study.run_study(demo_run.settings, demo_run.key, tmp_path / "out")
-    assert differences(demo_run.root / "out", tmp_path / "out", demo_run.key_file) == []
-    assert result.report.tijden["identifiers_worker"] > 0  # the worker's own seconds
-    assert "identifiers_worker" not in demo_run.result.report.tijden
