@@ -68,6 +68,8 @@ class InputSettings:
     delimiter: str = conv.setting(conv.choice(*DELIMITERS), "auto")
     # police extracts are read, validated and reduced this many rows at a time
     chunk_rows: int = conv.setting(conv.whole(1), 1_000_000)
+    # large extracts: the leak scanner's identifiers and the HKS linkage in worker processes
+    workers: bool = conv.setting(conv.flag, True)
 
     def path(self, source: str) -> Path:
         return getattr(self, source)  # type: ignore[no-any-return]

@@ -15,13 +15,15 @@ processes of the same user. The worker has no terminal (its output goes nowhere,
 value can reach a screen or a log through it) and a session of its own (Ctrl+C stops the
 run, which stops the worker); it reads until its pipe closes, so a run that dies, however
 it dies, takes it along. A worker that fails names its error by type only, as a message
-may hold a value.
+may hold a value; the library's own errors (:class:`~vhh.linkage.errors.LinkageError`,
+whose messages name files, rows and columns, never values) are raised again as they were.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import queue
 import signal
 import subprocess
@@ -34,7 +36,11 @@ from typing import Any
 
 from vhh.linkage.errors import LinkageError
 
-__all__ = ["Beside", "Worker", "call_beside"]
+__all__ = ["AVAILABLE", "Beside", "Worker", "call_beside"]
+
+AVAILABLE = os.name == "posix" and bool(sys.executable)
+"""Whether a worker can be started here (passing pipes to a child is POSIX only); where
+not, a run does all of its work in one process, with the same results."""
 
 _POLL = 0.5  # seconds between looks at whether the worker still lives
 _STOP = ("stop",)
@@ -56,9 +62,20 @@ def _run(inbox: Connection, outbox: Connection) -> None:  # pragma: no cover - t
         serve(inbox, outbox)
     except EOFError:
         return
+    except LinkageError as exc:  # a deliberate error: its message names no value, by rule
+        with contextlib.suppress(OSError):
+            outbox.send(("raised", exc) if _picklable(exc) else ("error", type(exc).__name__))
     except BaseException as exc:  # the type only: a message may hold a value  # noqa: BLE001
         with contextlib.suppress(OSError):
             outbox.send(("error", type(exc).__name__))
+
+
+def _picklable(exc: BaseException) -> bool:  # pragma: no cover - runs in the worker
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:  # noqa: BLE001  (an exception type that does not pickle back)
+        return False
+    return True
 
 
 class Worker:
@@ -128,6 +145,9 @@ class Worker:
         while message is None:
             if self._recv.poll(_POLL) or not self.running():
                 message = self._last_word() or ("died",)
+        if message[0] == "raised":  # the library's own error, as the worker raised it
+            self.close()
+            raise message[1]
         if message[0] in ("error", "died"):
             raise self.failure(message)
         return message

@@ -32,6 +32,7 @@ from vhh.linkage.study.variables import gcos_variables
 from vhh.linkage.study.windows import count_in_windows, followup_complete
 from vhh.linkage.validate.inputs import LoadedInputs
 from vhh.linkage.validate.police import PoliceExtract
+from vhh.linkage.worker import AVAILABLE as WORKERS_AVAILABLE
 from vhh.linkage.worker import Beside, call_beside
 from vhh.schemas.analysis import (
     ANALYSIS_COLUMNS,
@@ -147,7 +148,8 @@ def _link_one(extract: PoliceExtract, subjects: pd.DataFrame, settings: Settings
 def _beside(extract: PoliceExtract, subjects: pd.DataFrame, settings: Settings,
             decisions: pd.Series | None) -> Beside | None:
     """The HKS linkage started in a worker, when the extract is large enough."""
-    if len(extract.validated.valid) < HKS_BESIDE_FROM_ROWS:
+    if not (settings.inputs.workers and WORKERS_AVAILABLE) or \
+            len(extract.validated.valid) < HKS_BESIDE_FROM_ROWS:
         return None
     return call_beside(lean_link, "links the HKS extract",
                        *_arguments(extract, subjects, settings, decisions))

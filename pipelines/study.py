@@ -37,6 +37,7 @@ from vhh.linkage.settings import Settings
 from vhh.linkage.stopwatch import Stopwatch
 from vhh.linkage.validate.codes import incident_codes
 from vhh.linkage.validate.inputs import LoadedInputs, Observer, load_inputs
+from vhh.linkage.worker import AVAILABLE as WORKERS_AVAILABLE
 from vhh.pipelines import stages
 from vhh.pipelines.accounts import (
     Accounts,
@@ -93,7 +94,8 @@ def _collector(settings: Settings) -> Collector:
     for source in POLICE_SOURCES:
         with contextlib.suppress(OSError):  # missing or unreadable: open_inputs names it
             size += settings.input_path(source).stat().st_size
-    return CollectorProcess() if size >= WORKER_FROM_BYTES else IdentifierCollector()
+    wanted = settings.inputs.workers and WORKERS_AVAILABLE and size >= WORKER_FROM_BYTES
+    return CollectorProcess() if wanted else IdentifierCollector()
 
 
 def _collecting(collector: Collector, clock: Stopwatch) -> Observer:

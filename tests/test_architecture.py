@@ -22,7 +22,7 @@ FOLDERS = {"linkage": "vhh.linkage", "schemas": "vhh.schemas", "pipelines": "vhh
 LAYERS = (
     ("vhh.linkage.errors", "vhh.linkage.version", "vhh.linkage.contract",
      "vhh.linkage.fields", "vhh.linkage.settings", "vhh.linkage.stopwatch", "vhh.linkage.heap",
-     "vhh.linkage.arrays",
+     "vhh.linkage.arrays", "vhh.linkage.worker",
      "vhh.config"),
     ("vhh.linkage.io",),
     ("vhh.linkage.normalise",),

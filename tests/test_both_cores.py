@@ -6,6 +6,8 @@ that does everything in one process; only the report's timings say which way it 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from run_diff import differences
 from vhh.pipelines import stages, study
 
@@ -26,3 +28,14 @@ def test_the_demo_itself_runs_in_one_process(demo_run) -> None:
     assert demo_run.settings.input_path("bvh_incidenten").stat().st_size < \
         study.WORKER_FROM_BYTES
     assert "link_hks_wait" not in demo_run.result.report.tijden
+
+
+def test_workers_false_keeps_a_large_run_in_one_process(demo_run, tmp_path, monkeypatch
+                                                         ) -> None:
+    monkeypatch.setattr(study, "WORKER_FROM_BYTES", 0)
+    monkeypatch.setattr(stages, "HKS_BESIDE_FROM_ROWS", 0)
+    alone = replace(demo_run.settings, inputs=replace(demo_run.settings.inputs, workers=False))
+    result = study.run_study(alone, demo_run.key, tmp_path / "out")
+    assert "identifiers_worker" not in result.report.tijden
+    assert "link_hks_wait" not in result.report.tijden
+    assert differences(demo_run.root / "out", tmp_path / "out", demo_run.key_file) == []

@@ -9,7 +9,8 @@ import signal
 from pathlib import Path
 
 import pytest
-from vhh.linkage.errors import LinkageError
+from vhh.linkage.arrays import find_sorted
+from vhh.linkage.errors import ConfigError, LinkageError
 from vhh.linkage.normalise.names import parse_surname
 from vhh.linkage.settings import load_settings
 from vhh.linkage.worker import Worker, call_beside
@@ -22,12 +23,27 @@ def test_a_call_beside_returns_what_the_call_returns() -> None:
         beside.result()
 
 
-def test_a_failing_call_names_the_error_type_only(tmp_path: Path) -> None:
-    secret = tmp_path / "Pietersma-19800201.toml"
-    beside = call_beside(load_settings, "reads the settings", secret)
-    with pytest.raises(LinkageError, match=r"reads the settings failed \(ConfigError\)") as err:
+def test_the_librarys_own_error_is_raised_again_as_it_was(tmp_path: Path) -> None:
+    """A deliberate error names files and settings, never values: it comes back whole,
+    with its type and its advice."""
+    missing = tmp_path / "geen.toml"
+    with pytest.raises(ConfigError) as in_process:
+        load_settings(missing)
+    beside = call_beside(load_settings, "reads the settings", missing)
+    with pytest.raises(ConfigError) as err:
         beside.result()
-    assert "Pietersma" not in str(err.value) and "19800201" not in str(err.value)
+    assert str(err.value) == str(in_process.value)
+
+
+def test_any_other_failure_names_the_error_type_only() -> None:
+    with pytest.raises(ValueError, match="depth") as in_process:  # numpy's, on a text
+        find_sorted("Pietersma", "x")
+    beside = call_beside(find_sorted, "looks up sorted values", "Pietersma", "x")
+    with pytest.raises(LinkageError, match=r"looks up sorted values failed \(ValueError\)"
+                       ) as err:
+        beside.result()
+    assert "depth" in str(in_process.value) and "depth" not in str(err.value)
+    assert "Pietersma" not in str(err.value)
 
 
 def test_a_killed_worker_stops_the_run_with_its_exit_code() -> None:

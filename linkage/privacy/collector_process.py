@@ -4,8 +4,9 @@
 the time the edge of a run spends on one core (7.5 s of 36 s at 5M BVH rows), while the
 validation of the same chunk waits. :class:`CollectorProcess` has the collector's interface
 (``add`` each raw chunk, ``finish`` once) and runs a real :class:`IdentifierCollector` in a
-process of its own, so that the two overlap, and the collection even runs on while the run
-links.
+process of its own, so that the two overlap. The run takes the identifiers as soon as the
+extracts are read (the worker is then at most a chunk behind), so the worker's memory is
+free again before the linkage, the run's peak.
 
 Per chunk only what the collector reads is sent (:func:`payload`): the columns it looks at,
 as the reader's text codes or Arrow text where the reader made them (a few arrays, no
