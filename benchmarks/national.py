@@ -184,7 +184,8 @@ def main() -> None:
                         "times_parse": round(run["seconds"] / floor["parse_s"], 1), **run,
                         "quality": scored})
         print(f"[{_label(rows)}] {run['bvh_rows']:,} BVH + {run['hks_rows']:,} HKS rows: "
-              f"{run['seconds']} s, peak {run['peak_mb']} MB (load {run['load_start']}"
+              f"{run['seconds']} s, peak {run['peak_mb']} MB, all processes "
+              f"{run['peak_all_processes_mb']} MB (load {run['load_start']}"
               f"-{run['load_end']}); pyarrow parses the BVH file in {floor['parse_s']} s: "
               f"x{results[-1]['times_parse']}", flush=True)
         print("    " + ", ".join(f"{k} {v:.0f}s" for k, v in run["stages"].items()
