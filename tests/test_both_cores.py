@@ -25,8 +25,11 @@ def test_a_run_on_two_cores_writes_the_same_files(demo_run, tmp_path, monkeypatc
 
 def test_the_demo_itself_runs_in_one_process(demo_run) -> None:
     """Small extracts: starting a worker would cost more than it saves."""
-    assert demo_run.settings.input_path("bvh_incidenten").stat().st_size < \
-        study.WORKER_FROM_BYTES
+    police = sum(demo_run.settings.input_path(s).stat().st_size
+                 for s in ("bvh_incidenten", "hks_antecedenten"))
+    assert police < study.WORKER_FROM_BYTES
+    assert len(demo_run.result.report.tijden) and \
+        "identifiers_worker" not in demo_run.result.report.tijden
     assert "link_hks_wait" not in demo_run.result.report.tijden
 
 

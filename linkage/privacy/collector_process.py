@@ -58,17 +58,21 @@ class Payload:
 
 
 def payload(frame: pd.DataFrame) -> Payload:
-    """The columns of ``frame`` the collector reads, as the reader made them where it did."""
+    """The columns of ``frame`` the collector reads, as the reader made them where it did.
+
+    An id column with the reader's Arrow text goes as that text alone: the collector reads
+    ids from it (:meth:`IdentifierCollector.add`), never from their codes, and the codes of
+    a column of distinct ids would be a million Python strings to pickle per chunk."""
     made = made_of(frame)
     codes, arrow, values = {}, {}, {}
     for column in COLUMNS:
         if column not in frame:
             continue
-        if column in made.codes:
-            codes[column] = made.codes[column]
         if column in made.arrow:
             arrow[column] = made.arrow[column]
-        if column not in made.codes and column not in made.arrow:
+        if column in made.codes and not (column in ID_COLUMNS and column in arrow):
+            codes[column] = made.codes[column]
+        if column not in codes and column not in arrow:
             values[column] = frame[column].to_numpy(dtype=object)
     return Payload(frame.index, codes, arrow, values)
 
