@@ -9,6 +9,8 @@ each is held to its plain definition (pandas' ``hash_pandas_object``, ``per_dist
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -21,9 +23,14 @@ from test_validate_speed_equivalence import (  # noqa: F401  (raw_frames: the fi
     TEXTS,
     raw_frames,
 )
-from vhh.linkage.contract import IDENTITY_FIELDS
+from vhh.linkage.contract import ID_COLUMN, IDENTITY_FIELDS
 from vhh.linkage.errors import LinkageError
+from vhh.linkage.io.arrow_csv import made_of
+from vhh.linkage.io.readers import read_source_chunks
 from vhh.linkage.normalise.distinct import per_distinct, text_codes
+from vhh.linkage.synth.generate import generate
+from vhh.linkage.synth.settings import SynthSettings
+from vhh.linkage.synth.write import write_synth
 from vhh.linkage.validate import hashing, police
 from vhh.linkage.validate.per_value import cases_per_value
 from vhh.linkage.validate.sources import _reasons, prepare, validate_source
@@ -49,8 +56,12 @@ def _frame(columns: list[list[object]]) -> pd.DataFrame:
 def test_row_hashes_are_pandas_hashes(columns):
     frame = _frame(columns)
     expected = pd.util.hash_pandas_object(frame.drop(columns="bronrij"), index=False)
-    got = hashing.row_hashes(frame, hashing.factorized(frame))
+    distinct = hashing.factorized(frame)
+    got = hashing.row_hashes(frame, distinct)
     np.testing.assert_array_equal(got, expected.to_numpy(dtype=np.uint64))
+    # a column hashed once already (the id, by column_hash) is used as it is
+    known = {"c0": hashing.column_hash(frame, "c0", distinct)}
+    np.testing.assert_array_equal(hashing.row_hashes(frame, distinct, known), got)
 
 
 @settings(max_examples=200, deadline=None)
@@ -232,3 +243,25 @@ def test_texts_pandas_cannot_tell_apart_take_the_plain_path() -> None:
     assert text_codes(pd.Series(["a\ud800", "a\ud801"], dtype=object)) is None
     codes = text_codes(pd.Series(["Jansen", "Bakker", "Jansen"], dtype=object))
     assert codes is not None and list(codes.codes) == [0, 1, 0]
+
+
+@pytest.mark.parametrize("source", ["bvh_incidenten", "hks_antecedenten"])
+def test_ids_taken_from_the_readers_arrow_text_are_the_ids_as_read(tmp_path, source):
+    """The compact rows take their id and registratienummer from the Arrow text the reader
+    kept: the same extract as from the chunks' Python strings (plain copies of the chunks,
+    of which the reader made nothing), dtypes and all."""
+    write_synth(generate(SynthSettings(seed=11, noise="high")), tmp_path)
+    path = tmp_path / "input" / f"{source}.csv"
+    table, chunks = read_source_chunks(source, path, chunk_rows=700)
+    read = list(chunks)
+    assert all(made_of(chunk).arrow for chunk in read)  # the fast path is taken
+    plain = [chunk.copy() for chunk in read]
+    assert not any(made_of(chunk).arrow for chunk in plain)
+    today = dt.date(2026, 12, 1)
+    fast = police.reduce_police_chunks(source, table, iter(read), today=today)
+    slow = police.reduce_police_chunks(source, table, iter(plain), today=today)
+    for got, expected in ((fast.validated.valid, slow.validated.valid),
+                          (fast.validated.quarantine, slow.validated.quarantine),
+                          (fast.identities, slow.identities)):
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert str(fast.validated.valid[ID_COLUMN[source]].dtype) == "string"

@@ -9,6 +9,8 @@ its plain definition gives: pandas' ``hash_pandas_object``, grouping by ``astype
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 from vhh.linkage.contract import IDENTITY_FIELDS
@@ -86,13 +88,17 @@ def factorized(chunk: pd.DataFrame, id_column: str | None = None) -> dict[str, T
     return out
 
 
-def row_hashes(chunk: pd.DataFrame, distinct: Distinct) -> np.ndarray:
+def row_hashes(chunk: pd.DataFrame, distinct: Distinct,
+               hashed: Mapping[str, np.ndarray] | None = None) -> np.ndarray:
     """A 64-bit hash of every raw row's content (all columns but ``bronrij``), per row.
 
     ``pd.util.hash_pandas_object(content, index=False)``, value for value: a column of
     Python strings is hashed per distinct value (as pandas does inside, after factorizing
-    it again) and the columns are combined as pandas combines them.
+    it again) and the columns are combined as pandas combines them. ``hashed``: columns
+    whose per-row hash is known already (:func:`column_hash` of a column of Python
+    strings, which is pandas' hash of each), used as they are.
     """
+    hashed = hashed or {}
     names = [c for c in chunk.columns if c != "bronrij"]  # no copy of the chunk (drop)
     if not all(str(c) in distinct or isinstance(chunk[c].dtype, np.dtype) for c in names):
         return np.asarray(pd.util.hash_pandas_object(chunk.drop(columns="bronrij"),
@@ -100,7 +106,9 @@ def row_hashes(chunk: pd.DataFrame, distinct: Distinct) -> np.ndarray:
     columns = []
     for col in names:
         codes = distinct.get(str(col))
-        if codes is None:  # categorize (factorizing first) changes nothing for strings
+        if str(col) in hashed and codes is not None:  # strings only, hashed as here
+            columns.append(hashed[str(col)])
+        elif codes is None:  # categorize (factorizing first) changes nothing for strings
             values = chunk[col].to_numpy()
             strings = pd.api.types.infer_dtype(values, skipna=False) == "string"
             columns.append(pd.util.hash_array(values, categorize=not strings))

@@ -29,16 +29,18 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from pandas.api.types import union_categoricals
 from vhh.linkage.arrays import find_sorted
 from vhh.linkage.contract import ID_COLUMN, IDENTITY_FIELDS
 from vhh.linkage.errors import LinkageError
 from vhh.linkage.heap import release
+from vhh.linkage.io.arrow_csv import made_of
 from vhh.linkage.io.readers import RawTable
 from vhh.linkage.normalise.distinct import Distinct, TextCodes
 from vhh.linkage.validate.hashing import (
@@ -160,13 +162,22 @@ class _IdentityIndex:
 
 
 def _compact(source: str, valid: pd.DataFrame, codes: np.ndarray, hashes: np.ndarray,
-             id_hashes: np.ndarray) -> pd.DataFrame:
+             id_hashes: np.ndarray, read: Mapping[str, pa.Array] | None = None,
+             at: np.ndarray | None = None) -> pd.DataFrame:
+    """The valid rows' event columns in compact form. A text column whose Arrow text the
+    reader kept (``read``, the raw chunk's; ``at``: the valid rows' positions in it) is
+    taken from that text, the same strings without making Arrow text of a million Python
+    strings again."""
     columns = EVENT_COLUMNS[source]
     out = pd.DataFrame({"bronrij": valid["bronrij"].to_numpy(dtype=np.int64)},
                        index=valid.index)
     for col in columns:
         values = valid[col]
-        if col in _TEXT:
+        if col in _TEXT and read is not None and at is not None and col in read:
+            text = read[col].take(pa.array(at)).cast(pa.large_string())
+            values = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([text])),
+                               index=valid.index, name=col)
+        elif col in _TEXT:
             values = values.astype(_ARROW)
         elif col in _CODES:
             values = values.astype("category")
@@ -331,14 +342,14 @@ def reduce_police_chunks(source: str, table: RawTable, chunks: Iterable[pd.DataF
         distinct = factorized(chunk, ID_COLUMN[source])
         checked = _checked(source, chunk, str(table.path), hks_date_column, latest, today,
                            distinct)
-        hashes = row_hashes(chunk, distinct)
         id_hashes = column_hash(chunk, ID_COLUMN[source], distinct)
+        hashes = row_hashes(chunk, distinct, {ID_COLUMN[source]: id_hashes})
         large = len(chunk) >= _COLLECT_FROM
         rows_read += checked.rows_read
         valid = positions(chunk, checked.valid["bronrij"].to_numpy(dtype=np.int64))
         fields = identity_fields(checked.valid, valid, distinct)
         parts.append(_compact(source, checked.valid, index.add(fields), hashes[valid],
-                              id_hashes[valid]))
+                              id_hashes[valid], made_of(chunk).arrow, valid))
         moved = positions(chunk, checked.quarantine["bronrij"].to_numpy(dtype=np.int64))
         quarantines.append(checked.quarantine.assign(**{_HASH: hashes[moved],
                                                         _ID_HASH: id_hashes[moved]}))
