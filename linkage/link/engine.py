@@ -207,15 +207,25 @@ def _finish(source: str, subjects: pd.DataFrame, identities: pd.DataFrame, codes
     live = pairs[pairs["besluit"].isin(("match", "review"))]
     review = review_queue(source, live, subjects, identities)
     linked_rows = _koppelingen(source, live, subjects, record_ids, codes, columns)
-    match = live[live["besluit"] == "match"].set_index("i")
-    row_i = pd.Series(codes, index=record_ids.index)
-    row_subject = row_i.map(subjects["gcos_id"].reindex(match["s"]).set_axis(match.index)
-                            ).fillna("")
-    row_rule = row_i.map(match["regel"]).fillna("")
+    match = live[live["besluit"] == "match"]
+    row_subject = _per_row(codes, len(identities), match["i"].to_numpy(),
+                           subjects["gcos_id"].to_numpy()[match["s"].to_numpy()],
+                           record_ids.index)
+    row_rule = _per_row(codes, len(identities), match["i"].to_numpy(),
+                        match["regel"].to_numpy(), record_ids.index)
     by_rule = {str(k): int(v) for k, v in pairs["regel"].value_counts().sort_index().items()}
     status = _subject_status(subjects, live, rules)
-    return (row_subject.astype(str), row_rule.astype(str), linked_rows, review, status,
-            by_rule, pairs)
+    return row_subject, row_rule, linked_rows, review, status, by_rule, pairs
+
+
+def _per_row(codes: np.ndarray, n_identities: int, matched: np.ndarray, values: np.ndarray,
+             index: pd.Index) -> pd.Series:
+    """Per police row (``codes``: its identity) the text of its identity's match (each
+    identity ``matched`` at most once, with ``values``), "" for a row of no match: a look-up
+    per identity taken per row, not a map over every row's text."""
+    lookup = np.full(n_identities, "", dtype=object)
+    lookup[matched] = pd.Series(values, dtype=object).astype(str).to_numpy(dtype=object)
+    return pd.Series(lookup[np.asarray(codes, dtype=np.intp)], index=index, dtype=object)
 
 
 REVIEWED = {"review_geaccepteerd": "geaccepteerd in review",
