@@ -86,6 +86,22 @@ def test_no_initial_subject_reaches_review_with_a_typo_below_the_match_threshold
     assert _decision(result, "B000") == ("G1", "review", "review")
 
 
+@pytest.mark.parametrize("linkage", [RULES, LinkageSettings()], ids=["rules", "probabilistic"])
+def test_every_police_row_carries_its_subject_and_rule_or_nothing(linkage):
+    """Per valid police row: the gcos_id and rule of its identity's match, "" for a row
+    whose identity matched no one; rows that share an identity share them."""
+    subjects = _subjects(("G1", "Bakker", "J.", "19750304", 0),
+                         ("G2", "van Dijk", "A.M.", "19881122", 1))
+    rows = _rows(("Bakker", "J.", "19750304", 0), ("Jansen", "K.", "19600101", 0),
+                 ("Bakker", "J.", "19750304", 0), ("van Dijk", "A.M.", "19881122", 1))
+    result = _link(subjects, rows, linkage)
+    assert result.row_subject.tolist() == ["G1", "", "G1", "G2"]
+    assert result.row_subject.index.equals(rows.index)
+    rules = result.row_rule.tolist()
+    assert rules[1] == "" and rules[0] == rules[2] != "" and rules[3] != ""
+    assert result.row_subject.dtype == object and result.row_rule.dtype == object
+
+
 def test_no_initial_subject_is_never_matched():
     result = _link(_subjects(NO_INITIAL), _rows(("Kwakkelstein", "P.", "19800612", 0),
                                                 ("Kwakkelstein", "", "19800612", 0)))
