@@ -162,8 +162,8 @@ class _IdentityIndex:
 
 
 def _compact(source: str, valid: pd.DataFrame, codes: np.ndarray, hashes: np.ndarray,
-             id_hashes: np.ndarray, read: Mapping[str, pa.Array] | None = None,
-             at: np.ndarray | None = None) -> pd.DataFrame:
+             id_hashes: np.ndarray, read: Mapping[str, pa.Array], at: np.ndarray
+             ) -> pd.DataFrame:
     """The valid rows' event columns in compact form. A text column whose Arrow text the
     reader kept (``read``, the raw chunk's; ``at``: the valid rows' positions in it) is
     taken from that text, the same strings without making Arrow text of a million Python
@@ -173,7 +173,7 @@ def _compact(source: str, valid: pd.DataFrame, codes: np.ndarray, hashes: np.nda
                        index=valid.index)
     for col in columns:
         values = valid[col]
-        if col in _TEXT and read is not None and at is not None and col in read:
+        if col in _TEXT and col in read:
             text = read[col].take(pa.array(at)).cast(pa.large_string())
             values = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([text])),
                                index=valid.index, name=col)
