@@ -113,7 +113,7 @@ def _funnel(a: Accounts) -> tuple[FunnelStep, ...]:
 
 def _in_review(rows: pd.DataFrame, link: LinkResult, id_col: str) -> pd.Series:
     links = link.linked_rows
-    review_ids = set(links.column("record_id")[(links.column("besluit") == "review").to_numpy()])
+    review_ids = set(links.column("record_id")[links.equals("besluit", "review")])
     return rows[id_col].isin(review_ids)
 
 

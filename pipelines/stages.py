@@ -207,7 +207,7 @@ def start(loaded: LoadedInputs, links: Links, settings: Settings) -> Started:
 def _linked_rows(rows: pd.DataFrame, link: LinkResult, analysed: set[str]) -> pd.DataFrame:
     """The police rows linked to an analysed subject, codes as plain text, with gcos_id."""
     mine = (link.row_subject != "") & link.row_subject.isin(analysed)
-    linked = rows[mine].assign(gcos_id=link.row_subject[mine])
+    linked = rows[mine].assign(gcos_id=link.row_subject[mine].astype(object))
     coded = [c for c in ("mk_code", "rol", "afdoening") if c in linked]
     return linked.astype({c: object for c in coded})
 
@@ -252,7 +252,7 @@ def _counts_for(source: str, link: LinkResult, valid: pd.DataFrame, reasons: pd.
     linked = link.row_subject != ""
     considered = linked & link.row_subject.isin(set(starts.index)) & (
         reasons.reindex(valid.index) == "")
-    events = pd.DataFrame({"gcos_id": link.row_subject[considered],
+    events = pd.DataFrame({"gcos_id": link.row_subject[considered].astype(object),
                            "datum": valid.loc[considered, date_col]})
     return count_in_windows(events, starts, settings.windows, source)
 

@@ -100,6 +100,21 @@ def test_shared_rows_are_written_as_their_rows(frames: list[pd.DataFrame], at: l
         [h.frame() for h in halves])
 
 
+def test_which_rows_hold_a_value_is_asked_of_shared_and_own_columns_alike() -> None:
+    """A shared column is compared once per shared row; the answer per row is the one the
+    written-out column gives, a missing value holding no value."""
+    shared = pd.DataFrame({"besluit": pd.Series(["match", "review", None], dtype=object),
+                           "regel": pd.array(["a", pd.NA, "review"], dtype="string")})
+    table = SharedRows(("record_id", "besluit", "regel"), shared,
+                       np.array([1, 0, 2, 1, 1], dtype=np.int64),
+                       pd.DataFrame({"record_id": ["B1", "review", "B3", None, "B5"]}))
+    for name in table.columns:
+        column = table.column(name)
+        expected = [value == "review" if isinstance(value, str) else False for value in column]
+        assert table.equals(name, "review").tolist() == expected
+    assert table.equals("besluit", "review").tolist() == [True, False, False, True, True]
+
+
 def test_a_koppelingen_like_table_is_written_exactly() -> None:
     rows = 1_000
     frame = pd.DataFrame({

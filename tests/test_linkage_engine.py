@@ -99,7 +99,13 @@ def test_every_police_row_carries_its_subject_and_rule_or_nothing(linkage):
     assert result.row_subject.index.equals(rows.index)
     rules = result.row_rule.tolist()
     assert rules[1] == "" and rules[0] == rules[2] != "" and rules[3] != ""
-    assert result.row_subject.dtype == object and result.row_rule.dtype == object
+    # held as codes into the few distinct texts, "" first (the steps after the linkage
+    # test every row for "" and for membership, which codes make cheap)
+    for per_row in (result.row_subject, result.row_rule):
+        assert isinstance(per_row.dtype, pd.CategoricalDtype)
+        assert per_row.cat.categories[0] == "" and per_row.cat.categories.is_unique
+    assert (result.row_subject != "").tolist() == [True, False, True, True]
+    assert result.row_subject.isin({"G2"}).tolist() == [False, False, False, True]
 
 
 def test_no_initial_subject_is_never_matched():

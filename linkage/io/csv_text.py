@@ -55,6 +55,14 @@ class SharedRows:
             return self.own[name].reset_index(drop=True)
         return self.shared[name].take(self.at).reset_index(drop=True)
 
+    def equals(self, name: str, value: object) -> np.ndarray:
+        """Per row: whether column ``name`` holds ``value``; a shared column is compared
+        once per shared row, not once per row."""
+        if name in self.own.columns:
+            return np.asarray((self.own[name] == value).to_numpy(dtype=bool, na_value=False))
+        per_shared = (self.shared[name] == value).to_numpy(dtype=bool, na_value=False)
+        return np.asarray(per_shared[self.at])
+
     def frame(self) -> pd.DataFrame:
         """The whole table, every row written out."""
         return pd.DataFrame({name: self.column(name) for name in self.columns},
