@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from vhh.linkage.settings import WindowSettings
 from vhh.linkage.study.windows import (
@@ -16,6 +16,7 @@ from vhh.linkage.study.windows import (
     count_in_windows,
     followup_complete,
     window_bounds,
+    windows_for,
 )
 
 D = dt.date
@@ -82,3 +83,36 @@ def test_followup_incomplete_when_the_after_year_passes_the_extraction_date():
     starts = pd.Series(pd.to_datetime(["2013-01-01", "2014-01-02"]), index=["A", "B"])
     ok = followup_complete(starts, WindowSettings(extraction_date=D(2014, 12, 31)))
     assert ok.to_dict() == {"A": True, "B": False}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["G1", "G2", "G3", "G9"]),
+                          st.one_of(st.none(), st.dates(min_value=D(2010, 1, 1),
+                                                        max_value=D(2016, 12, 31)))),
+                max_size=40),
+       st.lists(st.dates(min_value=D(2011, 1, 1), max_value=D(2015, 12, 31)),
+                min_size=3, max_size=3),
+       st.sampled_from(["after", "before"]))
+def test_every_event_is_counted_in_the_windows_its_own_subject_and_date_give(
+        rows, start_dates, start_day):
+    """Per subject and window, the count is the number of its events whose date lies in
+    the window's half-open range (:func:`window_bounds`); an event of a subject without a
+    startdatum (G9) or without a date counts nowhere, and is marked as counted nowhere."""
+    config = WindowSettings(start_day=start_day)
+    events = pd.DataFrame({"gcos_id": pd.Series([g for g, _ in rows], dtype=object),
+                           "datum": pd.to_datetime(pd.Series([d for _, d in rows],
+                                                             dtype=object))})
+    events.index = pd.RangeIndex(len(rows)) * 3 + 7  # police rows: positions in a file
+    starts = pd.Series(pd.to_datetime(start_dates), index=["G1", "G2", "G3"])
+    counts, counted = count_in_windows(events, starts, config, "bvh")
+    assert list(counts.index) == ["G1", "G2", "G3"] and counted.index.equals(events.index)
+    anywhere = [False] * len(rows)
+    for w in windows_for(config):
+        for g, start in zip(starts.index, start_dates, strict=True):
+            lo, hi = window_bounds(start, w, start_day)
+            inside = [k for k, (e, d) in enumerate(rows) if e == g and d and lo <= d < hi]
+            assert counts.loc[g, f"bvh_{w.name}"] == len(inside)
+            for k in inside:
+                anywhere[k] = True
+    assert counted.tolist() == anywhere
+

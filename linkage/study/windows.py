@@ -88,16 +88,25 @@ def count_in_windows(events: pd.DataFrame, starts: pd.Series, settings: WindowSe
     window.
     """
     bounds = bounds_frame(starts, settings)
-    joined = events.join(bounds, on="gcos_id", how="inner")
+    # each event's subject as a position in ``starts`` (-1: none, as an inner join drops
+    # it): the bounds are taken per event and the counts are one bincount per window, not
+    # a join and a groupby over the events' gcos_id texts per window
+    subject = bounds.index.get_indexer(events["gcos_id"])
+    kept = subject >= 0
+    at = subject[kept]
+    joined = bounds.iloc[at].set_axis(events.index[kept])
+    datum = events["datum"][kept]
     result = pd.DataFrame(index=starts.index)
-    inside_any = pd.Series(False, index=joined.index)
+    inside_any = np.zeros(len(at), dtype=bool)
     for w in windows_for(settings):
         lo, hi = joined[f"{w.name}_lo"], joined[f"{w.name}_hi"]
-        inside = (joined["datum"] >= lo) & (joined["datum"] < hi)
+        inside = ((datum >= lo) & (datum < hi)).to_numpy(dtype=bool)
         inside_any |= inside
-        counts = inside.groupby(joined["gcos_id"]).sum()
-        result[f"{prefix}_{w.name}"] = counts.reindex(starts.index).fillna(0).astype(int)
-    return result, inside_any.reindex(events.index, fill_value=False).astype(bool)
+        result[f"{prefix}_{w.name}"] = np.bincount(at[inside], minlength=len(starts)
+                                                   ).astype(int)
+    counted = np.zeros(len(events), dtype=bool)
+    counted[kept] = inside_any
+    return result, pd.Series(counted, index=events.index)
 
 
 def followup_complete(starts: pd.Series, settings: WindowSettings) -> pd.Series:
