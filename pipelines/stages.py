@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+from vhh.linkage.arrays import spread_onto
 from vhh.linkage.contract import ID_COLUMN, REVIEW_ACCEPTED, SHORT_NAME
 from vhh.linkage.errors import ExportBlocked
 from vhh.linkage.heap import release
@@ -251,7 +252,7 @@ def _counts_for(source: str, link: LinkResult, valid: pd.DataFrame, reasons: pd.
                 ) -> tuple[pd.DataFrame, pd.Series]:
     linked = link.row_subject != ""
     considered = linked & link.row_subject.isin(set(starts.index)) & (
-        reasons.reindex(valid.index) == "")
+        spread_onto(reasons, valid.index, None) == "")
     events = pd.DataFrame({"gcos_id": link.row_subject[considered].astype(object),
                            "datum": valid.loc[considered, date_col]})
     return count_in_windows(events, starts, settings.windows, source)

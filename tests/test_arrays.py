@@ -1,11 +1,14 @@
-"""vhh.linkage.arrays.find_sorted: positions in a sorted array, -1 where absent."""
+"""vhh.linkage.arrays: positions in a sorted array (-1 where absent), and a reindex of a
+few labelled values onto many rows by those positions."""
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from vhh.linkage.arrays import find_sorted
+from vhh.linkage.arrays import find_sorted, spread_onto
 
 
 @settings(max_examples=80, deadline=None)
@@ -25,3 +28,32 @@ def test_unsigned_hashes_and_empty_sides() -> None:
                        sort_needles=True).tolist() == [2, -1, 0]
     assert find_sorted(hay[:0], np.array([1], dtype=np.uint64)).tolist() == [-1]
     assert find_sorted(hay, hay[:0]).tolist() == []
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sets(st.integers(0, 60), max_size=40), st.sets(st.integers(-5, 70), max_size=20),
+       st.sampled_from(["text", "flag", "number"]), st.booleans(), st.booleans())
+def test_spread_values_are_what_reindex_gives(rows, labelled, kind, shuffled, repeated):
+    """On ascending distinct row labels it takes the fast path; on any other index (a
+    shuffled one, a repeated label), or values it cannot hold as reindex would, it is
+    reindex itself. Labels absent from the rows are dropped, rows without one get fill."""
+    index = pd.Index(sorted(rows), dtype=np.int64)
+    if shuffled:
+        index = index[::-1]
+    labels = sorted(labelled) + ([max(labelled)] if repeated and labelled else [])
+    data = {"text": [f"r{k}" for k in range(len(labels))],
+            "flag": [k % 2 == 0 for k in range(len(labels))],
+            "number": list(range(len(labels)))}[kind]
+    values = pd.Series(data, index=pd.Index(labels, dtype=np.int64),
+                       dtype={"text": object, "flag": bool, "number": np.int64}[kind],
+                       name="reden")
+    fill = {"text": "", "flag": False, "number": -1}[kind]
+    if not values.index.is_unique:  # reindex refuses repeated labels, and so must it
+        with pytest.raises(ValueError, match="duplicate labels"):
+            values.reindex(index, fill_value=fill)
+        with pytest.raises(ValueError, match="duplicate labels"):
+            spread_onto(values, index, fill)
+        return
+    pd.testing.assert_series_equal(spread_onto(values, index, fill),
+                                   values.reindex(index, fill_value=fill))
+

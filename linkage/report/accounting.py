@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
+from vhh.linkage.arrays import spread_onto
 from vhh.linkage.report.labels import FUNNEL_STEPS
 from vhh.linkage.report.model import FunnelStep, RowReconciliation
 
@@ -69,9 +70,9 @@ def dispositions(valid: pd.DataFrame, row_subject: pd.Series, in_review: pd.Seri
     not_analysed = linked & ~row_subject.isin(analysed)
     out[not_analysed] = "subject_niet_geanalyseerd"
     considered = linked & ~not_analysed
-    reasons = filter_reasons.reindex(valid.index, fill_value="")
+    reasons = spread_onto(filter_reasons, valid.index, "")
     filtered = considered & (reasons != "")
     out[filtered] = "gefilterd_" + reasons[filtered]
-    outside = considered & ~filtered & ~in_window.reindex(valid.index, fill_value=False)
+    outside = considered & ~filtered & ~spread_onto(in_window, valid.index, False)
     out[outside] = "buiten_vensters"
     return out
