@@ -5,7 +5,22 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["find_sorted", "spread_onto"]
+__all__ = ["distinct_sorted", "find_sorted", "spread_onto"]
+
+
+def distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` of integers, by a sort. numpy 2.3 and later find the distinct
+    values of a plain ``np.unique`` in a hash table first: on two million distinct 64-bit
+    keys that took 2.7 s where a sort takes 0.06 s (measured on this project's machine
+    with numpy 2.4). Other kinds of values (floats with NaN, texts) are ``np.unique``'s."""
+    flat = np.asarray(values).ravel()
+    if flat.dtype.kind not in "iub" or len(flat) < 2:
+        return np.unique(flat)
+    ordered = np.sort(flat)
+    first = np.empty(len(ordered), dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return ordered[first]
 
 
 def find_sorted(haystack: np.ndarray, needles: np.ndarray, *, sort_needles: bool = False

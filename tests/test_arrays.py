@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from vhh.linkage.arrays import find_sorted, spread_onto
+from vhh.linkage.arrays import distinct_sorted, find_sorted, spread_onto
 
 
 @settings(max_examples=80, deadline=None)
@@ -56,4 +56,26 @@ def test_spread_values_are_what_reindex_gives(rows, labelled, kind, shuffled, re
         return
     pd.testing.assert_series_equal(spread_onto(values, index, fill),
                                    values.reindex(index, fill_value=fill))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=50),
+       st.sampled_from([np.uint64, np.int64, np.int32, np.uint8, bool]), st.booleans())
+def test_distinct_sorted_values_are_what_np_unique_gives(values, dtype, square):
+    """The same array (values, order and dtype) for integers of any width, flags, an empty
+    array and a two-dimensional one (flattened, as np.unique does)."""
+    a = np.array(values, dtype=np.uint64).astype(dtype)
+    if square and len(a) >= 4:
+        a = a[:4].reshape(2, 2)
+    got, expected = distinct_sorted(a), np.unique(a)
+    assert got.dtype == expected.dtype and got.tolist() == expected.tolist()
+
+
+def test_distinct_sorted_leaves_floats_and_texts_to_np_unique():
+    nan = float("nan")
+    floats = np.array([2.0, nan, 1.0, nan, 2.0])
+    assert np.array_equal(distinct_sorted(floats), np.unique(floats), equal_nan=True)
+    assert len(distinct_sorted(floats)) == 3  # NaNs are one value, as np.unique has it
+    texts = np.array(["b", "a", "b"], dtype=object)
+    assert distinct_sorted(texts).tolist() == ["a", "b"]
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+from vhh.linkage.arrays import distinct_sorted
 from vhh.linkage.normalise.identity_codes import exploded, transformed, value_codes
 
 __all__ = ["PASS_NAMES", "Blocking", "candidate_pairs"]
@@ -287,7 +288,7 @@ def _combine(packed: _Packed, n_identities: int) -> tuple[pd.DataFrame, dict[str
     del key
     per_pass = {name: int(np.count_nonzero(flags & (1 << names.index(name))))
                 for name in PASS_NAMES}
-    used = np.unique(flags)
+    used = distinct_sorted(flags)
     labels = ["+".join(n for k, n in enumerate(names) if f >> k & 1) for f in used]
     passes = pd.Categorical.from_codes(np.searchsorted(used, flags), categories=labels)
     # copy=False: the two columns stay the arrays just made (a copy would hold them twice)

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from vhh.linkage.arrays import find_sorted
+from vhh.linkage.arrays import distinct_sorted, find_sorted
 from vhh.linkage.link.fs_decide import (
     AMBIGUOUS_RULE,
     DECISION_CODES,
@@ -269,7 +269,8 @@ def _rivals(b: Fields, codes: np.ndarray, s: np.ndarray, i: np.ndarray, decided:
     subject or surname key is never looked at, and on a national extract most of the tens
     of millions of candidate pairs conflict."""
     kern = b.surname.kern.astype(np.int64) + 1
-    names = np.unique(decided["s"].to_numpy(np.int64) << 32 | kern[decided["i"].to_numpy()])
+    names = distinct_sorted(decided["s"].to_numpy(np.int64) << 32
+                            | kern[decided["i"].to_numpy()])
     rs, ri = [np.empty(0, s.dtype)], [np.empty(0, i.dtype)]
     for part in _batches(len(s)):
         at = np.flatnonzero(_CONFLICTS[codes[part]])

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from vhh.linkage.arrays import find_sorted
+from vhh.linkage.arrays import distinct_sorted, find_sorted
 from vhh.linkage.link.em import EmFit, fit_m
 from vhh.linkage.link.levels import (
     BIRTHDATE,
@@ -272,7 +272,7 @@ def _tf_tables(a: Fields, b: Fields) -> tuple[np.ndarray, np.ndarray, np.ndarray
     sa, sb = a.surname, b.surname
     size = len(sb.vocabulary)
     known = sb.kern >= 0
-    pairs = np.unique((sb.kern[known].astype(np.int64) << 32) | b.birth_key[known])
+    pairs = distinct_sorted((sb.kern[known].astype(np.int64) << 32) | b.birth_key[known])
     persons = np.stack([pairs >> 32, pairs & 0xFFFFFFFF], axis=1)
     if not len(persons) or not len(a):
         return np.zeros(size), np.zeros(0, np.int64), np.zeros(0)

@@ -24,6 +24,7 @@ blind: the matches sit in the many small blocks of rare surnames, and a uniform 
 from __future__ import annotations
 
 import numpy as np
+from vhh.linkage.arrays import distinct_sorted
 
 __all__ = ["SAMPLE_SEED", "join_pairs"]
 
@@ -65,7 +66,7 @@ def _drawn(sizes: np.ndarray, ends: np.ndarray, max_pairs: int) -> np.ndarray:
     offsets = (rng.random(len(big) * cap) * np.repeat(sizes[big], cap)).astype(np.int64)
     sampled = np.repeat(ends[big] - sizes[big], cap) + np.minimum(
         offsets, np.repeat(sizes[big] - 1, cap))
-    return np.unique(np.concatenate([whole, sampled]))
+    return distinct_sorted(np.concatenate([whole, sampled]))
 
 
 def join_pairs(left: np.ndarray, right: np.ndarray, max_pairs: int

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 from pandas.api.types import union_categoricals
-from vhh.linkage.arrays import find_sorted
+from vhh.linkage.arrays import distinct_sorted, find_sorted
 from vhh.linkage.contract import ID_COLUMN, IDENTITY_FIELDS
 from vhh.linkage.errors import LinkageError
 from vhh.linkage.heap import release
@@ -251,7 +251,7 @@ def _requarantine(quarantine: pd.DataFrame, id_col: str, conflict: np.ndarray,
 def _repeated(hashes: np.ndarray) -> np.ndarray:
     """The positions whose hash occurs more than once (in ascending order)."""
     ordered = np.sort(hashes)
-    twice = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    twice = distinct_sorted(ordered[1:][ordered[1:] == ordered[:-1]])
     return np.flatnonzero(find_sorted(twice, hashes) >= 0)
 
 
