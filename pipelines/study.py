@@ -122,8 +122,9 @@ def _identifiers(collector: Collector, clock: Stopwatch) -> Identifiers:
     if isinstance(collector, CollectorProcess):
         clock.add("identifiers_worker", collector.seconds)
         # the worker's reply (80 MB at 5M BVH rows) arrives as a pipe's buffer, its copy
-        # and the unpickled arrays: glibc keeps those freed pages in the heap, about 400 MiB
-        # held through the linkage, the run's peak, unless asked (4 ms) to return them
+        # and the unpickled arrays: glibc keeps those freed pages in the heap (about
+        # 400 MiB resident when the linkage starts) unless asked (4 ms) to return them.
+        # The run's peak does not fall: the linkage would have reused those pages
         release(collect=False)
     return found
 

@@ -14,10 +14,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from vhh.linkage.arrays import find_sorted
+from vhh.linkage.arrays import find_sorted, sorted_distinct
 
-__all__ = ["HashedIds", "encodable", "hash_texts", "hash_utf8", "plain_ascii_ids",
-           "sorted_distinct"]
+__all__ = ["HashedIds", "encodable", "hash_texts", "hash_utf8", "plain_ascii_ids"]
 
 
 class HashedIds:
@@ -118,16 +117,3 @@ def encodable(value: str) -> str:
     except UnicodeEncodeError:
         return value.encode("utf-8", "surrogatepass").decode("latin-1")
     return value
-
-
-def sorted_distinct(hashes: np.ndarray, *, runs: bool = False) -> np.ndarray:
-    """Sort in place and drop repeats. ``runs``: the array is a few sorted runs, which a
-    merge sort joins without sorting them again; hashes in no order sort ten times faster
-    with numpy's default (introsort, vectorised) than with the merge sort."""
-    if len(hashes) < 2:
-        return hashes
-    hashes.sort(kind="stable" if runs else None)
-    keep = np.empty(len(hashes), dtype=bool)
-    keep[0] = True
-    np.not_equal(hashes[1:], hashes[:-1], out=keep[1:])
-    return hashes[keep]

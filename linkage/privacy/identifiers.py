@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from vhh.linkage.arrays import sorted_distinct
 from vhh.linkage.contract import ID_COLUMN
 from vhh.linkage.io.arrow_csv import Codes, made_of
 from vhh.linkage.normalise.dates import parse_dates
@@ -44,7 +45,6 @@ from vhh.linkage.privacy.hashedids import (
     hash_texts,
     hash_utf8,
     plain_ascii_ids,
-    sorted_distinct,
 )
 
 __all__ = ["ID_COLUMNS", "MIN_NUMERIC_ID", "MIN_SURNAME_TOKEN", "PARTICLES", "HashedIds",
