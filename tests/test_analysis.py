@@ -74,7 +74,7 @@ def test_a_regression_without_ages_says_which_column_is_empty_and_which_route_he
 def test_the_loader_names_file_and_column_and_never_the_value(tmp_path):
     raw = _frame(10).astype(object)
     raw.loc[3, "leeftijd"] = "Jansen"
-    raw.loc[4, "bvh_jaar_voor"] = -7
+    raw.loc[4, "bvh_jaar_voor"] = -713
     raw.loc[5, "gevonden_hks"] = "misschien"
     raw = raw.drop(columns=["hks_jaar_na"])
     path = tmp_path / "analysebestand.csv"
@@ -86,7 +86,8 @@ def test_the_loader_names_file_and_column_and_never_the_value(tmp_path):
     for column in ("hks_jaar_na", "leeftijd", "bvh_jaar_voor", "gevonden_hks"):
         assert f"column '{column}'" in text
     assert str(path) in text
-    assert "Jansen" not in text and "-7" not in text and "misschien" not in text
+    said = text.replace(str(path), "<file>")  # pytest's folder may hold any digits
+    assert "Jansen" not in said and "713" not in said and "misschien" not in said
 
 
 def test_the_loader_refuses_other_files_with_a_clear_message(tmp_path):
