@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
 from vhh.linkage.errors import InputError, Problem
 
 __all__ = ["BLOCK", "BOM", "Nul", "is_utf16", "nul_problem", "scan_file", "utf16_problem"]
@@ -33,13 +36,46 @@ def utf16_problem(name: str) -> InputError:
         "iconv -f UTF-16 -t UTF-8; UTF-8 (with or without BOM) and cp1252 are read")])
 
 
+def _utf8_prefix(data: bytes) -> int:
+    """The length of ``data`` without a UTF-8 sequence cut off at its end (at most three
+    bytes: a lead byte whose continuation bytes are in the next block)."""
+    for back in range(1, min(3, len(data)) + 1):
+        byte = data[-back]
+        if byte & 0xC0 != 0x80:  # not a continuation byte: ASCII or a lead
+            need = 2 if byte >> 5 == 0b110 else 3 if byte >> 4 == 0b1110 \
+                else 4 if byte >> 3 == 0b11110 else 1
+            return len(data) - back if need > back else len(data)
+    return len(data)
+
+
+def _valid_utf8(view: memoryview) -> bool:
+    """Whether ``view`` is valid UTF-8, checked by Arrow (SIMD, no text built): the same
+    answer as Python's UTF-8 decoder (overlong forms, surrogates and code points past
+    U+10FFFF are refused by both; a property test holds them equal)."""
+    if not len(view):
+        return True
+    offsets = pa.py_buffer(np.array([0, len(view)], dtype=np.int32))
+    blob = pa.Array.from_buffers(pa.binary(), 1, [None, offsets, pa.py_buffer(view)])
+    try:
+        blob.cast(pa.string())
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
 class _Decodes:
-    """Whether a file decodes in one codec, fed block by block; the line of a failure."""
+    """Whether a file decodes in one codec, fed block by block; the line of a failure.
+
+    UTF-8 (what "auto" tries first) is checked by :func:`_valid_utf8`; only a block that
+    fails is decoded by Python, to find where. Other codecs are decoded by Python.
+    """
 
     def __init__(self, path: Path, declared: str) -> None:
         self.path, self.declared = path, declared
         codec = "utf-8" if declared == "auto" else declared
         self.decoder = codecs.getincrementaldecoder(codec)()
+        self.fast = codecs.lookup(codec).name == "utf-8"
+        self.carry = b""  # fast: the bytes of a sequence the last block cut off
         self.ok, self.lines = True, 0
 
     def _failed(self, line: int) -> None:
@@ -49,24 +85,42 @@ class _Decodes:
                 hint="set [inputs] encoding = \"auto\" or the file's real encoding")])
         self.ok = False
 
-    def feed(self, block: bytes) -> None:
-        if self.ok:
-            at = -1
+    def _error_at(self, block: bytes) -> int:
+        """Where in ``block`` decoding fails, -1 if it does not (so far)."""
+        if not self.fast:
             try:
                 self.decoder.decode(block)
             except UnicodeDecodeError as exc:  # raised outside: no traceback of the bytes
-                at = max(exc.start, 0)
+                return max(exc.start, 0)
+            return -1
+        data = self.carry + block if self.carry else block
+        cut = _utf8_prefix(data)
+        if _valid_utf8(memoryview(data)[:cut]):
+            self.carry = data[cut:]
+            return -1
+        try:  # the whole of data: a sequence cut at ``cut`` may be refused by what follows
+            codecs.getincrementaldecoder("utf-8")().decode(data)
+        except UnicodeDecodeError as exc:
+            return max(exc.start - len(self.carry), 0)
+        return 0  # not reached: Arrow and Python refuse the same bytes
+
+    def feed(self, block: bytes) -> None:
+        if self.ok:
+            at = self._error_at(block)
             if at >= 0:
                 self._failed(self.lines + block[:at].count(b"\n") + 1)
         self.lines += block.count(b"\n")
 
     def finish(self) -> bool:
         if self.ok:
-            try:
-                self.decoder.decode(b"", final=True)
+            if self.fast and not self.carry:
                 return True
-            except UnicodeDecodeError:
-                pass
+            if not self.fast:
+                try:
+                    self.decoder.decode(b"", final=True)
+                    return True
+                except UnicodeDecodeError:
+                    pass
             self._failed(self.lines + 1)
         return self.ok
 
@@ -102,16 +156,23 @@ def scan_file(path: Path, declared: str) -> tuple[str, str, bool, Nul | None]:
     """
     digest, decodes = hashlib.sha256(), _Decodes(path, declared)
     empty, first, nul = True, b"", None
-    with path.open("rb") as handle:
+    # the hash of a block is taken in a thread (hashlib lets go of the GIL) while the
+    # block is checked, and waited for before the next block is hashed
+    with path.open("rb") as handle, ThreadPoolExecutor(1) as hasher:
         if is_utf16(handle.read(4096)):
             raise utf16_problem(str(path))
         handle.seek(0)
+        hashed: Future[None] | None = None
         while block := handle.read(BLOCK):
-            digest.update(block)
+            if hashed is not None:
+                hashed.result()
+            hashed = hasher.submit(digest.update, block)
             first = first or block[:3]
             empty = empty and not block.strip(BOM + b" \r\n\t")
             nul = nul or _first_nul(block, decodes.lines)
             decodes.feed(block)
+        if hashed is not None:
+            hashed.result()
     ok = decodes.finish()
     if declared != "auto":
         encoding = declared
