@@ -49,3 +49,28 @@ def test_parsing_repeated_values_equals_parsing_each_alone(texts):
         assert whole.key[idx] == alone.key.iloc[0]
         assert whole.status[idx] == alone.status.iloc[0]
     assert list(whole.key.index) == list(series.index)
+
+
+# pieces of date notations, also the near misses: white space of every kind, digits of other
+# scripts (fullwidth, Arabic-Indic), a time part, too many digits, letters
+_PIECES = st.sampled_from(["1", "01", "12", "31", "00", "1980", "2013", "19800", "-", "/",
+                           ".", " ", "T", "12:30", "12:30:15.5", ":", "\t", "\x0b", "\x1c",
+                           "\xa0", "１", "٣", "x", "é"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_PIECES, max_size=8).map("".join), min_size=1, max_size=40))
+def test_dates_read_in_one_pass_equal_reading_each_text_by_the_definition(texts):
+    from vhh.linkage.normalise.dates import _date_numbers, _read  # the definition
+    stripped = pd.Series([t.strip() for t in texts], dtype=object)
+    read = zip(*(x.tolist() for x in _date_numbers(stripped)), strict=True)
+    assert [(y, m, d, int(ok)) for y, m, d, ok in read] == [_read(t) for t in stripped]
+
+
+def test_each_notation_is_read_by_the_one_pass_as_written():
+    from vhh.linkage.normalise.dates import _date_numbers
+    texts = pd.Series(["01-02-1980", "1/2/1980", "1.2.1980", "1980-02-01", "1980-2-1 12:30",
+                       "1980-02-01T12:30:15.5", "１-02-1980", "01-02-19800", "", "1980/02/01"])
+    y, m, d, matched = _date_numbers(texts)
+    assert list(zip(y.tolist(), m.tolist(), d.tolist(), matched.tolist(), strict=True)) == [
+        (1980, 2, 1, True)] * 6 + [(0, 0, 0, False)] * 4  # a fullwidth digit is not read

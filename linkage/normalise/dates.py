@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from vhh.linkage.normalise.names import is_missing
 
 __all__ = ["ParsedDates", "birth_year", "date_key_to_timestamp", "parse_dates"]
@@ -105,9 +107,39 @@ def _parse_distinct(values: pd.Series) -> ParsedDates:
 
 
 def _date_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Year, month and day of each text (0 where none), and whether all three were read."""
-    read = np.array([_read(v) for v in text.to_numpy(dtype=object)], dtype=np.int64)
-    read = read.reshape(-1, 4)  # also when there are no values
+    """Year, month and day of each text (0 where none), and whether all three were read.
+
+    The texts are stripped (see :func:`_parse_distinct`). The ASCII ones are read by Arrow's
+    regular expressions (RE2) in one pass per notation: on ASCII text without white space
+    at either end, RE2's ``\\d``, ``\\s``, ``^`` and ``$`` match what Python's do there.
+    The others go through :func:`_read` one by one, which is the definition (a property
+    test holds the two equal).
+    """
+    values = text.to_numpy(dtype=object)
+    read = np.zeros((len(values), 4), dtype=np.int64)
+    if not len(values):
+        return read[:, 0], read[:, 1], read[:, 2], read[:, 3].astype(bool)
+    try:
+        array = pa.array(values, type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not all text: the definition
+        array = None
+    if array is None or array.null_count:
+        plain = np.ones(len(values), dtype=bool)
+    else:
+        plain = ~pc.string_is_ascii(array).to_numpy(zero_copy_only=False)
+        open_rows = np.flatnonzero(~plain)
+        for pattern in (_DMY, _ISO):  # the order of _read: day-month-year first
+            if not len(open_rows):
+                break
+            found = pc.extract_regex(array.take(pa.array(open_rows)), pattern)
+            hit = found.is_valid().to_numpy(zero_copy_only=False)
+            rows, found = open_rows[hit], found.filter(pa.array(hit))
+            for k, part in enumerate("ymd"):
+                read[rows, k] = pc.cast(found.field(part), pa.int64()).to_numpy()
+            read[rows, 3] = 1
+            open_rows = open_rows[~hit]
+    for row in np.flatnonzero(plain):
+        read[row] = _read(values[row])
     return read[:, 0], read[:, 1], read[:, 2], read[:, 3].astype(bool)
 
 
