@@ -145,10 +145,11 @@ class _IdentityIndex:
         found[new] = start + np.arange(len(new))
         self._insert(hash_a[new], found[new])
         self._hash_b = np.concatenate([self._hash_b, hash_b[new]])
-        # Arrow strings: ~60 bytes an identity instead of ~300 as Python strings
-        keys = pd.DataFrame({name: f.uniques[c[new]]
-                             for name, f, c in zip(IDENTITY_FIELDS, fields, codes, strict=True)})
-        self._frames.append(keys.astype(_ARROW))
+        # Arrow strings: ~60 bytes an identity instead of ~300 as Python strings; each
+        # distinct text is made Arrow text once and the new identities take theirs
+        self._frames.append(pd.DataFrame({
+            name: _arrow_text(f.uniques, c[new])
+            for name, f, c in zip(IDENTITY_FIELDS, fields, codes, strict=True)}))
         return np.asarray(found[local], dtype=np.int32)
 
     def frame(self) -> pd.DataFrame:
@@ -159,6 +160,13 @@ class _IdentityIndex:
             identities = pd.DataFrame({f: pd.Series(dtype=_ARROW) for f in IDENTITY_FIELDS})
         identities["voornamen"] = ""
         return identities
+
+
+def _arrow_text(uniques: np.ndarray, at: np.ndarray) -> pd.Series:
+    """``pd.Series(uniques[at]).astype("string[pyarrow]")`` (the texts of a field's codes),
+    by converting the distinct texts and taking from them in Arrow."""
+    text = pa.array(uniques, type=pa.large_string(), from_pandas=True).take(pa.array(at))
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([text])))
 
 
 def _compact(source: str, valid: pd.DataFrame, codes: np.ndarray, hashes: np.ndarray,
