@@ -16,7 +16,24 @@ def distinct_sorted(values: np.ndarray) -> np.ndarray:
     flat = np.asarray(values).ravel()
     if flat.dtype.kind not in "iub":
         return np.unique(flat)
+    if flat.dtype.itemsize <= 2 and len(flat):
+        return _distinct_small(flat)
     return sorted_distinct(flat.copy())
+
+
+_PIECE = 1 << 21
+
+
+def _distinct_small(flat: np.ndarray) -> np.ndarray:
+    """:func:`distinct_sorted` of 1- and 2-byte integers (and booleans): which of the at
+    most 65,536 values occur, counted a piece at a time; no sort of the whole array (0.7 s
+    for the pass flags of 19M candidate pairs) and no 8-byte copy of it."""
+    low, high = int(flat.min()), int(flat.max())
+    seen = np.zeros(high - low + 1, dtype=bool)
+    for start in range(0, len(flat), _PIECE):
+        piece = flat[start:start + _PIECE].astype(np.int32) - low
+        seen |= np.bincount(piece, minlength=len(seen)).astype(bool)
+    return (np.flatnonzero(seen) + low).astype(flat.dtype)
 
 
 def sorted_distinct(values: np.ndarray, *, runs: bool = False) -> np.ndarray:

@@ -60,7 +60,8 @@ def test_spread_values_are_what_reindex_gives(rows, labelled, kind, shuffled, re
 
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.integers(0, 2**64 - 1), max_size=50),
-       st.sampled_from([np.uint64, np.int64, np.int32, np.uint8, bool]), st.booleans())
+       st.sampled_from([np.uint64, np.int64, np.int32, np.int16, np.uint16, np.int8,
+                        np.uint8, bool]), st.booleans())
 def test_distinct_sorted_values_are_what_np_unique_gives(values, dtype, square):
     """The same array (values, order and dtype) for integers of any width, flags, an empty
     array and a two-dimensional one (flattened, as np.unique does)."""
@@ -68,6 +69,21 @@ def test_distinct_sorted_values_are_what_np_unique_gives(values, dtype, square):
     if square and len(a) >= 4:
         a = a[:4].reshape(2, 2)
     got, expected = distinct_sorted(a), np.unique(a)
+    assert got.dtype == expected.dtype and got.tolist() == expected.tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(-(2**15), 2**15 - 1), min_size=1, max_size=60),
+       st.sampled_from([np.int16, np.int8, np.uint8, bool]), st.integers(1, 7))
+def test_small_integers_counted_piece_by_piece_are_what_np_unique_gives(values, dtype, piece):
+    """1- and 2-byte integers are counted, not sorted: negative ones, the extremes of the
+    type and pieces of any size give np.unique's array."""
+    import vhh.linkage.arrays as arrays
+    a = np.array(values, dtype=np.int64).astype(dtype)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(arrays, "_PIECE", piece)
+        got = distinct_sorted(a)
+    expected = np.unique(a)
     assert got.dtype == expected.dtype and got.tolist() == expected.tolist()
 
 
