@@ -5,8 +5,11 @@ the secure stage writes) reports its RSS at the start, its highest sample and it
 the end, on stderr, in the order they finished, then the process's peak (``ru_maxrss``)
 and the highest sample of this process and its worker processes together (the identifier
 collection's worker of a large run).
-Nested stages (``block`` inside ``link_bvh``) each report their own. Untimed: the
-sampling costs a little CPU; read the memory, not the seconds.
+Nested stages (``block`` inside ``link_bvh``) each report their own. Last, *where* the
+process grew: at every new high of the whole run (16 MiB above the last), the line of
+project code the main thread was on, with its two callers; the highest of those are listed
+with their RSS and the seconds since the start. Untimed: the sampling costs a little CPU;
+read the memory, not the seconds.
 
     python benchmarks/memprobe.py run --config DIR/config.toml --key-file DIR/bench.key \\
         --out DIR/out 2> memory.txt
@@ -15,10 +18,12 @@ sampling costs a little CPU; read the memory, not the seconds.
 from __future__ import annotations
 
 import functools
+import os
 import resource
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -29,6 +34,24 @@ from vhh.linkage import stopwatch
 _PROCESS = psutil.Process()
 _STATE = {"max": 0, "together": 0, "stage_together": 0}
 _ROWS: list[tuple[str, int, int, int, int]] = []
+_HIGHS: list[tuple[float, int, str]] = []  # (seconds, RSS, where) at each new high
+_STEP = 16 << 20
+_ROOMS = ("/linkage/", "/pipelines/", "/schemas/")
+
+
+def _where() -> str:
+    """The main thread's innermost project frame and its two project callers."""
+    frame = sys._current_frames().get(threading.main_thread().ident or 0)
+    if frame is None:
+        return "?"
+    ours = [f"{os.path.basename(f.filename)}:{f.lineno} {f.name}"
+            for f in traceback.extract_stack(frame) if any(r in f.filename for r in _ROOMS)]
+    return " < ".join(reversed(ours[-3:])) or "(outside project code)"
+
+
+def _note_high(rss: int, started: float) -> None:
+    if not _HIGHS or rss >= _HIGHS[-1][1] + _STEP:
+        _HIGHS.append((time.monotonic() - started, rss, _where()))
 
 
 def _rss_of_children() -> int:
@@ -42,8 +65,10 @@ def _rss_of_children() -> int:
 
 
 def _sample() -> None:
+    started = time.monotonic()
     while True:
         rss = _PROCESS.memory_info().rss
+        _note_high(rss, started)
         _STATE["max"] = max(_STATE["max"], rss)
         together = rss + _rss_of_children()
         _STATE["together"] = max(_STATE["together"], together)
@@ -95,6 +120,9 @@ def main() -> None:
         print(f"peak {peak} MiB", file=sys.stderr)
         print(f"peak with worker processes {_STATE['together'] >> 20} MiB (sampled)",
               file=sys.stderr)
+        print("where the process grew (the highest 12 steps of 16 MiB):", file=sys.stderr)
+        for seconds, rss, where in _HIGHS[-12:]:
+            print(f"  {seconds:7.1f} s {rss >> 20:6d} MiB  {where}", file=sys.stderr)
 
 
 if __name__ == "__main__":
