@@ -169,8 +169,10 @@ class Blocking:
                 f"{len(self.capped_blocks)} capped blocks)")
 
     def without_pairs(self) -> Blocking:
-        """The same report numbers without the pair table (tens of millions of rows)."""
-        return replace(self, pairs=self.pairs.iloc[:0])
+        """The same report numbers without the pair table (tens of millions of rows). The
+        empty table is a copy: a slice of no rows is a view that keeps the whole table's
+        arrays alive."""
+        return replace(self, pairs=self.pairs.iloc[:0].copy())
 
 
 _PIECE = 2_000_000  # pairs spread (or compacted, or unpacked) at a time
