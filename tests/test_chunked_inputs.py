@@ -248,6 +248,36 @@ def test_the_probabilistic_method_decides_the_same_in_batches_and_without_pairs(
     assert lean.model == full.model and lean.histogram == full.histogram
 
 
+def test_the_lean_linkage_lets_the_candidate_pairs_go_before_the_person_rules(
+        noisy_study, monkeypatch):
+    """Without the pair table (a run's linkage), the candidate pairs are handed over to the
+    probabilistic step and let go once the last step that reads them is done: when the
+    rules of persons.py run, nothing holds them any more."""
+    import gc
+    import weakref
+
+    from vhh.linkage.link import blocking, fellegi_sunter
+    made, seen = [], []
+    original_pairs, original_settled = blocking.candidate_pairs, fellegi_sunter._settled
+
+    def pairs(*args, **kwargs):
+        found = original_pairs(*args, **kwargs)
+        made.append(weakref.ref(found.pairs["s"].to_numpy()))
+        return found
+
+    def settled(*args, **kwargs):
+        gc.collect()
+        seen.append(made[-1]() is None)
+        return original_settled(*args, **kwargs)
+
+    monkeypatch.setattr("vhh.linkage.link.engine.candidate_pairs", pairs)
+    monkeypatch.setattr(fellegi_sunter, "_settled", settled)
+    lean, full = _lean_and_full(noisy_study, "probabilistic")
+    assert seen == [False, True]  # full first (explain keeps the pairs): held; lean: let go
+    assert lean.blocking.n_pairs == full.blocking.n_pairs > 0
+    _assert_same_decisions(lean, full)
+
+
 def test_batches_in_threads_decide_as_one_thread(noisy_study, monkeypatch):
     """The comparison and weight batches run in threads; every batch writes its own slice,
     so the decisions, the model and the pairs are those of one thread, bit for bit."""

@@ -158,8 +158,12 @@ def link_identities(source: str, subjects: pd.DataFrame, identities: pd.DataFram
         columns = KOPPELING_COLUMNS
     else:
         with clock.stage("compare_decide"):
-            outcome = link_fellegi_sunter(blocking.pairs, subjects, identities, settings,
+            candidates: pd.DataFrame | list[pd.DataFrame] = blocking.pairs
+            if not keep_pairs:  # handed over: the pair table goes as soon as it is done
+                candidates, blocking = [blocking.pairs], blocking.without_pairs()
+            outcome = link_fellegi_sunter(candidates, subjects, identities, settings,
                                           keep_pairs)
+            del candidates
         with clock.stage("resolve"):
             decided = outcome.pairs
             pairs = resolve(decided[decided["besluit"] != "geen"])

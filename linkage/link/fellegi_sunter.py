@@ -309,9 +309,14 @@ def _decided(model: FsModel, a: Fields, b: Fields, candidates: pd.DataFrame,
                             passes.iloc[part].iloc[at].to_numpy(),
                             tuple(x[keep] for x in lv), {k: v[keep] for k, v in wf.items()},
                             total[keep], _RULES[rule[keep]], _DECISIONS[besluit[keep]]))
-    out = pd.concat(parts, ignore_index=True)
-    # the rivals that other_person_partial can use: of the rows written with less
-    _persons(b, out, _rivals(b, codes, s, i, out[written_with_less(out)]))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _settled(b: Fields, out: pd.DataFrame, rivals: pd.DataFrame, keep_all: bool
+             ) -> pd.DataFrame:
+    """The decided pairs after the rules of :mod:`vhh.linkage.link.persons` (``rivals``
+    from :func:`_rivals`), with their reasons and scores."""
+    _persons(b, out, rivals)
     if not keep_all:
         out = out[out["besluit"] != "geen"].reset_index(drop=True)
     out["reden"] = _reasons(out)
@@ -365,12 +370,19 @@ def _reasons(pairs: pd.DataFrame) -> pd.Series:
     return by_rule.fillna(by_decision).fillna("")
 
 
-def link_fellegi_sunter(candidates: pd.DataFrame, subjects: pd.DataFrame,
+def link_fellegi_sunter(candidates: pd.DataFrame | list[pd.DataFrame], subjects: pd.DataFrame,
                         identities: pd.DataFrame, settings: LinkageSettings,
                         keep_pairs: bool = False) -> FsOutcome:
     """Estimate the model on these data and decide every candidate pair (``s``, ``i``:
     positions in ``subjects`` and ``identities``, both from ``normalise_identities``;
-    ``identities`` may carry ``n_rijen``, the rows of each identity)."""
+    ``identities`` may carry ``n_rijen``, the rows of each identity).
+
+    ``candidates`` in a one-element list is handed over: the list is emptied, and the
+    pairs are let go once the last step that reads them is done, before the rules of
+    :mod:`vhh.linkage.link.persons` run (a caller that keeps no other reference lowers
+    the linkage's peak by the pair table)."""
+    if isinstance(candidates, list):  # handed over: held here only, and let go below
+        candidates = candidates.pop()
     a, b = fields_of(subjects, identities)
     rows = (identities["n_rijen"].to_numpy(np.int64) if "n_rijen" in identities
             else np.ones(len(identities), np.int64))
@@ -386,6 +398,11 @@ def link_fellegi_sunter(candidates: pd.DataFrame, subjects: pd.DataFrame,
     t = Thresholds(settings.match_weight, settings.review_weight,
                    settings.subject_without_initial == "review")
     histogram = WeightHistogram()
-    pairs = _decided(model, a, b, candidates, codes, weights, backed, t, keep_pairs,
-                     histogram)
-    return FsOutcome(pairs, model, histogram.as_dict(t))
+    out = _decided(model, a, b, candidates, codes, weights, backed, t, keep_pairs,
+                   histogram)
+    # the rivals that other_person_partial can use: of the rows written with less
+    rivals = _rivals(b, codes, s, i, out[written_with_less(out)])
+    # the candidate pairs, their pattern codes and the weights' copies of them are done
+    # with (at 5M rows 0.2 GB; the caller that handed them over holds none)
+    del candidates, s, i, codes, weights
+    return FsOutcome(_settled(b, out, rivals, keep_pairs), model, histogram.as_dict(t))
