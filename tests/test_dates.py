@@ -55,7 +55,7 @@ def test_parsing_repeated_values_equals_parsing_each_alone(texts):
 # scripts (fullwidth, Arabic-Indic), a time part, too many digits, letters
 _PIECES = st.sampled_from(["1", "01", "12", "31", "00", "1980", "2013", "19800", "-", "/",
                            ".", " ", "T", "12:30", "12:30:15.5", ":", "\t", "\x0b", "\x1c",
-                           "\xa0", "１", "٣", "x", "é"])
+                           "\xa0", "１", "٣", "x", "é", "\udcff"])
 
 
 @settings(max_examples=300, deadline=None)

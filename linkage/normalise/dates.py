@@ -121,7 +121,7 @@ def _date_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
         return read[:, 0], read[:, 1], read[:, 2], read[:, 3].astype(bool)
     try:
         array = pa.array(values, type=pa.string())
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not all text: the definition
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeError):  # not all (valid) text
         array = None
     if array is None or array.null_count:
         plain = np.ones(len(values), dtype=bool)
