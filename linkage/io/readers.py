@@ -199,7 +199,8 @@ def _whole_in_slices(whole: RawTable, chunk_rows: int
         for start in range(0, max(len(frame), 1), chunk_rows):
             yield frame.iloc[start:start + chunk_rows]
 
-    return replace(whole, frame=frame.iloc[:0]), slices()
+    # a copy: a slice of no rows is a view that would keep the whole file alive
+    return replace(whole, frame=frame.iloc[:0].copy()), slices()
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -185,5 +185,6 @@ def load_inputs(settings: Settings, clock: Stopwatch | None = None,
     if problems:
         raise InputError(problems)
     quarantine_orphans(validated)
-    tables = {s: replace(t, frame=t.frame.iloc[:0]) for s, t in opened.tables.items()}
+    # copies: a slice of no rows is a view that would keep the rows alive
+    tables = {s: replace(t, frame=t.frame.iloc[:0].copy()) for s, t in opened.tables.items()}
     return LoadedInputs(tables, validated, police)
