@@ -312,10 +312,8 @@ def _decided(model: FsModel, a: Fields, b: Fields, candidates: pd.DataFrame,
     return pd.concat(parts, ignore_index=True)
 
 
-def _settled(b: Fields, out: pd.DataFrame, rivals: pd.DataFrame, keep_all: bool
-             ) -> pd.DataFrame:
-    """The decided pairs after the rules of :mod:`vhh.linkage.link.persons` (``rivals``
-    from :func:`_rivals`), with their reasons and scores."""
+def _settled(b: Fields, out: pd.DataFrame, rivals: pd.DataFrame, keep_all: bool) -> pd.DataFrame:
+    """The decided pairs after the person rules (``rivals``: :func:`_rivals`), reasoned."""
     _persons(b, out, rivals)
     if not keep_all:
         out = out[out["besluit"] != "geen"].reset_index(drop=True)
@@ -375,13 +373,9 @@ def link_fellegi_sunter(candidates: pd.DataFrame | list[pd.DataFrame], subjects:
                         keep_pairs: bool = False) -> FsOutcome:
     """Estimate the model on these data and decide every candidate pair (``s``, ``i``:
     positions in ``subjects`` and ``identities``, both from ``normalise_identities``;
-    ``identities`` may carry ``n_rijen``, the rows of each identity).
-
-    ``candidates`` in a one-element list is handed over: the list is emptied, and the
-    pairs are let go once the last step that reads them is done, before the rules of
-    :mod:`vhh.linkage.link.persons` run (a caller that keeps no other reference lowers
-    the linkage's peak by the pair table)."""
-    if isinstance(candidates, list):  # handed over: held here only, and let go below
+    ``identities`` may carry ``n_rijen``, the rows of each identity). ``candidates`` in a
+    one-element list is handed over (emptied): let go once the rivals are found."""
+    if isinstance(candidates, list):
         candidates = candidates.pop()
     a, b = fields_of(subjects, identities)
     rows = (identities["n_rijen"].to_numpy(np.int64) if "n_rijen" in identities
@@ -400,9 +394,6 @@ def link_fellegi_sunter(candidates: pd.DataFrame | list[pd.DataFrame], subjects:
     histogram = WeightHistogram()
     out = _decided(model, a, b, candidates, codes, weights, backed, t, keep_pairs,
                    histogram)
-    # the rivals that other_person_partial can use: of the rows written with less
-    rivals = _rivals(b, codes, s, i, out[written_with_less(out)])
-    # the candidate pairs, their pattern codes and the weights' copies of them are done
-    # with (at 5M rows 0.2 GB; the caller that handed them over holds none)
-    del candidates, s, i, codes, weights
+    rivals = _rivals(b, codes, s, i, out[written_with_less(out)])  # of rows written with less
+    del candidates, s, i, codes, weights  # done with (0.2 GB at 5M rows)
     return FsOutcome(_settled(b, out, rivals, keep_pairs), model, histogram.as_dict(t))
