@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["distinct_sorted", "find_sorted", "sorted_distinct", "spread_onto"]
+__all__ = ["distinct_sorted", "find_sorted", "no_rows", "sorted_distinct", "spread_onto"]
+
+
+def no_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` without its rows (the same columns and dtypes), holding none of its memory:
+    ``frame.iloc[:0]`` alone is a view whose arrays keep every row alive, which for an
+    empty table kept for its columns (a report's, a file's) means the whole table."""
+    return frame.iloc[:0].copy()
 
 
 def distinct_sorted(values: np.ndarray) -> np.ndarray:

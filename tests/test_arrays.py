@@ -95,3 +95,21 @@ def test_distinct_sorted_leaves_floats_and_texts_to_np_unique():
     texts = np.array(["b", "a", "b"], dtype=object)
     assert distinct_sorted(texts).tolist() == ["a", "b"]
 
+
+
+def test_a_frame_without_its_rows_keeps_its_columns_and_none_of_its_memory() -> None:
+    import gc
+    import weakref
+
+    from vhh.linkage.arrays import no_rows
+    ids = np.arange(500, dtype=np.int64)
+    frame = pd.DataFrame({"id": ids, "code": pd.Categorical(["a", "b"] * 250),
+                          "text": pd.array(["x"] * 500, dtype="string[pyarrow]")}, copy=False)
+    alive = weakref.ref(ids)
+    empty = no_rows(frame)
+    del ids, frame
+    gc.collect()
+    assert alive() is None
+    assert empty.empty and list(empty.columns) == ["id", "code", "text"]
+    assert empty.dtypes.astype(str).tolist() == ["int64", "category", "string"]
+    assert empty["code"].cat.categories.tolist() == ["a", "b"]

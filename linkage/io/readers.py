@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+from vhh.linkage.arrays import no_rows
 from vhh.linkage.contract import ID_COLUMN, OPTIONAL, REQUIRED
 from vhh.linkage.errors import InputError, Problem
 from vhh.linkage.io.arrow_csv import FieldCounts, arrow_records, arrow_supports, register_made
@@ -199,8 +200,7 @@ def _whole_in_slices(whole: RawTable, chunk_rows: int
         for start in range(0, max(len(frame), 1), chunk_rows):
             yield frame.iloc[start:start + chunk_rows]
 
-    # a copy: a slice of no rows is a view that would keep the whole file alive
-    return replace(whole, frame=frame.iloc[:0].copy()), slices()
+    return replace(whole, frame=no_rows(frame)), slices()
 
 
 def _read_bytes(path: Path) -> bytes:

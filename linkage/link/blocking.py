@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from vhh.linkage.arrays import distinct_sorted
+from vhh.linkage.arrays import distinct_sorted, no_rows
 from vhh.linkage.normalise.identity_codes import exploded, transformed, value_codes
 
 __all__ = ["PASS_NAMES", "Blocking", "candidate_pairs"]
@@ -169,10 +169,8 @@ class Blocking:
                 f"{len(self.capped_blocks)} capped blocks)")
 
     def without_pairs(self) -> Blocking:
-        """The same report numbers without the pair table (tens of millions of rows). The
-        empty table is a copy: a slice of no rows is a view that keeps the whole table's
-        arrays alive."""
-        return replace(self, pairs=self.pairs.iloc[:0].copy())
+        """The same report numbers without the pair table (tens of millions of rows)."""
+        return replace(self, pairs=no_rows(self.pairs))
 
 
 _PIECE = 2_000_000  # pairs spread (or compacted, or unpacked) at a time

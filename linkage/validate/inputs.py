@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
+from vhh.linkage.arrays import no_rows
 from vhh.linkage.contract import GCOS_SOURCES, SOURCES
 from vhh.linkage.errors import InputError, Problem
 from vhh.linkage.io.readers import RawTable, read_source, read_source_chunks
@@ -185,6 +186,5 @@ def load_inputs(settings: Settings, clock: Stopwatch | None = None,
     if problems:
         raise InputError(problems)
     quarantine_orphans(validated)
-    # copies: a slice of no rows is a view that would keep the rows alive
-    tables = {s: replace(t, frame=t.frame.iloc[:0].copy()) for s, t in opened.tables.items()}
+    tables = {s: replace(t, frame=no_rows(t.frame)) for s, t in opened.tables.items()}
     return LoadedInputs(tables, validated, police)
